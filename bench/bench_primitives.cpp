@@ -1,0 +1,114 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// Primitives through the SDK's API, to compare with `openssl speed` on the same machine
+// (scripts/bench-primitives.sh runs both and prints the ratio).
+
+#include <cardinal/crypto/aes.hpp>
+#include <cardinal/crypto/hash.hpp>
+#include <cardinal/crypto/rsa.hpp>
+
+#include <benchmark/benchmark.h>
+
+namespace {
+using namespace cardinal;
+using namespace cardinal::crypto;
+
+const AesKey& key() {
+  static const AesKey k = AesKey::generate().value();
+  return k;
+}
+
+void BM_AesCbcEncrypt(benchmark::State& state) {
+  const Bytes pt(static_cast<std::size_t>(state.range(0)), 0x42);
+  for (auto _ : state) {
+    auto ct = aes_cbc::encrypt(key(), pt);
+    benchmark::DoNotOptimize(ct);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_AesCbcEncrypt)->Arg(2048)->Arg(1 << 20);
+
+void BM_AesCbcDecrypt(benchmark::State& state) {
+  const Bytes pt(static_cast<std::size_t>(state.range(0)), 0x42);
+  const Bytes ct = aes_cbc::encrypt(key(), pt).value();
+  for (auto _ : state) {
+    auto out = aes_cbc::decrypt(key(), ct);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_AesCbcDecrypt)->Arg(2048)->Arg(1 << 20);
+
+void BM_AesGcmSeal(benchmark::State& state) {
+  const Bytes pt(static_cast<std::size_t>(state.range(0)), 0x42);
+  for (auto _ : state) {
+    auto ct = aes_gcm::seal(key(), pt, {});
+    benchmark::DoNotOptimize(ct);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_AesGcmSeal)->Arg(2048)->Arg(1 << 20);
+
+void BM_AesGcmOpen(benchmark::State& state) {
+  const Bytes pt(static_cast<std::size_t>(state.range(0)), 0x42);
+  const Bytes ct = aes_gcm::seal(key(), pt, {}).value();
+  for (auto _ : state) {
+    auto out = aes_gcm::open(key(), ct, {});
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_AesGcmOpen)->Arg(2048)->Arg(1 << 20);
+
+const RsaPrivateKey& rsa(RsaOaepHash h) {
+  static const RsaPrivateKey k1 = RsaPrivateKey::generate(2048, RsaOaepHash::kSha1).value();
+  static const RsaPrivateKey k256 = RsaPrivateKey::generate(2048, RsaOaepHash::kSha256).value();
+  return h == RsaOaepHash::kSha1 ? k1 : k256;
+}
+
+void BM_RsaOaepEncrypt(benchmark::State& state) {
+  const auto h = static_cast<RsaOaepHash>(state.range(0));
+  const Bytes msg(32, 1);
+  for (auto _ : state) {
+    auto ct = rsa(h).public_key().encrypt(msg);
+    benchmark::DoNotOptimize(ct);
+  }
+}
+BENCHMARK(BM_RsaOaepEncrypt)->Arg(static_cast<int>(RsaOaepHash::kSha1))->Arg(static_cast<int>(RsaOaepHash::kSha256));
+
+void BM_RsaOaepDecrypt(benchmark::State& state) {
+  const auto h = static_cast<RsaOaepHash>(state.range(0));
+  const Bytes ct = rsa(h).public_key().encrypt(Bytes(32, 1)).value();
+  for (auto _ : state) {
+    auto pt = rsa(h).decrypt(ct);
+    benchmark::DoNotOptimize(pt);
+  }
+}
+BENCHMARK(BM_RsaOaepDecrypt)->Arg(static_cast<int>(RsaOaepHash::kSha1))->Arg(static_cast<int>(RsaOaepHash::kSha256));
+
+void BM_RsaKeyGeneration2048(benchmark::State& state) {
+  for (auto _ : state) {
+    auto k = RsaPrivateKey::generate(2048, RsaOaepHash::kSha256);
+    benchmark::DoNotOptimize(k);
+  }
+}
+BENCHMARK(BM_RsaKeyGeneration2048)->Unit(benchmark::kMillisecond)->Iterations(20);
+
+void BM_HmacSha512(benchmark::State& state) {
+  const auto k = HmacKey::generate(HmacHash::kSha512).value();
+  const Bytes data(static_cast<std::size_t>(state.range(0)), 7);
+  for (auto _ : state) {
+    auto tag = k.sign(data);
+    benchmark::DoNotOptimize(tag);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_HmacSha512)->Arg(256)->Arg(16384);
+
+void BM_Sha256(benchmark::State& state) {
+  const Bytes data(static_cast<std::size_t>(state.range(0)), 7);
+  for (auto _ : state) benchmark::DoNotOptimize(sha256(data));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_Sha256)->Arg(16384);
+
+}  // namespace

@@ -1,0 +1,9 @@
+# Warning flags for every target of this project (not exported to consumers).
+add_library(cardinal_warnings INTERFACE)
+target_compile_options(cardinal_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+if(CARDINAL_WERROR)
+  target_compile_options(cardinal_warnings INTERFACE -Werror)
+endif()

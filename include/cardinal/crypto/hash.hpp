@@ -1,0 +1,56 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// SHA-2 digests, HMAC and HKDF on OpenSSL 3 EVP. All functions are thread-safe.
+
+#include <cardinal/bytes.hpp>
+#include <cardinal/export.hpp>
+#include <cardinal/result.hpp>
+#include <cardinal/secret.hpp>
+
+#include <cstddef>
+#include <utility>
+
+namespace cardinal::crypto {
+
+/// SHA-256 of `data` (32 bytes).
+CARDINAL_EXPORT Bytes sha256(ByteView data);
+/// SHA-512 of `data` (64 bytes).
+CARDINAL_EXPORT Bytes sha512(ByteView data);
+
+/// The digest of an HMAC key.
+enum class HmacHash { kSha256, kSha512 };
+
+/// HMAC key: the bytes (any length ≥ 1; the platform's shared signature keys are 128 bytes for
+/// SHA-512) and the hash it is bound to. A key never changes its hash.
+class CARDINAL_EXPORT HmacKey {
+ public:
+  /// Errors: `kInvalidArgument` for an empty key.
+  static Result<HmacKey> create(HmacHash hash, SecretBytes key);
+  /// A fresh random key of the hash's block size (64 bytes for SHA-256, 128 for SHA-512).
+  static Result<HmacKey> generate(HmacHash hash);
+
+  [[nodiscard]] HmacHash hash() const noexcept { return hash_; }
+  [[nodiscard]] const SecretBytes& secret() const noexcept { return key_; }
+  /// Full-length tag size in bytes (32 or 64).
+  [[nodiscard]] std::size_t tag_size() const noexcept;
+
+  /// The full-length tag of `data`.
+  [[nodiscard]] Bytes sign(ByteView data) const;
+  /// Checks a full-length tag in constant time. Truncated tags are refused.
+  /// Errors: `kVerificationFailed`.
+  [[nodiscard]] Status verify(ByteView data, ByteView tag) const;
+
+ private:
+  HmacKey(HmacHash hash, SecretBytes key) : hash_(hash), key_(std::move(key)) {}
+  HmacHash hash_;
+  SecretBytes key_;
+};
+
+/// HKDF-SHA256 (RFC 5869) of `length` bytes. An empty salt means "no salt" (a zero block).
+/// Errors: `kInvalidArgument` when `length` is 0 or exceeds 255 × 32.
+CARDINAL_EXPORT Result<SecretBytes> hkdf_sha256(const SecretBytes& ikm, ByteView salt, ByteView info,
+                                                std::size_t length);
+
+}  // namespace cardinal::crypto

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds and runs the whole test suite with ctest.
+#   scripts/test.sh            dev preset (Debug, warnings as errors), then the asan preset
+#   CARDINAL_SKIP_ASAN=1 ...   skip the sanitizer pass (local quick runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+JOBS=$(nproc)
+
+run_preset() {
+  local preset=$1
+  echo "=== preset: $preset ==="
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$JOBS"
+  ctest --preset "$preset" -j "$JOBS"
+}
+
+run_preset dev
+# The primitives vector counts, for the log.
+./build/dev/tests/wycheproof_tests --gtest_brief=1 | grep "^\[wycheproof\]" || true
+if [ "${CARDINAL_SKIP_ASAN:-0}" != 1 ]; then
+  run_preset asan
+fi

@@ -1,0 +1,107 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include <cardinal/crypto/hash.hpp>
+
+#include "crypto/openssl.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include <cardinal/crypto/random.hpp>
+
+namespace cardinal::crypto {
+
+namespace {
+Bytes digest(const EVP_MD* md, ByteView data) {
+  internal::ErrorQueueGuard guard;
+  Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+  unsigned int len = 0;
+  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) {
+    internal::fatal_openssl("EVP_Digest");
+  }
+  return out;
+}
+
+const char* hmac_digest_name(HmacHash h) noexcept { return h == HmacHash::kSha256 ? "SHA256" : "SHA512"; }
+}  // namespace
+
+Bytes sha256(ByteView data) { return digest(internal::sha256_md(), data); }
+Bytes sha512(ByteView data) { return digest(internal::sha512_md(), data); }
+
+Result<HmacKey> HmacKey::create(HmacHash hash, SecretBytes key) {
+  if (key.empty()) return Error{ErrorCode::kInvalidArgument, "HMAC key must not be empty"};
+  return HmacKey(hash, std::move(key));
+}
+
+Result<HmacKey> HmacKey::generate(HmacHash hash) {
+  CARDINAL_ASSIGN_OR_RETURN(auto key, random_secret(hash == HmacHash::kSha256 ? 64 : 128));
+  return HmacKey(hash, std::move(key));
+}
+
+std::size_t HmacKey::tag_size() const noexcept { return hash_ == HmacHash::kSha256 ? 32 : 64; }
+
+Bytes HmacKey::sign(ByteView data) const {
+  internal::ErrorQueueGuard guard;
+  EVP_MAC* mac = internal::hmac_mac();
+  if (mac == nullptr) internal::fatal_openssl("EVP_MAC_fetch(HMAC)");
+  internal::MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+  if (!ctx) internal::fatal_openssl("EVP_MAC_CTX_new");
+  char* digest_name = const_cast<char*>(hmac_digest_name(hash_));  // NOLINT: OpenSSL API is not const
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                               OSSL_PARAM_construct_end()};
+  Bytes out(tag_size());
+  std::size_t len = 0;
+  if (EVP_MAC_init(ctx.get(), key_.reveal().data(), key_.size(), params) != 1 ||
+      EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
+    internal::fatal_openssl("HMAC");
+  }
+  return out;
+}
+
+Status HmacKey::verify(ByteView data, ByteView tag) const {
+  const Bytes expected = sign(data);
+  if (!constant_time_equals(expected, tag)) {
+    return Error{ErrorCode::kVerificationFailed, "HMAC tag does not verify"};
+  }
+  return {};
+}
+
+Result<SecretBytes> hkdf_sha256(const SecretBytes& ikm, ByteView salt, ByteView info, std::size_t length) {
+  if (length == 0 || length > 255 * 32) {
+    return Error{ErrorCode::kInvalidArgument, "HKDF-SHA256 output length must be between 1 and 8160 bytes"};
+  }
+  internal::ErrorQueueGuard guard;
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  if (kdf == nullptr) return internal::openssl_error(ErrorCode::kInternal, "HKDF unavailable");
+  internal::KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
+  EVP_KDF_free(kdf);
+  if (!ctx) return internal::openssl_error(ErrorCode::kInternal, "HKDF context");
+
+  // OpenSSL 3.0 rejects a null pointer with length 0: an empty salt is passed as one zero byte
+  // with length 0 removed entirely (RFC 5869: no salt = HashLen zero bytes, which is what
+  // OpenSSL uses when the salt parameter is absent).
+  static const unsigned char kEmpty[1] = {0};
+  char digest[] = "SHA256";
+  OSSL_PARAM params[5];
+  std::size_t n = 0;
+  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
+  params[n++] = OSSL_PARAM_construct_octet_string(
+      OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.empty() ? kEmpty : ikm.reveal().data()), ikm.size());  // NOLINT
+  if (!salt.empty()) {
+    params[n++] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()),  // NOLINT
+                                          salt.size());
+  }
+  params[n++] = OSSL_PARAM_construct_octet_string(
+      OSSL_KDF_PARAM_INFO, const_cast<unsigned char*>(info.empty() ? kEmpty : info.data()), info.size());  // NOLINT
+  params[n] = OSSL_PARAM_construct_end();
+
+  auto out = SecretBytes::zeros(length);
+  if (EVP_KDF_derive(ctx.get(), out.mutable_data(), out.size(), params) != 1) {
+    return internal::openssl_error(ErrorCode::kInternal, "HKDF derivation failed");
+  }
+  return out;
+}
+
+}  // namespace cardinal::crypto

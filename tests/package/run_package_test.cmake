@@ -1,0 +1,37 @@
+# Installs the already-built project into a temporary prefix, builds the consumer against it with
+# find_package(CardinalSdk), runs it, and checks the pkg-config file.
+# Variables: BUILD_DIR, SOURCE_DIR, WORK_DIR, LIBDIR.
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  message(STATUS "${out}")
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+foreach(f include/cardinal/result.hpp include/cardinal/crypto/aes.hpp
+          ${LIBDIR}/cmake/CardinalSdk/CardinalSdkConfig.cmake ${LIBDIR}/cmake/CardinalSdk/CardinalSdkConfigVersion.cmake
+          ${LIBDIR}/pkgconfig/cardinal-sdk.pc)
+  if(NOT EXISTS "${prefix}/${f}")
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+if(EXISTS "${prefix}/include/crypto" OR EXISTS "${prefix}/include/cardinal/../crypto/openssl.hpp")
+  message(FATAL_ERROR "internal headers were installed")
+endif()
+
+run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/package/consumer" -B "${WORK_DIR}/build"
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
+run("${WORK_DIR}/build/consumer")
+
+find_program(PKG_CONFIG pkg-config)
+if(PKG_CONFIG)
+  set(ENV{PKG_CONFIG_PATH} "${prefix}/${LIBDIR}/pkgconfig")
+  run(${PKG_CONFIG} --cflags --libs cardinal-sdk)
+endif()
