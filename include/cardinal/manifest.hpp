@@ -1,0 +1,50 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Encrypted-fields manifests: which fields of an entity go into its `encryptedSelf`.
+///
+/// Grammar of one entry (the platform's):
+/// `field` | `field.sub` (nested object) | `field.*.sub` (each value of a map) |
+/// `field[].sub` (each element of an array of objects) | `prefix*` (whole object, e.g. `*` alone
+/// or `insurabilities[].*`) | `prefix["a","b.c"]` (grouping). A field name plays one role only.
+/// Manifests are immutable values; share them freely between threads.
+
+#include <cardinal/export.hpp>
+#include <cardinal/result.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cardinal {
+
+class CARDINAL_EXPORT EncryptedFieldsManifest {
+ public:
+  /// Parses a list of entries. Errors: kInvalidArgument (syntax, a name in two roles, `*` mixed
+  /// with other fields at one level).
+  static Result<EncryptedFieldsManifest> parse(const std::vector<std::string>& entries);
+
+  /// The platform's default manifest of an entity type ("HealthElement", "Patient", "Document",
+  /// "Contact", "Service", "Message", …); an empty manifest for types without encrypted fields.
+  /// Errors: kInvalidArgument for an unknown type.
+  static Result<EncryptedFieldsManifest> platform_default(std::string_view entity_type);
+
+  [[nodiscard]] bool encrypts_everything() const noexcept { return all_; }
+  [[nodiscard]] const std::set<std::string>& fields() const noexcept { return fields_; }
+  [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& nested() const noexcept { return nested_; }
+  [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& map_values() const noexcept { return maps_; }
+  [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& array_items() const noexcept { return arrays_; }
+
+ private:
+  Status add(std::string_view entry, std::string_view path);
+  bool all_ = false;
+  std::set<std::string> fields_;
+  std::map<std::string, EncryptedFieldsManifest> nested_;
+  std::map<std::string, EncryptedFieldsManifest> maps_;
+  std::map<std::string, EncryptedFieldsManifest> arrays_;
+};
+
+}  // namespace cardinal

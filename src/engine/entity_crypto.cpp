@@ -1,0 +1,253 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "engine/entity_crypto.hpp"
+
+#include <cardinal/crypto/encoding.hpp>
+
+#include "engine/access_control.hpp"
+#include "engine/delegation_crypto.hpp"
+
+#include <algorithm>
+
+namespace cardinal::engine {
+
+namespace {
+
+std::string entity_id_of(const Json& entity) {
+  auto it = entity.find("id");
+  return it != entity.end() && it->is_string() ? it->get<std::string>() : std::string("<no id>");
+}
+
+struct DelegationValues {
+  std::vector<crypto::AesKey> keys;
+  std::vector<std::string> secret_ids;
+  std::vector<std::string> owning_ids;
+};
+
+// Decrypts every value of a delegation; any failure fails the whole delegation.
+Result<DelegationValues> open_values(const model::SecureDelegation& d, const crypto::AesKey& exchange_key) {
+  DelegationValues out;
+  for (const auto& v : d.encryption_keys) {
+    CARDINAL_ASSIGN_OR_RETURN(auto k, decrypt_entity_key(exchange_key, v));
+    out.keys.push_back(std::move(k));
+  }
+  for (const auto& v : d.secret_ids) {
+    CARDINAL_ASSIGN_OR_RETURN(auto id, decrypt_delegation_id(exchange_key, v));
+    out.secret_ids.push_back(std::move(id));
+  }
+  for (const auto& v : d.owning_entity_ids) {
+    CARDINAL_ASSIGN_OR_RETURN(auto id, decrypt_delegation_id(exchange_key, v));
+    out.owning_ids.push_back(std::move(id));
+  }
+  return out;
+}
+
+void add_key(std::vector<crypto::AesKey>& keys, crypto::AesKey key) {
+  for (const auto& k : keys) {
+    if (k == key) return;
+  }
+  keys.push_back(std::move(key));
+}
+
+Result<Json> encrypt_values(const crypto::AesKey& exchange_key, const std::vector<std::string>& ids) {
+  Json out = Json::array();
+  for (const auto& id : ids) {
+    CARDINAL_ASSIGN_OR_RETURN(auto v, encrypt_delegation_value(exchange_key, as_bytes(id)));
+    out.push_back(v);
+  }
+  return out;
+}
+
+Result<Json> encrypt_keys(const crypto::AesKey& exchange_key, const std::vector<const crypto::AesKey*>& keys) {
+  Json out = Json::array();
+  for (const auto* k : keys) {
+    CARDINAL_ASSIGN_OR_RETURN(auto v, encrypt_delegation_value(exchange_key, k->secret().reveal()));
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+EntityCrypto::EntityCrypto(ExchangeDataManager& exchange_data, std::set<std::string> hierarchy_ids, bool self_anonymous,
+                           TamperListener on_tamper)
+    : exchange_data_(exchange_data),
+      hierarchy_(std::move(hierarchy_ids)),
+      self_anonymous_(self_anonymous),
+      on_tamper_(std::move(on_tamper)) {}
+
+void EntityCrypto::report(std::string_view kind, const std::string& id, Error error) const {
+  if (on_tamper_) on_tamper_(TamperEvent{std::string(kind), id, std::move(error)});
+}
+
+Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& key, const model::SecureDelegation& d,
+                                                           std::string_view entity_type) {
+  const bool names_us = in_hierarchy(d.delegator) || in_hierarchy(d.delegate);
+  if (names_us && d.exchange_data_id) return exchange_data_.get(*d.exchange_data_id);
+  if (names_us) return exchange_data_.get_via_map(key);
+  if (auto hit = exchange_data_.find_by_delegation_key(key, entity_type)) return hit;
+  return Error{ErrorCode::kKeyNotAvailable, "delegation not reachable"};
+}
+
+Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view entity_type) {
+  if (!is_entity_type(entity_type)) {
+    return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
+  const std::string id = entity_id_of(entity);
+  EntityAccess access;
+  for (const auto& [key, d] : delegations) {
+    auto opened = exchange_data_for(key, d, entity_type);
+    if (!opened.ok()) {
+      if (opened.error().code() == ErrorCode::kTamperDetected) report(entity_type, id, opened.error());
+      continue;
+    }
+    const auto& secrets = (*opened)->secrets;
+    // The delegation must sit under the key its exchange data derives for this entity type.
+    auto ack = access_control_key(secrets.access_control_secret, entity_type);
+    if (!ack.ok() || secure_delegation_key(ack->reveal()) != key) {
+      report(entity_type, id,
+             Error{ErrorCode::kTamperDetected, "delegation " + key + " is not under the key its exchange data gives"});
+    }
+    auto values = open_values(d, secrets.exchange_key);
+    if (!values.ok()) {
+      report(entity_type, id, Error{values.error().code(), "delegation " + key + ": " + values.error().message()});
+      continue;
+    }
+    for (auto& k : values->keys) add_key(access.entity_keys, std::move(k));
+    access.secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
+    access.owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
+    access.opened_delegations.insert(key);
+    if (d.permissions == model::Permission::kWrite) access.can_write = true;
+  }
+  if (access.opened_delegations.empty()) {
+    return Error{ErrorCode::kKeyNotAvailable, "no delegation of entity " + id + " can be opened by the current user"};
+  }
+  return access;
+}
+
+Result<Json> EntityCrypto::root_metadata(std::string_view entity_type, const crypto::AesKey& entity_key,
+                                         const std::string& secret_id,
+                                         const std::vector<std::string>& owning_entity_ids) {
+  if (!is_entity_type(entity_type)) {
+    return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
+  }
+  const std::string& self = exchange_data_.self_id();
+  CARDINAL_ASSIGN_OR_RETURN(auto opened, exchange_data_.get_or_create_for_encryption(self, {}));
+  CARDINAL_ASSIGN_OR_RETURN(auto ack, access_control_key(opened->secrets.access_control_secret, entity_type));
+  const crypto::AesKey& ek = opened->secrets.exchange_key;
+  Json d = Json::object();
+  if (!self_anonymous_) {
+    d["delegator"] = self;
+    d["delegate"] = self;
+  }
+  CARDINAL_ASSIGN_OR_RETURN(d["secretIds"], encrypt_values(ek, {secret_id}));
+  CARDINAL_ASSIGN_OR_RETURN(d["encryptionKeys"], encrypt_keys(ek, {&entity_key}));
+  CARDINAL_ASSIGN_OR_RETURN(d["owningEntityIds"], encrypt_values(ek, owning_entity_ids));
+  d["parentDelegations"] = Json::array();
+  if (!self_anonymous_) d["exchangeDataId"] = opened->record.id;
+  d["permissions"] = "WRITE";
+  Json delegations = Json::object();
+  delegations[secure_delegation_key(ack.reveal())] = d;
+  return Json{{"secureDelegations", delegations}};
+}
+
+Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view entity_type, const EntityAccess& access,
+                                         const ShareTarget& target,
+                                         const std::vector<crypto::RsaPublicKey>& delegate_keys) {
+  if (!is_entity_type(entity_type)) {
+    return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
+  }
+  const std::string& self = exchange_data_.self_id();
+  CARDINAL_ASSIGN_OR_RETURN(auto opened,
+                            exchange_data_.get_or_create_for_encryption(target.delegate_id, delegate_keys));
+  CARDINAL_ASSIGN_OR_RETURN(auto ack, access_control_key(opened->secrets.access_control_secret, entity_type));
+  const std::string key = secure_delegation_key(ack.reveal());
+  const crypto::AesKey& ek = opened->secrets.exchange_key;
+
+  std::vector<const crypto::AesKey*> keys;
+  if (target.share_entity_key) keys = access.key_pointers();
+  std::vector<std::string> secret_ids;
+  if (target.share_secret_ids) secret_ids.assign(access.secret_ids.begin(), access.secret_ids.end());
+  std::vector<std::string> owning_ids;
+  if (target.share_owning_entity_ids)
+    owning_ids.assign(access.owning_entity_ids.begin(), access.owning_entity_ids.end());
+
+  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
+  if (auto existing = delegations.find(key); existing != delegations.end()) {
+    // The delegate already has a delegation through this exchange data: add what is missing.
+    CARDINAL_ASSIGN_OR_RETURN(auto have, open_values(existing->second, ek));
+    Json update = Json{{"metadataAccessControlHash", key}};
+    bool any = false;
+    auto add_missing = [&](const char* field, Json values) {
+      if (values.empty()) return;
+      Json ops = Json::object();
+      for (const auto& v : values) ops[v.get<std::string>()] = "CREATE";
+      update[field] = ops;
+      any = true;
+    };
+    std::vector<const crypto::AesKey*> missing_keys;
+    for (const auto* k : keys) {
+      if (std::none_of(have.keys.begin(), have.keys.end(), [&](const crypto::AesKey& h) { return h == *k; })) {
+        missing_keys.push_back(k);
+      }
+    }
+    std::vector<std::string> missing_secret, missing_owning;
+    for (const auto& s : secret_ids) {
+      if (std::find(have.secret_ids.begin(), have.secret_ids.end(), s) == have.secret_ids.end())
+        missing_secret.push_back(s);
+    }
+    for (const auto& s : owning_ids) {
+      if (std::find(have.owning_ids.begin(), have.owning_ids.end(), s) == have.owning_ids.end())
+        missing_owning.push_back(s);
+    }
+    CARDINAL_ASSIGN_OR_RETURN(auto k_json, encrypt_keys(ek, missing_keys));
+    CARDINAL_ASSIGN_OR_RETURN(auto s_json, encrypt_values(ek, missing_secret));
+    CARDINAL_ASSIGN_OR_RETURN(auto o_json, encrypt_values(ek, missing_owning));
+    add_missing("encryptionKeys", std::move(k_json));
+    add_missing("secretIds", std::move(s_json));
+    add_missing("owningEntityIds", std::move(o_json));
+    if (!any) return Json(nullptr);
+    return Json{{"update", update}};
+  }
+
+  Json share = Json::object();
+  if (!self_anonymous_) share["explicitDelegator"] = self;
+  if (!target.delegate_anonymous) share["explicitDelegate"] = target.delegate_id;
+  share["accessControlKeys"] = Json::array({crypto::hex_encode(ack.reveal())});
+  CARDINAL_ASSIGN_OR_RETURN(share["secretIds"], encrypt_values(ek, secret_ids));
+  CARDINAL_ASSIGN_OR_RETURN(share["encryptionKeys"], encrypt_keys(ek, keys));
+  CARDINAL_ASSIGN_OR_RETURN(share["owningEntityIds"], encrypt_values(ek, owning_ids));
+  if (!self_anonymous_ && !target.delegate_anonymous) {
+    share["exchangeDataId"] = opened->record.id;
+  } else if (self_anonymous_ != target.delegate_anonymous) {
+    // The explicit party finds the exchange data through a map: its id encrypted for the explicit
+    // party's keys (ours if we are explicit; otherwise the delegate's keys in the exchange data).
+    Json encrypted = Json::object();
+    std::vector<crypto::RsaPublicKey> for_keys;
+    if (!self_anonymous_) {
+      for (const auto* k : exchange_data_.keys().verified_keys_of(self)) for_keys.push_back(k->key.public_key());
+    } else {
+      for (const auto& k : delegate_keys) {
+        if (opened->record.exchange_key.count(k.fingerprint_v2()) != 0) for_keys.push_back(k);
+      }
+    }
+    for (const auto& pub : for_keys) {
+      CARDINAL_ASSIGN_OR_RETURN(Bytes ct, pub.encrypt(as_bytes(opened->record.id)));
+      encrypted[pub.fingerprint_v2()] = crypto::base64_encode(ct);
+    }
+    share["encryptedExchangeDataId"] = encrypted;
+  }
+  share["requestedPermissions"] = target.level == ShareLevel::kWrite ? "FULL_WRITE" : "FULL_READ";
+  return Json{{"share", share}};
+}
+
+std::vector<SecretBytes> EntityCrypto::access_control_keys(std::string_view entity_type) const {
+  std::vector<SecretBytes> out;
+  for (const auto& opened : exchange_data_.cached()) {
+    auto ack = access_control_key(opened->secrets.access_control_secret, entity_type);
+    if (ack.ok()) out.push_back(std::move(ack).value());
+  }
+  return out;
+}
+
+}  // namespace cardinal::engine

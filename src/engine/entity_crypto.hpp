@@ -1,0 +1,82 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Security metadata of encryptable entities: opening the delegations the user can read,
+// creating the root delegation of a new entity, and building bulk-share requests.
+
+#include <cardinal/crypto/aes.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/model/crypto_model.hpp>
+
+#include "engine/exchange_data_manager.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cardinal::engine {
+
+/// What the current user could open of an entity's security metadata.
+struct EntityAccess {
+  std::vector<crypto::AesKey> entity_keys;  ///< de-duplicated, in delegation order
+  std::set<std::string> secret_ids;
+  std::set<std::string> owning_entity_ids;
+  std::set<std::string> opened_delegations;  ///< keys of the delegations we could open
+  bool can_write = false;
+
+  [[nodiscard]] std::vector<const crypto::AesKey*> key_pointers() const {
+    std::vector<const crypto::AesKey*> out;
+    for (const auto& k : entity_keys) out.push_back(&k);
+    return out;
+  }
+};
+
+/// Requested access level of a share.
+enum class ShareLevel { kRead, kWrite };
+
+struct ShareTarget {
+  std::string delegate_id;
+  bool delegate_anonymous = false;
+  ShareLevel level = ShareLevel::kRead;
+  bool share_entity_key = true;
+  bool share_secret_ids = true;
+  bool share_owning_entity_ids = true;
+};
+
+class EntityCrypto {
+ public:
+  /// `hierarchy_ids`: the current data owner and its parents. `self_anonymous`: the current user
+  /// hides its id in delegations (patients by default).
+  EntityCrypto(ExchangeDataManager& exchange_data, std::set<std::string> hierarchy_ids, bool self_anonymous,
+               TamperListener on_tamper);
+
+  /// Opens every delegation of `entity` that the user can reach. Delegations that fail checks are
+  /// reported and skipped. Errors: kKeyNotAvailable when none opens; kMalformedInput.
+  Result<EntityAccess> open(const Json& entity, std::string_view entity_type);
+
+  /// Root security metadata for a new entity: a WRITE delegation to self holding the entity key, a
+  /// fresh secret id and the owning entity ids. Returns the `securityMetadata` object.
+  Result<Json> root_metadata(std::string_view entity_type, const crypto::AesKey& entity_key,
+                             const std::string& secret_id, const std::vector<std::string>& owning_entity_ids);
+
+  /// The request of a bulk share for one delegate (`{"share": …}` or `{"update": …}`), or null when
+  /// the delegate already has everything. `delegate_keys`: the delegate's verified keys.
+  Result<Json> share_request(const Json& entity, std::string_view entity_type, const EntityAccess& access,
+                             const ShareTarget& target, const std::vector<crypto::RsaPublicKey>& delegate_keys);
+
+  /// The access control keys (16 bytes each) of every cached exchange data for `entity_type`
+  /// (the `Icure-Access-Control-Keys` header of anonymous users).
+  std::vector<SecretBytes> access_control_keys(std::string_view entity_type) const;
+
+ private:
+  Result<OpenedExchangeData> exchange_data_for(const std::string& key, const model::SecureDelegation& d,
+                                               std::string_view entity_type);
+  bool in_hierarchy(const std::optional<std::string>& id) const { return id && hierarchy_.count(*id) != 0; }
+  void report(std::string_view kind, const std::string& id, Error error) const;
+
+  ExchangeDataManager& exchange_data_;
+  std::set<std::string> hierarchy_;
+  bool self_anonymous_;
+  TamperListener on_tamper_;
+};
+
+}  // namespace cardinal::engine

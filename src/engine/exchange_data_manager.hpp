@@ -1,0 +1,100 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Finds, creates, caches and verifies exchange data for the current user.
+//
+// Thread-safe. The cache is a bounded LRU of opened records, so that decrypting N entities costs
+// one RSA decryption per distinct exchange data. Concurrent requests for exchange data to the same
+// delegate create one record, not two.
+
+#include <cardinal/model/crypto_model.hpp>
+
+#include "engine/exchange_data_crypto.hpp"
+#include "engine/key_ring.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cardinal::engine {
+
+/// Where exchange data comes from (the REST API, or test fixtures).
+class ExchangeDataSource {
+ public:
+  virtual ~ExchangeDataSource() = default;
+  virtual Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) = 0;
+  virtual Result<std::vector<model::ExchangeDataMap>> get_maps(const std::vector<std::string>& delegation_keys) = 0;
+  virtual Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& data_owner_id) = 0;
+  virtual Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
+                                                                             const std::string& delegate) = 0;
+  virtual Result<model::ExchangeData> create(const model::ExchangeData& record) = 0;
+  virtual Result<model::ExchangeData> update(const model::ExchangeData& record) = 0;
+};
+
+/// A problem found in stored data, reported to the application.
+struct TamperEvent {
+  std::string record_kind;  ///< "ExchangeData", "HealthElement", …
+  std::string record_id;
+  Error error;
+};
+using TamperListener = std::function<void(const TamperEvent&)>;
+
+using OpenedExchangeData = std::shared_ptr<const DecryptedExchangeData>;
+
+class ExchangeDataManager {
+ public:
+  ExchangeDataManager(std::string self_id, std::shared_ptr<const KeyRing> keys, ExchangeDataSource& source,
+                      std::size_t cache_capacity, TamperListener on_tamper);
+
+  /// Opens exchange data by id (cache first). Errors: kNotFound, kKeyNotAvailable, kTamperDetected…
+  Result<OpenedExchangeData> get(const std::string& id);
+  /// Loads and opens every exchange data the user participates in (anonymous data owners find
+  /// their delegations through it). Records that fail to open are reported, not fatal.
+  Status load_all();
+  /// The opened exchange data whose access control secret gives `delegation_key` for
+  /// `entity_type`, among those loaded; null if none.
+  OpenedExchangeData find_by_delegation_key(const std::string& delegation_key, std::string_view entity_type);
+  /// Opens the exchange data of a delegation through its exchange data map (delegations that name
+  /// us on one side and hide the other). Errors: kNotFound, kKeyNotAvailable.
+  Result<OpenedExchangeData> get_via_map(const std::string& delegation_key);
+  /// Verified exchange data self → delegate for new shares: an existing record created by us and
+  /// untampered, or a new one encrypted for our verified keys and `delegate_keys` (which the caller
+  /// took from the verification hook). Errors: kNoVerifiedKey.
+  Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
+                                                          const std::vector<crypto::RsaPublicKey>& delegate_keys);
+  /// All opened exchange data in the cache (for access control headers).
+  std::vector<OpenedExchangeData> cached() const;
+  /// Counts RSA-backed openings (for benchmarks and tests).
+  std::size_t openings() const;
+
+  [[nodiscard]] const std::string& self_id() const noexcept { return self_; }
+  [[nodiscard]] const KeyRing& keys() const noexcept { return *keys_; }
+
+ private:
+  Result<OpenedExchangeData> open_and_cache(const model::ExchangeData& record);
+  void put(const OpenedExchangeData& opened);
+  OpenedExchangeData lookup(const std::string& id);
+  void report(const std::string& id, const Error& error) const;
+
+  std::string self_;
+  std::shared_ptr<const KeyRing> keys_;
+  ExchangeDataSource& source_;
+  std::size_t capacity_;
+  TamperListener on_tamper_;
+
+  mutable std::mutex mutex_;
+  std::list<OpenedExchangeData> lru_;  // front = most recent
+  std::unordered_map<std::string, std::list<OpenedExchangeData>::iterator> by_id_;
+  std::size_t openings_ = 0;
+
+  std::mutex create_mutex_;
+  std::condition_variable create_cv_;
+  std::set<std::string> creating_;  // delegates with a creation in flight
+};
+
+}  // namespace cardinal::engine

@@ -1,0 +1,216 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "engine/json_encryption.hpp"
+
+#include <cardinal/crypto/encoding.hpp>
+
+namespace cardinal::engine {
+
+namespace {
+
+constexpr const char* kEncryptedSelf = "encryptedSelf";
+constexpr std::size_t kMaxEncryptedSelf = 16 * 1024 * 1024;
+
+Error wrong_type(const std::string& path, const char* expected) {
+  return Error{ErrorCode::kInvalidArgument, "field '" + path + "' must be " + expected + " (manifest)"};
+}
+
+std::string child(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+// Opens an encryptedSelf with the given key; nullopt if it does not yield a JSON object.
+std::optional<Json> try_open(const std::string& b64, const crypto::AesKey& key) {
+  if (b64.size() > kMaxEncryptedSelf) return std::nullopt;
+  auto ct = crypto::base64_decode(b64);
+  if (!ct.ok()) return std::nullopt;
+  auto plain = crypto::aes_cbc::decrypt(key, *ct);
+  if (!plain.ok()) return std::nullopt;
+  auto parsed = parse_json(plain->reveal_as_text());
+  if (!parsed.ok() || !parsed->is_object()) return std::nullopt;
+  return std::move(parsed).value();
+}
+
+Result<std::string> seal(const Json& fields, const crypto::AesKey& key) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string text, compact_json(fields));
+  auto ct = crypto::aes_cbc::encrypt(key, as_bytes(text));
+  detail::secure_wipe(text.data(), text.size());
+  if (!ct.ok()) return ct.error();
+  return crypto::base64_encode(*ct);
+}
+
+Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+                            const std::string& path, int depth);
+
+// Applies `m` to each object element of a container (array items or map values).
+Result<Json> encrypt_children(const Json& container, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+                              const std::string& path, int depth, bool is_array) {
+  if (container.is_null()) return container;
+  if (is_array ? !container.is_array() : !container.is_object()) {
+    return wrong_type(path, is_array ? "an array" : "an object (map)");
+  }
+  Json out = container;
+  if (is_array) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].is_null()) continue;
+      if (!out[i].is_object()) return wrong_type(path + "[" + std::to_string(i) + "]", "an object");
+      CARDINAL_ASSIGN_OR_RETURN(out[i],
+                                encrypt_object(out[i], key, m, path + "[" + std::to_string(i) + "]", depth + 1));
+    }
+  } else {
+    for (auto& [k, v] : out.items()) {
+      if (v.is_null()) continue;
+      if (!v.is_object()) return wrong_type(child(path, k), "an object");
+      CARDINAL_ASSIGN_OR_RETURN(v, encrypt_object(v, key, m, child(path, k), depth + 1));
+    }
+  }
+  return out;
+}
+
+Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+                            const std::string& path, int depth) {
+  if (depth > kMaxJsonDepth) return Error{ErrorCode::kInvalidArgument, "entity JSON is nested too deeply"};
+  std::optional<Json> previous;
+  const auto es = object.find(kEncryptedSelf);
+  if (es != object.end() && es->is_string()) previous = try_open(es->get<std::string>(), key);
+
+  if (m.encrypts_everything()) {
+    Json plain = object;
+    plain.erase(kEncryptedSelf);
+    Json out = Json::object();
+    if (previous && *previous == plain) {
+      out[kEncryptedSelf] = *es;
+    } else {
+      CARDINAL_ASSIGN_OR_RETURN(std::string sealed, seal(plain, key));
+      out[kEncryptedSelf] = sealed;
+    }
+    return out;
+  }
+
+  Json out = Json::object();
+  Json secret = Json::object();
+  for (const auto& [k, v] : object.items()) {
+    if (k == kEncryptedSelf) continue;
+    const std::string p = child(path, k);
+    if (m.fields().count(k) != 0) {
+      secret[k] = v;
+    } else if (auto n = m.nested().find(k); n != m.nested().end()) {
+      if (v.is_null()) {
+        out[k] = v;
+      } else if (!v.is_object()) {
+        return wrong_type(p, "an object");
+      } else {
+        CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_object(v, key, n->second, p, depth + 1));
+      }
+    } else if (auto a = m.array_items().find(k); a != m.array_items().end()) {
+      CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_children(v, key, a->second, p, depth, true));
+    } else if (auto mv = m.map_values().find(k); mv != m.map_values().end()) {
+      CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_children(v, key, mv->second, p, depth, false));
+    } else {
+      out[k] = v;
+    }
+  }
+  if (previous && *previous == secret) {
+    out[kEncryptedSelf] = *es;
+  } else {
+    CARDINAL_ASSIGN_OR_RETURN(std::string sealed, seal(secret, key));
+    out[kEncryptedSelf] = sealed;
+  }
+  return out;
+}
+
+Result<Json> decrypt_object(const Json& object, const std::vector<const crypto::AesKey*>& keys,
+                            DecryptionFindings* findings, const std::string& path, int depth) {
+  if (depth > kMaxJsonDepth) return Error{ErrorCode::kMalformedInput, "entity JSON is nested too deeply"};
+  Json out = object;
+  for (auto& [k, v] : out.items()) {
+    if (v.is_object()) {
+      CARDINAL_ASSIGN_OR_RETURN(v, decrypt_object(v, keys, findings, child(path, k), depth + 1));
+    } else if (v.is_array()) {
+      bool all_objects = true;
+      for (const auto& e : v) all_objects = all_objects && (e.is_object() || e.is_null());
+      if (!all_objects) continue;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i].is_null()) continue;
+        CARDINAL_ASSIGN_OR_RETURN(
+            v[i], decrypt_object(v[i], keys, findings, child(path, k) + "[" + std::to_string(i) + "]", depth + 1));
+      }
+    }
+  }
+  const auto es = object.find(kEncryptedSelf);
+  if (es == object.end() || es->is_null()) return out;
+  if (!es->is_string()) return Error{ErrorCode::kMalformedInput, "encryptedSelf at '" + path + "' is not a string"};
+  std::optional<Json> fields;
+  for (const auto* key : keys) {
+    fields = try_open(es->get<std::string>(), *key);
+    if (fields) break;
+  }
+  if (!fields) {
+    return Error{ErrorCode::kDecryptionFailed,
+                 "no available key decrypts encryptedSelf" + (path.empty() ? std::string() : " at '" + path + "'")};
+  }
+  for (auto& [k, v] : fields->items()) {
+    if (k == kEncryptedSelf) continue;
+    if (findings != nullptr && out.contains(k) && !out[k].is_null())
+      findings->clear_and_encrypted.push_back(child(path, k));
+    out[k] = v;
+  }
+  return out;
+}
+
+void collect_clear(const Json& object, const EncryptedFieldsManifest& m, const std::string& path,
+                   std::vector<std::string>& out, int depth) {
+  if (!object.is_object() || depth > kMaxJsonDepth) return;
+  if (m.encrypts_everything()) {
+    for (const auto& [k, v] : object.items()) {
+      if (k != kEncryptedSelf) out.push_back(child(path, k));
+    }
+    return;
+  }
+  for (const auto& f : m.fields()) {
+    // A null carries nothing; any other value present in clear would be sent in clear.
+    if (auto it = object.find(f); it != object.end() && !it->is_null()) out.push_back(child(path, f));
+  }
+  for (const auto& [k, sub] : m.nested()) {
+    if (auto it = object.find(k); it != object.end()) collect_clear(*it, sub, child(path, k), out, depth + 1);
+  }
+  for (const auto& [k, sub] : m.array_items()) {
+    auto it = object.find(k);
+    if (it == object.end() || !it->is_array()) continue;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      collect_clear((*it)[i], sub, child(path, k) + "[" + std::to_string(i) + "]", out, depth + 1);
+    }
+  }
+  for (const auto& [k, sub] : m.map_values()) {
+    auto it = object.find(k);
+    if (it == object.end() || !it->is_object()) continue;
+    for (const auto& [mk, mv] : it->items()) collect_clear(mv, sub, child(child(path, k), mk), out, depth + 1);
+  }
+}
+
+}  // namespace
+
+Result<std::string> compact_json(const Json& value) {
+  try {
+    return value.dump(-1, ' ', false, Json::error_handler_t::strict);
+  } catch (const Json::exception&) {
+    return Error{ErrorCode::kInvalidArgument, "JSON contains invalid UTF-8"};
+  }
+}
+
+Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest) {
+  if (!object.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
+  return encrypt_object(object, key, manifest, "", 0);
+}
+
+Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,
+                          DecryptionFindings* findings) {
+  if (!object.is_object()) return Error{ErrorCode::kMalformedInput, "an entity must be a JSON object"};
+  return decrypt_object(object, keys, findings, "", 0);
+}
+
+std::vector<std::string> clear_fields_requiring_encryption(const Json& object,
+                                                           const EncryptedFieldsManifest& manifest) {
+  std::vector<std::string> out;
+  collect_clear(object, manifest, "", out, 0);
+  return out;
+}
+
+}  // namespace cardinal::engine

@@ -1,0 +1,42 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// encryptedSelf: encryption of the manifest's fields and generic decryption (wire-format.md,
+// "Entity content"; crypto-spec.md §6.3-6.4).
+
+#include <cardinal/crypto/aes.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/manifest.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cardinal::engine {
+
+inline constexpr int kMaxJsonDepth = 64;
+
+/// Moves the manifest's fields of `object` into `encryptedSelf` (recursively for nested objects,
+/// array items and map values). An existing `encryptedSelf` that already holds exactly those values
+/// is kept unchanged. Errors: kInvalidArgument (a field of the wrong type for its manifest role, or
+/// too deep), kInternal.
+Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest);
+
+/// What decryption noticed that may be tampering.
+struct DecryptionFindings {
+  /// Paths of fields present both in clear and inside encryptedSelf (the decrypted value wins).
+  std::vector<std::string> clear_and_encrypted;
+};
+
+/// Decrypts every `encryptedSelf` (any depth) with the first key that yields a JSON object and
+/// merges the fields back (decrypted values win; `encryptedSelf` is kept). Errors:
+/// kDecryptionFailed when no key opens an encryptedSelf, kMalformedInput (not a string, too deep).
+Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,
+                          DecryptionFindings* findings = nullptr);
+
+/// Fields the manifest requires to be encrypted that are present in clear (paths). Used to refuse
+/// saving an entity that would send them in clear.
+std::vector<std::string> clear_fields_requiring_encryption(const Json& object, const EncryptedFieldsManifest& manifest);
+
+/// Compact serialisation (UTF-8 raw, key order kept). Errors: kInvalidArgument (invalid UTF-8).
+Result<std::string> compact_json(const Json& value);
+
+}  // namespace cardinal::engine

@@ -1,0 +1,226 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "engine/exchange_data_crypto.hpp"
+#include "engine/exchange_data_manager.hpp"
+
+#include <cardinal/crypto/encoding.hpp>
+
+#include "memory_exchange_data_source.hpp"
+#include "test_util.hpp"
+
+#include <thread>
+
+namespace cardinal::engine {
+namespace {
+
+const crypto::RsaPrivateKey& test_key(int i) {
+  static const std::vector<crypto::RsaPrivateKey> keys = [] {
+    std::vector<crypto::RsaPrivateKey> v;
+    for (int n = 0; n < 4; ++n)
+      v.push_back(crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value());
+    return v;
+  }();
+  return keys[static_cast<std::size_t>(i)];
+}
+
+std::shared_ptr<KeyRing> ring(const std::string& owner, int key, bool verified = true) {
+  auto r = std::make_shared<KeyRing>();
+  r->add(owner, test_key(key), verified);
+  return r;
+}
+
+// Appendix-C style check of the signed text's exact shape.
+TEST(SharedSignature, ExactInputFormat) {
+  SecretBytes raw_key = SecretBytes::zeros(32);
+  for (std::size_t i = 0; i < 32; ++i) raw_key.mutable_data()[i] = static_cast<std::uint8_t>(i);
+  auto key = crypto::AesKey::create(raw_key);
+  ASSERT_OK(key);
+  SecretBytes acs = SecretBytes::zeros(16);
+  for (std::size_t i = 0; i < 16; ++i) acs.mutable_data()[i] = static_cast<std::uint8_t>(0xa0 + i);
+  const std::string s = shared_signature_input("hcp-a", "hcp-b", *key, acs, {"ffff", "0000", "ffff"});
+  EXPECT_EQ(s,
+            "[[\"delegator\",\"hcp-a\"],[\"delegate\",\"hcp-b\"],[\"exchangeKey\",\"000102030405060708090a0b0c0d0e0f"
+            "101112131415161718191a1b1c1d1e1f\"],[\"accessControlSecret\",\"AccessControlSecret(s=a0a1a2a3a4a5a6a7a8a9"
+            "aaabacadaeaf)\"],[\"publicKeysFingerprints\",[\"0000\",\"ffff\"]]");
+}
+
+TEST(ExchangeData, BuildOpenVerify) {
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto record = build_exchange_data("ed-1", "alice", "bob", *secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(0)});
+  ASSERT_OK(record);
+  EXPECT_EQ(record->exchange_key.size(), 2u);
+  EXPECT_EQ(record->delegator_signature.size(), 1u);
+
+  auto as_alice = decrypt_exchange_data(*record, *ring("alice", 0));
+  ASSERT_OK(as_alice);
+  EXPECT_TRUE(as_alice->shared_signature_valid);
+  EXPECT_TRUE(as_alice->delegator_signature_valid);
+  EXPECT_TRUE(as_alice->verified_for_encryption("alice"));
+  EXPECT_TRUE(as_alice->secrets.exchange_key == secrets->exchange_key);
+
+  auto as_bob = decrypt_exchange_data(*record, *ring("bob", 1));
+  ASSERT_OK(as_bob);
+  EXPECT_TRUE(as_bob->shared_signature_valid);
+  EXPECT_FALSE(as_bob->delegator_signature_valid);  // only the delegator can check it
+  EXPECT_FALSE(as_bob->verified_for_encryption("bob"));
+
+  EXPECT_ERROR_CODE(decrypt_exchange_data(*record, *ring("carol", 2)), ErrorCode::kKeyNotAvailable);
+  // Round trip through JSON.
+  auto reparsed = model::ExchangeData::from_json(record->to_json());
+  ASSERT_OK(reparsed);
+  auto again = decrypt_exchange_data(*reparsed, *ring("alice", 0));
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->verified_for_encryption("alice"));
+}
+
+TEST(ExchangeData, TamperingIsDetected) {
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto record = build_exchange_data("ed-1", "alice", "bob", *secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(0)});
+  ASSERT_OK(record);
+  // Changed delegate id: shared signature fails.
+  auto t1 = *record;
+  t1.delegate = "mallory";
+  auto o1 = decrypt_exchange_data(t1, *ring("alice", 0));
+  ASSERT_OK(o1);
+  EXPECT_FALSE(o1->shared_signature_valid);
+  EXPECT_FALSE(o1->verified_for_encryption("alice"));
+  // Attacker adds its own key entry to the maps: the fingerprint list changes, signature fails.
+  auto t2 = *record;
+  auto attacker_ct = test_key(3).public_key().encrypt(secrets->exchange_key.secret().reveal());
+  ASSERT_OK(attacker_ct);
+  t2.exchange_key[test_key(3).public_key().fingerprint_v2()] = crypto::base64_encode(*attacker_ct);
+  auto o2 = decrypt_exchange_data(t2, *ring("alice", 0));
+  ASSERT_OK(o2);
+  EXPECT_FALSE(o2->shared_signature_valid);
+  // Swapped exchange key for one the attacker knows (re-encrypted for alice): signature fails.
+  auto other = ExchangeSecrets::generate();
+  ASSERT_OK(other);
+  auto t3 = *record;
+  auto swapped = test_key(0).public_key().encrypt(other->exchange_key.secret().reveal());
+  ASSERT_OK(swapped);
+  t3.exchange_key[test_key(0).public_key().fingerprint_v2()] = crypto::base64_encode(*swapped);
+  auto o3 = decrypt_exchange_data(t3, *ring("alice", 0));
+  ASSERT_OK(o3);
+  EXPECT_FALSE(o3->shared_signature_valid);
+  // Only some secrets decrypt: tamper.
+  auto t4 = *record;
+  t4.access_control_secret.clear();
+  EXPECT_ERROR_CODE(decrypt_exchange_data(t4, *ring("alice", 0)), ErrorCode::kTamperDetected);
+  // Exchange data forged by an attacker who knows the secrets and re-signs the shared signature
+  // with them: the delegator signature (keyed by alice's private key) cannot be forged.
+  auto forged_secrets = ExchangeSecrets::generate();
+  ASSERT_OK(forged_secrets);
+  auto forged = build_exchange_data("ed-evil", "alice", "bob", *forged_secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(3)});
+  ASSERT_OK(forged);
+  forged->delegator_signature = {
+      {test_key(0).public_key().fingerprint_v2(), record->delegator_signature.begin()->second}};
+  auto o5 = decrypt_exchange_data(*forged, *ring("alice", 0));
+  ASSERT_OK(o5);
+  EXPECT_TRUE(o5->shared_signature_valid);
+  EXPECT_FALSE(o5->delegator_signature_valid);
+  EXPECT_FALSE(o5->verified_for_encryption("alice"));
+}
+
+TEST(ExchangeData, UnverifiedOwnKeyNeitherSignsNorVerifies) {
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto record = build_exchange_data("ed-1", "alice", "bob", *secrets, {test_key(0).public_key()}, {&test_key(0)});
+  ASSERT_OK(record);
+  auto opened = decrypt_exchange_data(*record, *ring("alice", 0, /*verified=*/false));
+  ASSERT_OK(opened);
+  EXPECT_TRUE(opened->shared_signature_valid);
+  EXPECT_FALSE(opened->delegator_signature_valid);
+}
+
+TEST(ExchangeData, ExtendAddsRecipientAndResigns) {
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto record = build_exchange_data("ed-1", "alice", "bob", *secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(0)});
+  ASSERT_OK(record);
+  auto alice = std::make_shared<KeyRing>();
+  alice->add("alice", test_key(0), true);
+  alice->add("alice", test_key(2), true);  // rotated-in key
+  auto opened = decrypt_exchange_data(*record, *alice);
+  ASSERT_OK(opened);
+  auto extended = extend_exchange_data(*opened, {test_key(2).public_key()}, {&test_key(0), &test_key(2)});
+  ASSERT_OK(extended);
+  EXPECT_EQ(extended->exchange_key.size(), 3u);
+  EXPECT_EQ(extended->delegator_signature.size(), 2u);
+  auto with_new_only = decrypt_exchange_data(*extended, *ring("alice", 2));
+  ASSERT_OK(with_new_only);
+  EXPECT_TRUE(with_new_only->verified_for_encryption("alice"));
+}
+
+TEST(ExchangeDataManager, ReusesVerifiedDataAndCreatesOnce) {
+  testing::MemoryExchangeDataSource source;
+  std::vector<TamperEvent> events;
+  std::mutex events_mutex;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperEvent& e) {
+    std::lock_guard lock(events_mutex);
+    events.push_back(e);
+  });
+  const std::vector<crypto::RsaPublicKey> bob_keys = {test_key(1).public_key()};
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(8);
+  for (std::size_t i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto ed = alice.get_or_create_for_encryption("bob", bob_keys);
+      if (ed.ok()) ids[i] = (*ed)->record.id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(source.creations.load(), 1);
+  for (const auto& id : ids) EXPECT_EQ(id, ids[0]);
+
+  // A fresh manager (new device, same key) finds and reuses it instead of creating another.
+  ExchangeDataManager again("alice", ring("alice", 0), source, 10, nullptr);
+  auto ed = again.get_or_create_for_encryption("bob", bob_keys);
+  ASSERT_OK(ed);
+  EXPECT_EQ((*ed)->record.id, ids[0]);
+  EXPECT_EQ(source.creations.load(), 1);
+  EXPECT_TRUE(events.empty());
+
+  // No verified delegate key: refused.
+  EXPECT_ERROR_CODE(again.get_or_create_for_encryption("bob", {}), ErrorCode::kNoVerifiedKey);
+}
+
+TEST(ExchangeDataManager, ForgedDataIsNotReusedAndIsReported) {
+  testing::MemoryExchangeDataSource source;
+  // The attacker plants exchange data "alice → bob" that it knows, encrypted for both keys.
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto forged = build_exchange_data("ed-forged", "alice", "bob", *secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(3)});
+  ASSERT_OK(forged);
+  source.add(*forged);
+  std::vector<TamperEvent> events;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperEvent& e) { events.push_back(e); });
+  auto ed = alice.get_or_create_for_encryption("bob", {test_key(1).public_key()});
+  ASSERT_OK(ed);
+  EXPECT_NE((*ed)->record.id, "ed-forged");
+  EXPECT_FALSE((*ed)->secrets.exchange_key == secrets->exchange_key);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0].record_id, "ed-forged");
+  // It is still usable to decrypt existing data.
+  auto old = alice.get("ed-forged");
+  ASSERT_OK(old);
+}
+
+TEST(ExchangeDataManager, CacheBoundsRsaWork) {
+  testing::MemoryExchangeDataSource source;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 2, nullptr);
+  auto ed = alice.get_or_create_for_encryption("alice", {});
+  ASSERT_OK(ed);
+  const auto before = alice.openings();
+  for (int i = 0; i < 50; ++i) ASSERT_OK(alice.get((*ed)->record.id));
+  EXPECT_EQ(alice.openings(), before);
+  EXPECT_ERROR_CODE(alice.get("missing"), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace cardinal::engine
