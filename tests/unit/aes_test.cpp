@@ -132,3 +132,62 @@ TEST(AesGcm, EmptyPlaintextAndPolicy) {
 
 }  // namespace
 }  // namespace cardinal::crypto
+
+namespace cardinal::crypto {
+namespace {
+
+TEST(AesCbcStream, MatchesOneShotFormatForAnyChunking) {
+  auto key = AesKey::generate();
+  ASSERT_OK(key);
+  Bytes data(100000);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 31 + 7);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{1000}, std::size_t{65536}}) {
+    auto enc = aes_cbc::StreamEncryptor::create(*key);
+    ASSERT_OK(enc);
+    Bytes ct;
+    for (std::size_t off = 0; off < data.size(); off += chunk) {
+      auto part = enc->update(ByteView(data).subspan(off, std::min(chunk, data.size() - off)));
+      ASSERT_OK(part);
+      ct.insert(ct.end(), part->begin(), part->end());
+    }
+    auto last = enc->finish();
+    ASSERT_OK(last);
+    ct.insert(ct.end(), last->begin(), last->end());
+    EXPECT_ERROR_CODE(enc->finish(), ErrorCode::kInvalidArgument);
+    // The one-shot decryptor reads the stream's output…
+    auto one_shot = aes_cbc::decrypt(*key, ct);
+    ASSERT_OK(one_shot);
+    EXPECT_TRUE(constant_time_equals(one_shot->reveal(), data));
+    // …and the stream decryptor reads it in other chunk sizes.
+    auto dec = aes_cbc::StreamDecryptor::create(*key);
+    ASSERT_OK(dec);
+    Bytes back;
+    const std::size_t dchunk = chunk == 1 ? 7 : chunk / 2 + 3;
+    for (std::size_t off = 0; off < ct.size(); off += dchunk) {
+      auto part = dec->update(ByteView(ct).subspan(off, std::min(dchunk, ct.size() - off)));
+      ASSERT_OK(part);
+      back.insert(back.end(), part->reveal().begin(), part->reveal().end());
+    }
+    auto tail = dec->finish();
+    ASSERT_OK(tail);
+    back.insert(back.end(), tail->reveal().begin(), tail->reveal().end());
+    EXPECT_EQ(back, data) << chunk;
+  }
+}
+
+TEST(AesCbcStream, TruncatedOrTamperedStreamFailsAtFinish) {
+  auto key = AesKey::generate();
+  ASSERT_OK(key);
+  // Zero bytes: a plaintext block ending in 0x00 is never valid padding, so every cut is detectable.
+  auto ct = aes_cbc::encrypt(*key, Bytes(64, 0));
+  ASSERT_OK(ct);
+  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, std::size_t{16}, ct->size() - 1, ct->size() - 16}) {
+    auto dec = aes_cbc::StreamDecryptor::create(*key);
+    ASSERT_OK(dec);
+    ASSERT_OK(dec->update(ByteView(*ct).first(cut)));
+    EXPECT_ERROR_CODE(dec->finish(), ErrorCode::kDecryptionFailed);
+  }
+}
+
+}  // namespace
+}  // namespace cardinal::crypto

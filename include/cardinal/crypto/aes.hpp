@@ -19,6 +19,7 @@
 #include <cardinal/secret.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <utility>
 
 namespace cardinal::crypto {
@@ -56,6 +57,46 @@ CARDINAL_EXPORT Result<Bytes> encrypt(const AesKey& key, ByteView plaintext);
 CARDINAL_EXPORT Result<Bytes> encrypt_with_iv(const AesKey& key, ByteView iv, ByteView plaintext);
 /// Decrypts `IV ‖ ciphertext`. Errors: `kDecryptionFailed` (one error for every failure).
 CARDINAL_EXPORT Result<SecretBytes> decrypt(const AesKey& key, ByteView iv_and_ciphertext);
+
+/// Incremental encryption in the same format (`IV ‖ ciphertext`), for data too large to hold in
+/// memory (document attachments). Memory use is bounded by the chunk sizes the caller passes.
+/// Not thread-safe: one instance per stream.
+class CARDINAL_EXPORT StreamEncryptor {
+ public:
+  /// A fresh random IV; the first `update` output starts with it.
+  static Result<StreamEncryptor> create(const AesKey& key);
+  StreamEncryptor(StreamEncryptor&&) noexcept;
+  StreamEncryptor& operator=(StreamEncryptor&&) noexcept;
+  ~StreamEncryptor();
+  /// Encrypts the next chunk; returns the ciphertext available so far (may be empty).
+  Result<Bytes> update(ByteView chunk);
+  /// The last block (with padding). The encryptor is unusable afterwards.
+  Result<Bytes> finish();
+
+ private:
+  struct State;
+  explicit StreamEncryptor(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+/// Incremental decryption of `IV ‖ ciphertext`. Plaintext released by `update` is not yet
+/// authenticated by padding (CBC has no MAC): treat the whole stream as invalid if `finish` fails.
+/// Not thread-safe: one instance per stream.
+class CARDINAL_EXPORT StreamDecryptor {
+ public:
+  static Result<StreamDecryptor> create(const AesKey& key);
+  StreamDecryptor(StreamDecryptor&&) noexcept;
+  StreamDecryptor& operator=(StreamDecryptor&&) noexcept;
+  ~StreamDecryptor();
+  Result<SecretBytes> update(ByteView chunk);
+  /// Errors: `kDecryptionFailed` (truncated stream, bad padding).
+  Result<SecretBytes> finish();
+
+ private:
+  struct State;
+  explicit StreamDecryptor(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 }  // namespace aes_cbc
 
 namespace aes_gcm {
