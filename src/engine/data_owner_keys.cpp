@@ -1,0 +1,58 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "engine/data_owner_keys.hpp"
+
+#include <map>
+#include <set>
+
+namespace cardinal::engine {
+
+Result<std::vector<ParsedKey>> published_keys(const model::DataOwner& owner) {
+  std::vector<ParsedKey> out;
+  std::map<std::string, std::string> by_fp1, by_fp2;
+  auto consider = [&](const std::string& spki, crypto::RsaOaepHash hash) -> Status {
+    auto key = crypto::RsaPublicKey::from_spki_hex(spki, hash);
+    if (!key.ok()) return {};  // not a usable key: ignored, never an encryption target
+    const std::string canonical = key->spki_hex();
+    for (auto* index : {&by_fp1, &by_fp2}) {
+      const std::string fp = index == &by_fp1 ? key->fingerprint_v1() : key->fingerprint_v2();
+      auto [it, inserted] = index->emplace(fp, canonical);
+      if (!inserted && it->second != canonical) {
+        return Error{ErrorCode::kTamperDetected,
+                     "data owner " + owner.id + " publishes two different keys with fingerprint " + fp};
+      }
+    }
+    for (const auto& p : out) {
+      if (p.published.spki_hex == canonical) return {};
+    }
+    out.push_back(ParsedKey{PublishedKey{canonical, hash}, std::move(key).value()});
+    return {};
+  };
+  for (const auto& k : owner.public_keys_oaep_sha256)
+    CARDINAL_RETURN_IF_ERROR(consider(k, crypto::RsaOaepHash::kSha256));
+  for (const auto& k : owner.oaep_sha1_keys()) CARDINAL_RETURN_IF_ERROR(consider(k, crypto::RsaOaepHash::kSha1));
+  return out;
+}
+
+DataOwnerInfo info_of(const model::DataOwner& owner) {
+  return DataOwnerInfo{owner.id, std::string(model::to_string(owner.type)), owner.json};
+}
+
+Result<std::vector<crypto::RsaPublicKey>> verified_delegate_keys(const model::DataOwner& delegate,
+                                                                 CryptoStrategies& strategies) {
+  CARDINAL_ASSIGN_OR_RETURN(auto keys, published_keys(delegate));
+  if (keys.empty()) return Error{ErrorCode::kNoVerifiedKey, "data owner " + delegate.id + " has no public key"};
+  std::vector<std::string> spkis;
+  for (const auto& k : keys) spkis.push_back(k.published.spki_hex);
+  const auto accepted = strategies.verify_delegate_public_keys(info_of(delegate), spkis);
+  const std::set<std::string> accepted_set(accepted.begin(), accepted.end());
+  std::vector<crypto::RsaPublicKey> out;
+  for (const auto& k : keys) {
+    if (accepted_set.count(k.published.spki_hex) != 0) out.push_back(k.key);
+  }
+  if (out.empty()) {
+    return Error{ErrorCode::kNoVerifiedKey, "no public key of data owner " + delegate.id + " could be verified"};
+  }
+  return out;
+}
+
+}  // namespace cardinal::engine
