@@ -37,7 +37,7 @@ Result<std::string> seal(const Json& fields, const crypto::AesKey& key) {
 }
 
 Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
-                            const std::string& path, int depth);
+                            const std::string& path, int depth, const Json& bound = Json());
 
 // Applies `m` to each object element of a container (array items or map values).
 Result<Json> encrypt_children(const Json& container, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
@@ -65,7 +65,7 @@ Result<Json> encrypt_children(const Json& container, const crypto::AesKey& key, 
 }
 
 Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
-                            const std::string& path, int depth) {
+                            const std::string& path, int depth, const Json& bound) {
   if (depth > kMaxJsonDepth) return Error{ErrorCode::kInvalidArgument, "entity JSON is nested too deeply"};
   std::optional<Json> previous;
   const auto es = object.find(kEncryptedSelf);
@@ -107,6 +107,9 @@ Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const
       out[k] = v;
     }
   }
+  if (bound.is_object()) {
+    for (const auto& [k, v] : bound.items()) secret[k] = v;
+  }
   if (previous && *previous == secret) {
     out[kEncryptedSelf] = *es;
   } else {
@@ -146,10 +149,18 @@ Result<Json> decrypt_object(const Json& object, const std::vector<const crypto::
     return Error{ErrorCode::kDecryptionFailed,
                  "no available key decrypts encryptedSelf" + (path.empty() ? std::string() : " at '" + path + "'")};
   }
+  if (depth == 0 && findings != nullptr) {
+    auto enc_id = fields->find("id");
+    auto clear_id = object.find("id");
+    if (enc_id != fields->end() && (clear_id == object.end() || *clear_id != *enc_id)) findings->id_mismatch = true;
+  }
   for (auto& [k, v] : fields->items()) {
     if (k == kEncryptedSelf) continue;
-    if (findings != nullptr && out.contains(k) && !out[k].is_null())
+    // (The top-level id is expected in both places when it binds the content to its entity.)
+    const bool bound_id = depth == 0 && k == "id";
+    if (findings != nullptr && !bound_id && out.contains(k) && !out[k].is_null()) {
       findings->clear_and_encrypted.push_back(child(path, k));
+    }
     out[k] = v;
   }
   return out;
@@ -195,9 +206,13 @@ Result<std::string> compact_json(const Json& value) {
   }
 }
 
-Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest) {
+Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
+                          const Json& bound) {
   if (!object.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
-  return encrypt_object(object, key, manifest, "", 0);
+  if (manifest.encrypts_everything() && bound.is_object() && !bound.empty()) {
+    return Error{ErrorCode::kInvalidArgument, "bound fields need a manifest that keeps fields in clear"};
+  }
+  return encrypt_object(object, key, manifest, "", 0, bound);
 }
 
 Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,

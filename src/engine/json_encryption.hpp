@@ -18,12 +18,18 @@ inline constexpr int kMaxJsonDepth = 64;
 /// array items and map values). An existing `encryptedSelf` that already holds exactly those values
 /// is kept unchanged. Errors: kInvalidArgument (a field of the wrong type for its manifest role, or
 /// too deep), kInternal.
-Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest);
+/// `bound` (an object, may be null) holds extra top-level fields copied — not moved — into the
+/// top-level encryptedSelf (e.g. the entity id, to bind the ciphertext to its entity).
+Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
+                          const Json& bound = Json());
 
 /// What decryption noticed that may be tampering.
 struct DecryptionFindings {
   /// Paths of fields present both in clear and inside encryptedSelf (the decrypted value wins).
   std::vector<std::string> clear_and_encrypted;
+  /// The top-level encryptedSelf holds an `id` different from the clear `id`: the encrypted content
+  /// belongs to another entity.
+  bool id_mismatch = false;
 };
 
 /// Decrypts every `encryptedSelf` (any depth) with the first key that yields a JSON object and

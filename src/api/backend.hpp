@@ -1,0 +1,43 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// What the SDK needs from the Cardinal backend, as typed calls. The REST implementation is
+// RestBackend; tests may substitute their own.
+
+#include <cardinal/json.hpp>
+#include <cardinal/model/crypto_model.hpp>
+#include <cardinal/secret.hpp>
+
+#include "engine/exchange_data_manager.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cardinal::api {
+
+/// Platform entity type id → REST path segment (HealthElement → "helement").
+Result<std::string> rest_path_of(std::string_view entity_type);
+
+/// Access control keys to prove access with (anonymous data owners); empty for others.
+using AccessKeys = std::vector<SecretBytes>;
+
+class Backend : public engine::ExchangeDataSource {
+ public:
+  virtual Result<model::DataOwner> current_data_owner() = 0;
+  /// Self first, then parent, grandparent…
+  virtual Result<std::vector<model::DataOwner>> current_hierarchy() = 0;
+  virtual Result<model::DataOwner> data_owner_stub(const std::string& id) = 0;
+  virtual Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) = 0;
+
+  virtual Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
+  virtual Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) = 0;
+  virtual Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
+  virtual Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                               const AccessKeys& keys) = 0;
+  /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; returns the array of EntityBulkShareResult.
+  virtual Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) = 0;
+
+  virtual Result<Json> create_recovery_data(const Json& record) = 0;
+  virtual Result<Json> get_recovery_data(const std::string& id) = 0;
+};
+
+}  // namespace cardinal::api

@@ -1,0 +1,296 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "api/rest_backend.hpp"
+
+#include <cardinal/crypto/encoding.hpp>
+
+#include <set>
+
+namespace cardinal::api {
+
+namespace {
+
+constexpr std::size_t kAccessKeysPerHeader = 360;
+constexpr int kMaxPages = 1000;
+constexpr int kPageSize = 1000;
+
+std::string escape_segment(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+Error malformed_response(std::string_view what) {
+  return Error{ErrorCode::kMalformedResponse, "unexpected answer from the server: " + std::string(what)};
+}
+
+// Parsing errors of server data are malformed responses, not malformed input.
+template <typename T>
+Result<T> from_server(Result<T> r) {
+  if (r.ok()) return r;
+  return malformed_response(r.error().message());
+}
+
+}  // namespace
+
+Result<std::string> rest_path_of(std::string_view entity_type) {
+  static const std::map<std::string_view, std::string_view> kPaths = {{"HealthElement", "helement"},
+                                                                      {"Patient", "patient"},
+                                                                      {"Document", "document"},
+                                                                      {"Contact", "contact"},
+                                                                      {"Message", "message"},
+                                                                      {"Form", "form"},
+                                                                      {"CalendarItem", "calendarItem"},
+                                                                      {"AccessLog", "accesslog"},
+                                                                      {"Invoice", "invoice"},
+                                                                      {"MaintenanceTask", "maintenancetask"},
+                                                                      {"Receipt", "receipt"},
+                                                                      {"Topic", "topic"},
+                                                                      {"Classification", "classification"},
+                                                                      {"Article", "article"}};
+  auto it = kPaths.find(entity_type);
+  if (it == kPaths.end()) {
+    return Error{ErrorCode::kInvalidArgument, "no REST endpoint for entity type '" + std::string(entity_type) + "'"};
+  }
+  return std::string(it->second);
+}
+
+Result<std::vector<std::string>> access_control_key_headers(const AccessKeys& keys) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < keys.size(); start += kAccessKeysPerHeader) {
+    const std::size_t end = std::min(keys.size(), start + kAccessKeysPerHeader);
+    SecretBytes joined = SecretBytes::zeros((end - start) * 16);
+    for (std::size_t i = start; i < end; ++i) {
+      if (keys[i].size() != 16) return Error{ErrorCode::kInvalidArgument, "access control keys are 16 bytes"};
+      std::copy(keys[i].reveal().begin(), keys[i].reveal().end(), joined.mutable_data() + (i - start) * 16);
+    }
+    out.push_back(crypto::base64_encode(joined.reveal()));
+  }
+  return out;
+}
+
+Error http_error(int status, std::string_view what) {
+  const std::string msg = std::string(what) + ": HTTP " + std::to_string(status);
+  switch (status) {
+    case 400:
+      return Error{ErrorCode::kBadRequest, msg};
+    case 401:
+      return Error{ErrorCode::kUnauthenticated, msg};
+    case 403:
+      return Error{ErrorCode::kPermissionDenied, msg};
+    case 404:
+      return Error{ErrorCode::kNotFound, msg};
+    case 409:
+      return Error{ErrorCode::kConflict, msg};
+    default:
+      break;
+  }
+  if (status >= 500) return Error{ErrorCode::kServerError, msg};
+  return Error{ErrorCode::kMalformedResponse, msg};
+}
+
+Result<Json> RestBackend::json_call(std::string method, std::string path, const Json* body, bool idempotent,
+                                    const AccessKeys& keys) {
+  ApiRequest req;
+  req.method = std::move(method);
+  req.path = std::move(path);
+  req.idempotent = idempotent;
+  req.headers.emplace_back("Accept", "application/json");
+  if (body != nullptr) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body->dump();
+  }
+  if (!keys.empty()) {
+    CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
+    for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
+  }
+  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, req.method + " " + req.path);
+  if (resp.body.empty()) return Json(nullptr);
+  auto parsed = parse_json(resp.body);
+  if (!parsed.ok()) return malformed_response("invalid JSON from " + req.path);
+  return parsed;
+}
+
+Result<model::DataOwner> RestBackend::current_data_owner() {
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current", nullptr, true));
+  return from_server(model::DataOwner::from_with_type(j));
+}
+
+Result<std::vector<model::DataOwner>> RestBackend::current_hierarchy() {
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current/hierarchy", nullptr, true));
+  if (!j.is_array()) return malformed_response("hierarchy is not an array");
+  std::vector<model::DataOwner> out;
+  for (const auto& e : j) {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(e)));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<model::DataOwner> RestBackend::data_owner_stub(const std::string& id) {
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/stub/" + escape_segment(id), nullptr, true));
+  CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(j)));
+  if (d.id != id) return malformed_response("asked for data owner " + id + ", got " + d.id);
+  return d;
+}
+
+Result<model::DataOwner> RestBackend::put_data_owner_stub(const model::DataOwner& stub) {
+  const Json body = stub.to_stub_with_type();
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/dataowner/stub", &body, false));
+  CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(j)));
+  if (d.id != stub.id) return malformed_response("stub update answered for another data owner");
+  return d;
+}
+
+Result<Json> RestBackend::create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p, &entity, false, keys));
+  if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
+    return malformed_response("created entity has another id");
+  }
+  return j;
+}
+
+Result<Json> RestBackend::get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/" + p + "/" + escape_segment(id), nullptr, true, keys));
+  if (!j.is_object() || !j.contains("id") || j["id"] != id) return malformed_response("got another entity than asked");
+  return j;
+}
+
+Result<Json> RestBackend::modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  // PUT with a rev is safe to repeat: a repeat after success fails with 409, never duplicates.
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/" + p, &entity, true, keys));
+  if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
+    return malformed_response("modified entity has another id");
+  }
+  return j;
+}
+
+Status RestBackend::delete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                  const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  auto r = json_call("DELETE", "/rest/v2/" + p + "/" + escape_segment(id) + "?rev=" + escape_segment(rev), nullptr,
+                     true, keys);
+  return r.status();
+}
+
+Result<Json> RestBackend::bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  // Applying the same share twice is rejected by the server (the delegation exists), so a repeat
+  // cannot duplicate delegations: the call is safe to retry.
+  CARDINAL_ASSIGN_OR_RETURN(Json j,
+                            json_call("PUT", "/rest/v2/" + p + "/bulkSharedMetadataUpdate", &request, true, keys));
+  if (!j.is_array()) return malformed_response("bulk share result is not an array");
+  return j;
+}
+
+Result<Json> RestBackend::create_recovery_data(const Json& record) {
+  return json_call("POST", "/rest/v2/recoverydata", &record, false);
+}
+
+Result<Json> RestBackend::get_recovery_data(const std::string& id) {
+  return json_call("GET", "/rest/v2/recoverydata/" + escape_segment(id), nullptr, true);
+}
+
+Result<std::vector<model::ExchangeData>> RestBackend::get_by_ids(const std::vector<std::string>& ids) {
+  const Json body = Json{{"ids", ids}};
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata/byIds", &body, true));
+  if (!j.is_array()) return malformed_response("exchange data list is not an array");
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::vector<model::ExchangeData> out;
+  for (const auto& e : j) {
+    CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(e)));
+    if (wanted.count(r.id) != 0) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<model::ExchangeDataMap>> RestBackend::get_maps(const std::vector<std::string>& delegation_keys) {
+  const Json body = Json{{"ids", delegation_keys}};
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedatamap/batch", &body, true));
+  if (!j.is_array()) return malformed_response("exchange data map list is not an array");
+  const std::set<std::string> wanted(delegation_keys.begin(), delegation_keys.end());
+  std::vector<model::ExchangeDataMap> out;
+  for (const auto& e : j) {
+    CARDINAL_ASSIGN_OR_RETURN(auto m, from_server(model::ExchangeDataMap::from_json(e)));
+    if (wanted.count(m.id) != 0) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::vector<model::ExchangeData>> RestBackend::get_by_participant(const std::string& data_owner_id) {
+  std::vector<model::ExchangeData> out;
+  std::set<std::string> seen_ids;
+  std::set<std::string> seen_cursors;
+  std::string cursor;
+  for (int page = 0; page < kMaxPages; ++page) {
+    std::string path =
+        "/rest/v2/exchangedata/byParticipant/" + escape_segment(data_owner_id) + "?limit=" + std::to_string(kPageSize);
+    if (!cursor.empty()) path += "&startDocumentId=" + escape_segment(cursor);
+    CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", path, nullptr, true));
+    if (!j.is_object() || !j.contains("rows") || !j["rows"].is_array()) {
+      return malformed_response("paginated exchange data expected");
+    }
+    for (const auto& e : j["rows"]) {
+      CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(e)));
+      // The server may return other pairs or duplicates: keep only ours, once.
+      if ((r.delegator == data_owner_id || r.delegate == data_owner_id) && seen_ids.insert(r.id).second) {
+        out.push_back(std::move(r));
+      }
+    }
+    auto next = j.find("nextKeyPair");
+    if (next == j.end() || next->is_null() || !next->is_object()) return out;
+    const std::string next_id = next->value("startKeyDocId", "");
+    if (next_id.empty()) return out;
+    if (!seen_cursors.insert(next_id).second) return malformed_response("exchange data pagination loops");
+    cursor = next_id;
+  }
+  return malformed_response("too many pages of exchange data");
+}
+
+Result<std::vector<model::ExchangeData>> RestBackend::get_by_delegator_delegate(const std::string& delegator,
+                                                                                const std::string& delegate) {
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET",
+                                              "/rest/v2/exchangedata/byDelegatorDelegate/" + escape_segment(delegator) +
+                                                  "/" + escape_segment(delegate),
+                                              nullptr, true));
+  if (!j.is_array()) return malformed_response("exchange data list is not an array");
+  std::vector<model::ExchangeData> out;
+  std::set<std::string> seen;
+  for (const auto& e : j) {
+    CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(e)));
+    if (r.delegator == delegator && r.delegate == delegate && seen.insert(r.id).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<model::ExchangeData> RestBackend::create(const model::ExchangeData& record) {
+  const Json body = record.to_json();
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata", &body, false));
+  CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(j)));
+  if (r.id != record.id) return malformed_response("created exchange data has another id");
+  return r;
+}
+
+Result<model::ExchangeData> RestBackend::update(const model::ExchangeData& record) {
+  const Json body = record.to_json();
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/exchangedata", &body, true));
+  CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(j)));
+  if (r.id != record.id) return malformed_response("updated exchange data has another id");
+  return r;
+}
+
+}  // namespace cardinal::api

@@ -1,0 +1,70 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Backend over HTTP: the Cardinal REST API (shared/spec/rest-api.md). Every answer is parsed
+// defensively; records the server returns are checked against what was asked (ids, pairs), since
+// the server is not trusted.
+
+#include "api/backend.hpp"
+
+#include <functional>
+#include <map>
+
+namespace cardinal::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;  ///< under the base URL, e.g. "/rest/v2/helement/abc"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  /// Safe to repeat (retry policies may only repeat such requests).
+  bool idempotent = false;
+};
+
+struct ApiResponse {
+  int status = 0;
+  std::string body;
+};
+
+/// Sends one request (authentication, retries and logging are the caller's pipeline).
+using ApiCall = std::function<Result<ApiResponse>(const ApiRequest&)>;
+
+/// The `Icure-Access-Control-Keys` header values: base64 of concatenated 16-byte keys, at most
+/// 360 keys per value. Errors: kInvalidArgument for a key that is not 16 bytes.
+Result<std::vector<std::string>> access_control_key_headers(const AccessKeys& keys);
+
+/// Maps an HTTP error status to a typed error (message without the body).
+Error http_error(int status, std::string_view what);
+
+class RestBackend : public Backend {
+ public:
+  explicit RestBackend(ApiCall call) : call_(std::move(call)) {}
+
+  Result<model::DataOwner> current_data_owner() override;
+  Result<std::vector<model::DataOwner>> current_hierarchy() override;
+  Result<model::DataOwner> data_owner_stub(const std::string& id) override;
+  Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) override;
+
+  Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
+  Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) override;
+  Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
+  Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                       const AccessKeys& keys) override;
+  Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) override;
+  Result<Json> create_recovery_data(const Json& record) override;
+  Result<Json> get_recovery_data(const std::string& id) override;
+
+  Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) override;
+  Result<std::vector<model::ExchangeDataMap>> get_maps(const std::vector<std::string>& delegation_keys) override;
+  Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& data_owner_id) override;
+  Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
+                                                                     const std::string& delegate) override;
+  Result<model::ExchangeData> create(const model::ExchangeData& record) override;
+  Result<model::ExchangeData> update(const model::ExchangeData& record) override;
+
+ private:
+  Result<Json> json_call(std::string method, std::string path, const Json* body, bool idempotent,
+                         const AccessKeys& keys = {});
+  ApiCall call_;
+};
+
+}  // namespace cardinal::api

@@ -1,0 +1,420 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include "api/sdk_core.hpp"
+
+#include <cardinal/crypto/encoding.hpp>
+#include <cardinal/crypto/hash.hpp>
+#include <cardinal/crypto/random.hpp>
+
+#include "engine/data_owner_keys.hpp"
+#include "engine/json_encryption.hpp"
+
+#include <algorithm>
+
+namespace cardinal::api {
+
+namespace {
+
+constexpr std::size_t kMaxHierarchyDepth = 5;
+constexpr int kMaxShareRetries = 3;
+
+std::string id_of(const Json& j) {
+  return j.is_object() && j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
+}
+
+Json delegations_json(const Json& entity) {
+  if (!entity.is_object()) return Json::object();
+  auto sm = entity.find("securityMetadata");
+  if (sm == entity.end() || !sm->is_object()) return Json::object();
+  auto sd = sm->find("secureDelegations");
+  return sd == sm->end() || !sd->is_object() ? Json::object() : *sd;
+}
+
+// Same delegations with the same content (order and formatting of the JSON aside).
+bool same_delegations(const Json& a, const Json& b) {
+  auto da = model::secure_delegations_of(a);
+  auto db = model::secure_delegations_of(b);
+  if (!da.ok() || !db.ok() || da->size() != db->size()) return false;
+  for (const auto& [key, x] : *da) {
+    auto it = db->find(key);
+    if (it == db->end()) return false;
+    const auto& y = it->second;
+    if (x.delegator != y.delegator || x.delegate != y.delegate || x.secret_ids != y.secret_ids ||
+        x.encryption_keys != y.encryption_keys || x.owning_entity_ids != y.owning_entity_ids ||
+        x.parent_delegations != y.parent_delegations || x.exchange_data_id != y.exchange_data_id ||
+        x.permissions != y.permissions) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Error rejection_error(const Json& rejection, const std::string& entity_id) {
+  const int code = rejection.value("code", 0);
+  const std::string reason = rejection.contains("reason") && rejection["reason"].is_string()
+                                 ? rejection["reason"].get<std::string>()
+                                 : std::string("no reason given");
+  const std::string msg =
+      "share of " + entity_id + " rejected by the server (" + std::to_string(code) + "): " + reason.substr(0, 200);
+  switch (code) {
+    case 400:
+      return Error{ErrorCode::kBadRequest, msg};
+    case 403:
+      return Error{ErrorCode::kPermissionDenied, msg};
+    case 404:
+      return Error{ErrorCode::kNotFound, msg};
+    case 409:
+      return Error{ErrorCode::kConflict, msg};
+    default:
+      return Error{ErrorCode::kServerError, msg};
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SdkCore>> SdkCore::start(CoreOptions options) {
+  if (!options.backend) return Error{ErrorCode::kInvalidArgument, "a backend is required"};
+  if (!options.keys) return Error{ErrorCode::kInvalidArgument, "a key store is required"};
+  if (!options.strategies) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "crypto strategies are required: the application decides which public keys it trusts "
+                 "(BasicCryptoStrategies trusts every delegate key, like the official SDK's default)"};
+  }
+  std::unique_ptr<SdkCore> core(new SdkCore(std::move(options)));
+  CARDINAL_RETURN_IF_ERROR(core->init_keys());
+  return core;
+}
+
+Status SdkCore::init_keys() {
+  Backend& backend = *options_.backend;
+  CryptoStrategies& strategies = *options_.strategies;
+  CARDINAL_ASSIGN_OR_RETURN(self_, backend.current_data_owner());
+
+  // Hierarchy: self first. Bounded depth, no cycles, and each link must follow parentId.
+  hierarchy_ = {self_};
+  if (self_.parent_id) {
+    CARDINAL_ASSIGN_OR_RETURN(auto chain, backend.current_hierarchy());
+    if (chain.empty() || chain.front().id != self_.id) {
+      return Error{ErrorCode::kTamperDetected, "the server's hierarchy does not start with the current data owner"};
+    }
+    if (chain.size() > kMaxHierarchyDepth + 1)
+      return Error{ErrorCode::kTamperDetected, "data owner hierarchy too deep"};
+    std::set<std::string> seen{self_.id};
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+      if (!chain[i - 1].parent_id || *chain[i - 1].parent_id != chain[i].id || !seen.insert(chain[i].id).second) {
+        return Error{ErrorCode::kTamperDetected, "the server's data owner hierarchy is inconsistent or cyclic"};
+      }
+    }
+    hierarchy_ = std::move(chain);
+  }
+
+  ring_ = std::make_shared<engine::KeyRing>();
+  std::vector<SelfKeysStatus> to_decide;
+  std::map<std::string, std::vector<engine::ParsedKey>> published_by_owner;
+  for (auto it = hierarchy_.rbegin(); it != hierarchy_.rend(); ++it) {  // top ancestor first
+    const model::DataOwner& member = *it;
+    CARDINAL_ASSIGN_OR_RETURN(auto published, engine::published_keys(member));
+    CARDINAL_ASSIGN_OR_RETURN(auto local, options_.keys->keys_of(member.id));
+    SelfKeysStatus status{engine::info_of(member), {}, {}};
+    for (const auto& l : local) {
+      ring_->add(member.id, l.key, l.verified);
+      const bool is_published = std::any_of(published.begin(), published.end(), [&](const engine::ParsedKey& p) {
+        return p.published.spki_hex == l.key.public_key().spki_hex();
+      });
+      if (is_published && !l.verified) {
+        status.unknown_keys.push_back(PublishedKey{l.key.public_key().spki_hex(), l.key.hash()});
+      }
+    }
+    for (const auto& p : published) {
+      const bool have = std::any_of(local.begin(), local.end(), [&](const LocalKey& l) {
+        return l.key.public_key().spki_hex() == p.published.spki_hex;
+      });
+      if (!have) status.unavailable_keys.push_back(p.published);
+    }
+    if (!status.unknown_keys.empty() || !status.unavailable_keys.empty()) to_decide.push_back(std::move(status));
+    published_by_owner[member.id] = std::move(published);
+  }
+
+  if (!to_decide.empty()) {
+    CARDINAL_ASSIGN_OR_RETURN(auto decisions, strategies.recover_and_verify_self_hierarchy_keys(to_decide));
+    for (auto& [owner, decision] : decisions) {
+      auto published = published_by_owner.find(owner);
+      if (published == published_by_owner.end()) continue;  // not a member: ignored
+      for (auto& key : decision.recovered) {
+        const std::string spki = key.public_key().spki_hex();
+        const bool listed = std::any_of(published->second.begin(), published->second.end(),
+                                        [&](const engine::ParsedKey& p) { return p.published.spki_hex == spki; });
+        if (!listed) continue;  // a recovered key must be one the data owner publishes
+        auto a = decision.authenticity.find(spki);
+        const bool verified = a == decision.authenticity.end() || a->second;
+        CARDINAL_RETURN_IF_ERROR(options_.keys->put(owner, key, verified));
+        ring_->add(owner, key, verified);
+      }
+      for (const auto& [spki, verified] : decision.authenticity) {
+        for (const auto& [fp, own] : ring_->all()) {
+          if (own.data_owner_id == owner && own.key.public_key().spki_hex() == spki && own.verified != verified) {
+            CARDINAL_RETURN_IF_ERROR(options_.keys->put(owner, own.key, verified));
+            ring_->add(owner, own.key, verified);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  if (ring_->verified_keys_of(self_.id).empty()) {
+    KeyGenerationDecision decision = strategies.generate_new_key_for_data_owner(engine::info_of(self_));
+    std::optional<crypto::RsaPrivateKey> key;
+    switch (decision.kind) {
+      case KeyGenerationDecision::Kind::kDeny:
+        return Error{ErrorCode::kKeyNotAvailable, "the current data owner has no verified key and none may be created"};
+      case KeyGenerationDecision::Kind::kKeyless:
+        break;
+      case KeyGenerationDecision::Kind::kUseProvided:
+        if (!decision.provided || decision.provided->hash() != crypto::RsaOaepHash::kSha256) {
+          return Error{ErrorCode::kInvalidArgument, "a provided key pair must be an RSA-OAEP-SHA-256 key"};
+        }
+        key = decision.provided;
+        break;
+      case KeyGenerationDecision::Kind::kAllow: {
+        CARDINAL_ASSIGN_OR_RETURN(auto generated, crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256));
+        key = std::move(generated);
+        break;
+      }
+    }
+    if (key) {
+      // Stored before it is published, so that a failure cannot lose the private half.
+      CARDINAL_RETURN_IF_ERROR(options_.keys->put(self_.id, *key, true));
+      const std::string spki = key->public_key().spki_hex();
+      if (std::find(self_.public_keys_oaep_sha256.begin(), self_.public_keys_oaep_sha256.end(), spki) ==
+          self_.public_keys_oaep_sha256.end()) {
+        model::DataOwner updated = self_;
+        updated.public_keys_oaep_sha256.push_back(spki);
+        CARDINAL_ASSIGN_OR_RETURN(auto stored, options_.backend->put_data_owner_stub(updated));
+        if (std::find(stored.public_keys_oaep_sha256.begin(), stored.public_keys_oaep_sha256.end(), spki) ==
+            stored.public_keys_oaep_sha256.end()) {
+          return Error{ErrorCode::kTamperDetected, "the server did not publish the new public key"};
+        }
+        // Keep the full record; take the new revision and keys from the stub answer.
+        self_.rev = stored.rev;
+        self_.public_keys_oaep_sha256 = stored.public_keys_oaep_sha256;
+        self_.json["rev"] = stored.rev ? Json(*stored.rev) : Json(nullptr);
+        self_.json["publicKeysForOaepWithSha256"] = stored.public_keys_oaep_sha256;
+        hierarchy_.front() = self_;
+      }
+      ring_->add(self_.id, *key, true);
+      strategies.notify_new_key_created(key->public_key());
+    }
+  }
+
+  self_anonymous_ = strategies.data_owner_requires_anonymous_delegation(engine::info_of(self_));
+  std::set<std::string> ids;
+  for (const auto& m : hierarchy_) ids.insert(m.id);
+  exchange_data_ = std::make_unique<engine::ExchangeDataManager>(self_.id, ring_, backend,
+                                                                 options_.exchange_data_cache_size, options_.on_tamper);
+  entities_ = std::make_unique<engine::EntityCrypto>(*exchange_data_, ids, self_anonymous_, options_.on_tamper);
+  if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+  return {};
+}
+
+Result<EncryptedFieldsManifest> SdkCore::manifest_of(std::string_view type) const {
+  auto it = options_.manifests.find(std::string(type));
+  if (it != options_.manifests.end()) return it->second;
+  return EncryptedFieldsManifest::platform_default(type);
+}
+
+void SdkCore::warn(std::string_view type, const std::string& id, Error e) const {
+  if (options_.on_tamper) options_.on_tamper(engine::TamperEvent{std::string(type), id, std::move(e)});
+}
+
+AccessKeys SdkCore::request_keys(std::string_view type) const {
+  if (!self_anonymous_) return {};
+  return entities_->access_control_keys(type);
+}
+
+AccessKeys SdkCore::access_control_keys(std::string_view type) const { return entities_->access_control_keys(type); }
+
+Result<std::vector<crypto::RsaPublicKey>> SdkCore::delegate_keys(const model::DataOwner& delegate) {
+  if (delegate.id == self_.id) return std::vector<crypto::RsaPublicKey>{};
+  for (const auto& member : hierarchy_) {
+    if (member.id != delegate.id) continue;
+    // Our own hierarchy: only keys we hold and verified ourselves, never the server's list.
+    std::vector<crypto::RsaPublicKey> out;
+    for (const auto* k : ring_->verified_keys_of(member.id)) out.push_back(k->key.public_key());
+    if (out.empty()) return Error{ErrorCode::kNoVerifiedKey, "no verified key for hierarchy member " + member.id};
+    return out;
+  }
+  return engine::verified_delegate_keys(delegate, *options_.strategies);
+}
+
+Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEntityOptions& options) {
+  if (!clear.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
+  if (auto sm = clear.find("securityMetadata"); sm != clear.end() && !sm->is_null() && !sm->empty()) {
+    return Error{ErrorCode::kInvalidArgument, "a new entity must not carry security metadata"};
+  }
+  if (ring_->verified_keys_of(self_.id).empty()) {
+    return Error{ErrorCode::kKeyNotAvailable, "the current user has no verified key: cannot create encrypted data"};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto manifest, manifest_of(type));
+  if (!clear.contains("id") || !clear["id"].is_string() || clear["id"].get_ref<const std::string&>().empty()) {
+    CARDINAL_ASSIGN_OR_RETURN(std::string id, crypto::random_uuid());
+    clear["id"] = id;
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto entity_key, crypto::AesKey::generate());
+  CARDINAL_ASSIGN_OR_RETURN(std::string secret_id, crypto::random_uuid());
+  std::vector<std::string> owning;
+  if (options.owning_entity_id) owning.push_back(*options.owning_entity_id);
+  CARDINAL_ASSIGN_OR_RETURN(clear["securityMetadata"], entities_->root_metadata(type, entity_key, secret_id, owning));
+  if (!options.secret_foreign_keys.empty()) clear["secretForeignKeys"] = options.secret_foreign_keys;
+  const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
+  return engine::encrypt_json(clear, entity_key, manifest, bound);
+}
+
+Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
+  const std::string id = id_of(encrypted);
+  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(encrypted, type));
+  engine::DecryptionFindings findings;
+  CARDINAL_ASSIGN_OR_RETURN(Json clear, engine::decrypt_json(encrypted, access.key_pointers(), &findings));
+  if (findings.id_mismatch) {
+    Error e{ErrorCode::kTamperDetected, "the encrypted content of " + id + " belongs to another entity"};
+    warn(type, id, e);
+    return e;
+  }
+  Decrypted out{std::move(clear), {}, std::move(access.secret_ids), access.can_write};
+  for (const auto& path : findings.clear_and_encrypted) {
+    std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
+    warn(type, id, Error{ErrorCode::kTamperDetected, w});
+    out.warnings.push_back(std::move(w));
+  }
+  return out;
+}
+
+Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear) {
+  CARDINAL_ASSIGN_OR_RETURN(auto manifest, manifest_of(type));
+  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(clear, type));
+  if (access.entity_keys.empty()) return Error{ErrorCode::kKeyNotAvailable, "no entity key available to encrypt"};
+  // Encrypt with the key that opens the current content, so readers holding only that key keep access.
+  const crypto::AesKey* key = &access.entity_keys.front();
+  if (auto es = clear.find("encryptedSelf"); es != clear.end() && es->is_string()) {
+    for (const auto& k : access.entity_keys) {
+      Json probe = Json{{"encryptedSelf", *es}};
+      if (engine::decrypt_json(probe, {&k}).ok()) {
+        key = &k;
+        break;
+      }
+    }
+  }
+  const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
+  return engine::encrypt_json(clear, *key, manifest, bound);
+}
+
+Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEntityOptions& options) {
+  CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_new(type, std::move(clear), options));
+  const std::string id = id_of(encrypted);
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, options_.backend->create_entity(type, encrypted, request_keys(type)));
+  if (!same_delegations(stored, encrypted)) {
+    Error e{ErrorCode::kTamperDetected, "the server changed the security metadata of new entity " + id};
+    warn(type, id, e);
+    return e;
+  }
+  for (const auto& [delegate, level] : options.delegates) {
+    auto shared = share(type, id, delegate, level);
+    if (!shared.ok()) return shared.error();
+    stored = shared->entity;
+  }
+  if (!options.delegates.empty()) {
+    CARDINAL_ASSIGN_OR_RETURN(stored, options_.backend->get_entity(type, id, request_keys(type)));
+  }
+  return decrypt(type, stored);
+}
+
+Result<Decrypted> SdkCore::get(std::string_view type, const std::string& id) {
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, options_.backend->get_entity(type, id, request_keys(type)));
+  return decrypt(type, stored);
+}
+
+Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear) {
+  const std::string id = id_of(clear);
+  if (id.empty() || !clear.contains("rev"))
+    return Error{ErrorCode::kInvalidArgument, "modify needs an entity with id and rev"};
+  Json current = clear;
+  for (int attempt = 0;; ++attempt) {
+    CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_existing(type, current));
+    auto stored = options_.backend->modify_entity(type, encrypted, request_keys(type));
+    if (stored.ok()) {
+      if (!same_delegations(*stored, encrypted)) {
+        warn(type, id, Error{ErrorCode::kTamperDetected, "the server changed security metadata on modify"});
+      }
+      return decrypt(type, *stored);
+    }
+    if (stored.error().code() != ErrorCode::kConflict || attempt >= options_.max_conflict_retries)
+      return stored.error();
+    // Stale revision: apply our change on top of the server's current revision.
+    CARDINAL_ASSIGN_OR_RETURN(Json fresh, options_.backend->get_entity(type, id, request_keys(type)));
+    if (!fresh.contains("rev")) return Error{ErrorCode::kMalformedResponse, "entity without rev"};
+    current["rev"] = fresh["rev"];
+    current["securityMetadata"] = fresh.contains("securityMetadata") ? fresh["securityMetadata"] : Json(nullptr);
+  }
+}
+
+Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, const std::string& delegate_id,
+                                 AccessLevel level) {
+  CARDINAL_ASSIGN_OR_RETURN(model::DataOwner delegate, options_.backend->data_owner_stub(delegate_id));
+  const bool anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(delegate));
+  CARDINAL_ASSIGN_OR_RETURN(auto keys, delegate_keys(delegate));
+  for (int attempt = 0;; ++attempt) {
+    CARDINAL_ASSIGN_OR_RETURN(Json entity, options_.backend->get_entity(type, id, request_keys(type)));
+    CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+    engine::ShareTarget target{delegate_id, anonymous,
+                               level == AccessLevel::kWrite ? engine::ShareLevel::kWrite : engine::ShareLevel::kRead};
+    CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys));
+    if (request.is_null()) return decrypt(type, entity);  // nothing to add
+    std::string expected_key;
+    if (request.contains("share")) {
+      CARDINAL_ASSIGN_OR_RETURN(Bytes ack,
+                                crypto::hex_decode(request["share"]["accessControlKeys"][0].get<std::string>()));
+      expected_key = crypto::hex_encode(crypto::sha256(ack));
+    } else {
+      expected_key = request["update"]["metadataAccessControlHash"].get<std::string>();
+    }
+    Json parents = Json::array();
+    for (const auto& k : access.opened_delegations) parents.push_back(k);
+    Json body = Json::object();
+    body["requestsByEntityId"][id] = Json{{"requests", Json{{"0", request}}}, {"potentialParentDelegations", parents}};
+    CARDINAL_ASSIGN_OR_RETURN(Json results, options_.backend->bulk_share(type, body, request_keys(type)));
+    const Json* result = nullptr;
+    for (const auto& r : results) {
+      if (r.is_object() && r.value("entityId", "") == id) result = &r;
+    }
+    if (result == nullptr) return Error{ErrorCode::kMalformedResponse, "bulk share answered without entity " + id};
+    if (auto rej = result->find("rejectedRequests"); rej != result->end() && rej->is_object() && !rej->empty()) {
+      const Json& first = rej->begin().value();
+      if (first.is_object() && first.value("shouldRetry", false) && attempt < kMaxShareRetries) continue;
+      return rejection_error(first, id);
+    }
+    auto updated = result->find("updatedEntity");
+    if (updated == result->end() || !updated->is_object()) {
+      CARDINAL_ASSIGN_OR_RETURN(Json fresh, options_.backend->get_entity(type, id, request_keys(type)));
+      return decrypt(type, fresh);
+    }
+    // The server is not trusted: the answer must be this entity, with the new delegation, and
+    // with every delegation it had before.
+    const Json before = delegations_json(entity);
+    const Json after = delegations_json(*updated);
+    bool intact = id_of(*updated) == id && after.contains(expected_key);
+    for (const auto& [k, v] : before.items()) intact = intact && after.contains(k);
+    if (!intact) {
+      Error e{ErrorCode::kTamperDetected, "the bulk share answer for " + id + " lacks expected delegations"};
+      warn(type, id, e);
+      return e;
+    }
+    return decrypt(type, *updated);
+  }
+}
+
+Status SdkCore::remove(std::string_view type, const std::string& id) {
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, options_.backend->get_entity(type, id, request_keys(type)));
+  const std::string rev = stored.contains("rev") && stored["rev"].is_string() ? stored["rev"].get<std::string>() : "";
+  return options_.backend->delete_entity(type, id, rev, request_keys(type));
+}
+
+}  // namespace cardinal::api

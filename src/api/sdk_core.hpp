@@ -1,0 +1,104 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The SDK's core: start-up key management for the current user, and the entity operations
+// (create, get, modify, share, delete) composed from the engine and a Backend. The public
+// CardinalSdk facade wraps it. Thread-safe after start().
+
+#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/manifest.hpp>
+
+#include "api/backend.hpp"
+#include "engine/entity_crypto.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace cardinal::api {
+
+/// Private keys kept on this device.
+struct LocalKey {
+  crypto::RsaPrivateKey key;
+  bool verified = false;
+};
+class LocalKeyStore {
+ public:
+  virtual ~LocalKeyStore() = default;
+  virtual Result<std::vector<LocalKey>> keys_of(const std::string& data_owner_id) = 0;
+  /// Adds or updates (same SPKI) a key.
+  virtual Status put(const std::string& data_owner_id, const crypto::RsaPrivateKey& key, bool verified) = 0;
+};
+
+struct CoreOptions {
+  std::shared_ptr<Backend> backend;
+  std::shared_ptr<LocalKeyStore> keys;
+  std::shared_ptr<CryptoStrategies> strategies;
+  engine::TamperListener on_tamper;
+  std::size_t exchange_data_cache_size = 500;
+  std::map<std::string, EncryptedFieldsManifest> manifests;  ///< overrides of the platform defaults
+  /// Also store the entity id inside the top-level encryptedSelf, and refuse to decrypt an entity
+  /// whose encrypted id differs from its clear id (detects encryptedSelf swapped between entities;
+  /// readers that do not know this see the same id and are unaffected).
+  bool bind_entity_id = true;
+  int max_conflict_retries = 3;
+};
+
+enum class AccessLevel { kRead, kWrite };
+
+struct NewEntityOptions {
+  /// Owning entity (e.g. the patient of a health element): its id is stored encrypted in the
+  /// delegation; `secret_foreign_keys` (clear) link the entity to it for searches.
+  std::optional<std::string> owning_entity_id;
+  std::vector<std::string> secret_foreign_keys;
+  /// Shared right after creation.
+  std::vector<std::pair<std::string, AccessLevel>> delegates;
+};
+
+struct Decrypted {
+  Json entity;                        ///< clear JSON (encryptedSelf kept, as the platform does)
+  std::vector<std::string> warnings;  ///< integrity findings (also reported to the tamper listener)
+  std::set<std::string> secret_ids;   ///< secret ids this user can read
+  bool can_write = false;
+};
+
+class SdkCore {
+ public:
+  static Result<std::unique_ptr<SdkCore>> start(CoreOptions options);
+
+  [[nodiscard]] const model::DataOwner& self() const noexcept { return self_; }
+  [[nodiscard]] bool self_anonymous() const noexcept { return self_anonymous_; }
+
+  Result<Json> encrypt_new(std::string_view type, Json clear, const NewEntityOptions& options);
+  Result<Decrypted> decrypt(std::string_view type, const Json& encrypted);
+  Result<Json> encrypt_existing(std::string_view type, const Json& clear);
+
+  Result<Decrypted> create(std::string_view type, Json clear, const NewEntityOptions& options);
+  Result<Decrypted> get(std::string_view type, const std::string& id);
+  Result<Decrypted> modify(std::string_view type, const Json& clear);
+  Result<Decrypted> share(std::string_view type, const std::string& id, const std::string& delegate_id,
+                          AccessLevel level);
+  Status remove(std::string_view type, const std::string& id);
+
+  /// Access control keys for an entity type (sent by anonymous users).
+  AccessKeys access_control_keys(std::string_view type) const;
+  [[nodiscard]] engine::ExchangeDataManager& exchange_data() { return *exchange_data_; }
+  [[nodiscard]] const engine::KeyRing& key_ring() const { return *ring_; }
+
+ private:
+  explicit SdkCore(CoreOptions options) : options_(std::move(options)) {}
+  Status init_keys();
+  Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
+  Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
+  AccessKeys request_keys(std::string_view type) const;
+  void warn(std::string_view type, const std::string& id, Error e) const;
+
+  CoreOptions options_;
+  model::DataOwner self_;
+  std::vector<model::DataOwner> hierarchy_;  // self first
+  bool self_anonymous_ = false;
+  std::shared_ptr<engine::KeyRing> ring_;
+  std::unique_ptr<engine::ExchangeDataManager> exchange_data_;
+  std::unique_ptr<engine::EntityCrypto> entities_;
+};
+
+}  // namespace cardinal::api

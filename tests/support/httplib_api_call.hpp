@@ -1,0 +1,55 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+// A minimal ApiCall for engine-level integration tests: cpp-httplib client, username/password
+// login, bearer token. (The SDK's own transport stack is tested separately.)
+
+#include <httplib.h>
+
+#include "api/rest_backend.hpp"
+
+#include <memory>
+#include <mutex>
+
+namespace cardinal::testing {
+
+inline api::ApiCall httplib_api_call(const std::string& host, int port, const std::string& login,
+                                     const std::string& password) {
+  struct State {
+    std::mutex mutex;
+    std::string token;
+  };
+  auto state = std::make_shared<State>();
+  return [=](const api::ApiRequest& req) -> Result<api::ApiResponse> {
+    httplib::Client client(host, port);
+    client.set_read_timeout(30, 0);
+    std::string token;
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->token.empty()) {
+        Json body = Json{{"username", login}, {"password", password}};
+        auto r = client.Post("/rest/v2/auth/login", body.dump(), "application/json");
+        if (!r) return Error{ErrorCode::kTransport, "login: no answer"};
+        if (r->status != 200) return Error{ErrorCode::kUnauthenticated, "login failed"};
+        auto j = parse_json(r->body);
+        if (!j.ok() || !j->contains("token")) return Error{ErrorCode::kMalformedResponse, "login answer"};
+        state->token = (*j)["token"].get<std::string>();
+      }
+      token = state->token;
+    }
+    httplib::Headers headers{{"Authorization", "Bearer " + token}};
+    for (const auto& [k, v] : req.headers) {
+      if (k != "Content-Type") headers.emplace(k, v);
+    }
+    auto send = [&]() -> httplib::Result {
+      if (req.method == "POST") return client.Post(req.path, headers, req.body, "application/json");
+      if (req.method == "PUT") return client.Put(req.path, headers, req.body, "application/json");
+      if (req.method == "DELETE") return client.Delete(req.path, headers);
+      return client.Get(req.path, headers);
+    };
+    auto r = send();
+    if (!r) return Error{ErrorCode::kTransport, "no answer for " + req.path};
+    return api::ApiResponse{r->status, r->body};
+  };
+}
+
+}  // namespace cardinal::testing
