@@ -7,8 +7,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev sqlite3
   openssl ca-certificates
+  clang libclang-rt-14-dev
 )
-if [ "${CARDINAL_WITH_CLANG:-0}" = 1 ]; then PKGS+=(clang libclang-rt-dev); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,6 +2,7 @@
 # Installs dependencies, builds and runs the whole test suite with ctest.
 #   scripts/test.sh            dev preset (Debug, warnings as errors), then the asan preset
 #   CARDINAL_SKIP_ASAN=1 ...   skip the sanitizer pass (local quick runs)
+#   CARDINAL_SKIP_FUZZ=1 ...   skip the fuzzing pass; CARDINAL_FUZZ_SECONDS=N sets its length
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -20,4 +21,9 @@ run_preset dev
 ./build/dev/tests/wycheproof_tests --gtest_brief=1 | grep "^\[wycheproof\]" || true
 if [ "${CARDINAL_SKIP_ASAN:-0}" != 1 ]; then
   run_preset asan
+fi
+# Fuzzing: a CI-sized run of every harness when clang is present (scripts/fuzz.sh N for longer).
+if [ "${CARDINAL_SKIP_FUZZ:-0}" != 1 ] && command -v clang++ >/dev/null; then
+  echo "=== fuzz (${CARDINAL_FUZZ_SECONDS:-60}s per harness) ==="
+  scripts/fuzz.sh "${CARDINAL_FUZZ_SECONDS:-60}"
 fi

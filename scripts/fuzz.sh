@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (clang, ASan+UBSan) and runs each for SECONDS (default 60).
+#   scripts/fuzz.sh            CI-sized run
+#   scripts/fuzz.sh 3600       a longer local run (corpora grow in build/fuzz/corpus/)
+# Exits non-zero on any crash or sanitizer report; prints executions per harness.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_HARNESS=${1:-60}
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$(nproc)"
+status=0
+for h in model_json encrypted_self security_metadata key_import http_response; do
+  corpus=build/fuzz/corpus/$h
+  mkdir -p "$corpus"
+  log=build/fuzz/$h.log
+  if ./build/fuzz/tests/fuzz/fuzz_$h -max_total_time="$SECONDS_PER_HARNESS" -max_len=8192 -timeout=20 \
+      -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "tests/fuzz/corpus/$h" >"$log" 2>&1; then
+    runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+    echo "[fuzz] $h: ${runs:-?} executions in ${SECONDS_PER_HARNESS}s, no crash"
+  else
+    echo "[fuzz] $h: FAILED (see $log)"
+    tail -40 "$log"
+    status=1
+  fi
+done
+exit $status
