@@ -8,6 +8,9 @@ PKGS=(
   libcpp-httplib-dev libsqlite3-dev sqlite3
   openssl ca-certificates
 )
+# node + npm run the official SDK in the interop test (tests/interop); Debian's packages are enough.
+if ! command -v node >/dev/null 2>&1; then PKGS+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PKGS+=(npm); fi
 if [ "${CARDINAL_WITH_CLANG:-0}" = 1 ]; then PKGS+=(clang libclang-rt-dev); fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -372,6 +372,7 @@ struct Server::Impl {
   Db db;
   httplib::Server http;
   std::string jwt_secret;
+  socket_t listen_socket = INVALID_SOCKET;
 
   using Handler = std::function<Reply(const httplib::Request&, Caller&)>;
   using PublicHandler = std::function<Reply(const httplib::Request&)>;
@@ -438,6 +439,17 @@ struct Server::Impl {
     http.set_payload_max_length(options.max_body_bytes);
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_keep_alive_max_count(1000);
+    // Idle keep-alive connections hold a worker until this timeout, and stop() waits for them:
+    // keep it short so SIGTERM ends the server promptly.
+    http.set_keep_alive_timeout(2);
+    http.set_tcp_nodelay(true);
+    // Remember the listening socket: cpp-httplib listens with a backlog of 5, too small for a burst of
+    // concurrent connects (dropped handshakes then stall past the keep-alive timeout); bind() raises it.
+    http.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket = sock;
+    });
     http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) {
         std::string msg = res.status == 413 ? "Request body too large"
@@ -1506,15 +1518,16 @@ Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options
 Server::~Server() = default;
 
 int Server::bind() {
-  if (impl_->options.port == 0) {
-    const int port = impl_->http.bind_to_any_port("127.0.0.1");
+  int port = impl_->options.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port("127.0.0.1");
     if (port <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
-    return port;
+  } else if (!impl_->http.bind_to_port("127.0.0.1", port)) {
+    throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));
   }
-  if (!impl_->http.bind_to_port("127.0.0.1", impl_->options.port)) {
-    throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(impl_->options.port));
-  }
-  return impl_->options.port;
+  // Linux lets listen() be called again on a listening socket to change its backlog.
+  if (impl_->listen_socket != INVALID_SOCKET) ::listen(impl_->listen_socket, 512);
+  return port;
 }
 
 void Server::run() { impl_->http.listen_after_bind(); }
