@@ -464,7 +464,10 @@ struct Server::Impl {
     });
     if (options.log_requests) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        std::cerr << req.method << ' ' << req.path << ' ' << res.status << '\n';
+        // One write per line so that concurrent requests do not interleave.
+        const std::string line = req.method + ' ' + req.path + ' ' + std::to_string(res.status) + '\n';
+        std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+        std::cerr.flush();
       });
     }
   }
