@@ -2,14 +2,15 @@
 //   node interop.mjs <path to cardinal-devserver> [--verbose]
 // Starts the devserver on a free port with an in-memory database, then drives it with the official
 // @icure/cardinal-sdk (npm 1.0.0-RC.7): alice and bob (HCPs), carol (HCP without access) and pat (patient).
-// Exits non-zero if any required step fails. The patient-share step is reported (a known open question).
+// Exits non-zero if any step fails. The patient share (anonymous delegation) was an open question in
+// the spec: bob must still decrypt afterwards, with the same and with a fresh SDK instance.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
-  CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement,
+  CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, DecryptedDocument,
 } from '@icure/cardinal-sdk'
 
 const serverPath = process.argv[2]
@@ -116,6 +117,35 @@ try {
     const r = await alice.healthElement.getHealthElement(he.id)
     if (r.descr !== DESCR || r.note !== NOTE) throw new Error('decrypted content differs')
   })
+  await step('alice reads her user', async () => {
+    const u = await alice.user.getCurrentUser()
+    if (u.healthcarePartyId !== 'hcp-alice') throw new Error(`unexpected user ${JSON.stringify(u)}`)
+  })
+  await step('alice modifies the HealthElement (rev checked)', async () => {
+    const latest = await alice.healthElement.getHealthElement(he.id)
+    const modified = await alice.healthElement.modifyHealthElement(new DecryptedHealthElement({ ...latest, note: NOTE + ' v2' }))
+    if (modified.rev === latest.rev) throw new Error('rev did not change')
+    let conflict = false
+    try { await alice.healthElement.modifyHealthElement(latest) } catch (e) { conflict = true }
+    if (!conflict) throw new Error('a stale modify was accepted')
+    const back = await alice.healthElement.modifyHealthElement(new DecryptedHealthElement({ ...modified, note: NOTE }))
+    if (back.note !== NOTE) throw new Error('modify lost the note')
+  })
+  const ATTACHMENT = new TextEncoder().encode('attachment ' + randomUUID())
+  const doc = await step('alice creates a Document with an encrypted main attachment', async () => {
+    const d = await alice.document.createDocument(await alice.document.withEncryptionMetadata(
+      new DecryptedDocument({ id: randomUUID(), name: 'report.txt' }), undefined))
+    const withAttachment = await alice.document.encryptAndSetMainAttachment(d, ['public.plain-text'], new Int8Array(ATTACHMENT))
+    if (!withAttachment.attachmentId) throw new Error('no attachment id')
+    return withAttachment
+  })
+  await step('alice downloads and decrypts the attachment', async () => {
+    const latest = await alice.document.getDocument(doc.id)
+    const bytes = await alice.document.getAndDecryptMainAttachment(latest)
+    if (Buffer.compare(Buffer.from(bytes), Buffer.from(ATTACHMENT)) !== 0) throw new Error('attachment differs')
+    const raw = await alice.document.getRawMainAttachment(doc.id)
+    if (Buffer.compare(Buffer.from(raw), Buffer.from(ATTACHMENT)) === 0) throw new Error('stored attachment is not encrypted')
+  })
   const bob = await step('bob initializes', () => login('bob', 'bob-pw'))
   await step('alice shares the HealthElement with bob', async () => {
     const shared = await alice.healthElement.shareWith('hcp-bob', he)
@@ -138,28 +168,41 @@ try {
     throw new Error(`carol got the entity ${got?.id}`)
   })
 
-  // Patient share (anonymous delegation): the spec's open question.
+  // Patient share (anonymous delegation): the spec's open question; bob must still decrypt afterwards.
   const pat = await step('pat (patient user) initializes', () => login('pat', 'pat-pw'))
   await step('alice shares the HealthElement with pat (anonymous delegation)', async () => {
     const latest = await alice.healthElement.getHealthElement(he.id)
     await alice.healthElement.shareWith('pat-1', latest)
-  }, { required: false })
+  })
   await step('pat reads and decrypts the HealthElement (after forceReload)', async () => {
     await pat.crypto.forceReload()
     const r = await pat.healthElement.getHealthElement(he.id)
     if (r.descr !== DESCR) throw new Error('decrypted content differs')
-  }, { required: false })
+  })
   const bobAfter = await step('bob still decrypts after the patient share (same instance)', async () => {
     const r = await bob.healthElement.getHealthElement(he.id)
     if (r.descr !== DESCR) throw new Error(`decrypted content differs: ${JSON.stringify(r.descr)}`)
     return true
-  }, { required: false })
+  })
   const bobFresh = await step('bob still decrypts after the patient share (fresh instance)', async () => {
     const bob2 = await login('bob', 'bob-pw')
     const r = await bob2.healthElement.getHealthElement(he.id)
     if (r.descr !== DESCR) throw new Error(`decrypted content differs: ${JSON.stringify(r.descr)}`)
     return true
-  }, { required: false })
+  })
+  await step('pat creates its own HealthElement and reads it back', async () => {
+    const me = await pat.patient.ensureEncryptionMetadataForSelfIsInitialized()
+    const h = await pat.healthElement.withEncryptionMetadata(new DecryptedHealthElement({
+      id: randomUUID(), descr: 'self-reported', note: NOTE,
+    }), me)
+    const created = await pat.healthElement.createHealthElement(h)
+    const r = await pat.healthElement.getHealthElement(created.id)
+    if (r.descr !== 'self-reported') throw new Error('decrypted content differs')
+  })
+  await step('alice deletes the Document', async () => {
+    const latest = await alice.document.getDocument(doc.id)
+    await alice.document.deleteDocumentById(latest.id, latest.rev)
+  })
   findings.push(`patient share: bob decrypts afterwards: same instance=${!!bobAfter}, fresh instance=${!!bobFresh}`)
 } catch (e) {
   console.log(`FAIL ${e?.message ?? e}`)
