@@ -50,8 +50,15 @@ json error_body(const std::string& message) { return json{{"message", message}};
 // ---------------------------------------------------------------------------------------------
 // JSON helpers for validating request bodies (wrong types are 400, never a crash)
 
+constexpr int kMaxJsonDepth = 64;
+
 json parse_json_body(const httplib::Request& req) {
-  json j = json::parse(req.body, nullptr, false);
+  // Bounded nesting: serialising or comparing a hostile 100000-deep document would recurse that deep.
+  const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) fail(400, "JSON nested too deeply");
+    return true;
+  };
+  json j = json::parse(req.body, limit_depth, false);
   if (j.is_discarded()) fail(400, "Malformed JSON body");
   return j;
 }

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <memory>
 
+#include <sqlite3.h>
+
 #include "devserver_process.hpp"
 
 namespace devserver_test {
@@ -453,6 +455,13 @@ TEST_F(DevServerTest, BadInputGets4xxWithJsonBody) {
   bad["securityMetadata"]["secureDelegations"][sd_key("x")]["secretIds"] = json::array({1});
   EXPECT_EQ(alice->post(kHe, bad).status, 400);
   EXPECT_EQ(alice->get("/rest/v2/helement/he-x").status, 404) << "nothing was written";
+  // Hostile nesting inside a free field: refused, never stored (it would be serialised recursively).
+  json nested = entity("he-deep", {{sd_key("d"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}});
+  std::string deep = std::string(20000, '[') + std::string(20000, ']');
+  std::string body = nested.dump();
+  body.insert(1, "\"x\":" + deep + ",");
+  EXPECT_EQ(alice->request("POST", kHe, body).status, 400);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-deep").status, 404);
   // Oversized body (server started with --max-body-bytes 65536).
   json huge = entity("he-huge", {{sd_key("h"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}}, std::string(70000, 'A'));
   const auto big = alice->post(kHe, huge);
@@ -534,6 +543,26 @@ TEST_F(DevServerTest, ExchangeDataMapsAndRecoveryData) {
   ASSERT_EQ(purged.status, 200);
   EXPECT_EQ(purged.body["numberValue"], 1);
   EXPECT_EQ(bob->get("/rest/v2/recoverydata/rd-1").status, 404);
+}
+
+TEST_F(DevServerTest, RecordsCanBeTamperedWithThroughTheSqliteFile) {
+  // Tests of malicious-server behaviour edit the JSON documents directly; the server reads them fresh.
+  auto alice = as("alice");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-t", "hcp-alice", "hcp-bob")).status, 200);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const std::string injected = std::string(500, 'e') + "0203010001";
+  const std::string sql =
+      "UPDATE exchange_data SET doc = json_set(doc, '$.sharedSignature', 'dGFtcGVyZWQ=') WHERE id = 'xd-t';"
+      "UPDATE healthcare_parties SET doc = json_set(doc, '$.publicKeysForOaepWithSha256', json_array('" + injected +
+      "')) WHERE id = 'hcp-bob';";
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/xd-t").body["sharedSignature"], "dGFtcGVyZWQ=");
+  EXPECT_EQ(alice->get("/rest/v2/dataowner/stub/hcp-bob").body["stub"]["publicKeysForOaepWithSha256"][0], injected);
 }
 
 }  // namespace
