@@ -9,6 +9,9 @@ PKGS=(
   openssl ca-certificates
   clang libclang-rt-14-dev
 )
+# node + npm run the official SDK in the interop test (tests/interop); Debian's packages are enough.
+if ! command -v node >/dev/null 2>&1; then PKGS+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PKGS+=(npm); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,224 @@
+// Test support: starts the real cardinal-devserver binary on --port 0, reads the port from its
+// "listening on http://127.0.0.1:PORT" line, and offers a small JSON client over cpp-httplib.
+// Independent of the SDK library on purpose.
+#pragma once
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+namespace devserver_test {
+
+using json = nlohmann::json;
+
+inline std::string hex(const std::string& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+inline std::string sha256(const std::string& data) {
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return {reinterpret_cast<const char*>(md), len};
+}
+
+inline std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// 16 pseudo-random bytes derived from a label (deterministic test access control keys).
+inline std::string ack_bytes(const std::string& label) { return sha256("ack:" + label).substr(0, 16); }
+inline std::string ack_hex(const std::string& label) { return hex(ack_bytes(label)); }
+// Secure delegation key = hex(sha256(16 access control key bytes)).
+inline std::string sd_key(const std::string& label) { return hex(sha256(ack_bytes(label))); }
+
+inline std::filesystem::path make_temp_dir(const std::string& prefix) {
+  std::string templ = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return templ;
+}
+
+inline json default_seed() {
+  return json::parse(R"({"users":[
+    {"login":"alice","password":"alice-pw","dataOwner":{"type":"hcp","id":"hcp-alice","firstName":"Alice","lastName":"Test"}},
+    {"login":"bob","password":"bob-pw","dataOwner":{"type":"hcp","id":"hcp-bob","firstName":"Bob","lastName":"Test"}},
+    {"login":"carol","password":"carol-pw","dataOwner":{"type":"hcp","id":"hcp-carol","firstName":"Carol","lastName":"Test"}},
+    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Pat","lastName":"Test"}}
+  ]})");
+}
+
+class DevServer {
+ public:
+  DevServer(const std::string& db_path, const std::filesystem::path& seed_path, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {CARDINAL_DEVSERVER_PATH, "--port", "0", "--db", db_path, "--seed", seed_path.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_fd_ = fds[0];
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (line.find('\n') == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) throw std::runtime_error("devserver did not print its port in time");
+      pollfd p{out_fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[256];
+      const ssize_t n = read(out_fd_, buf, sizeof buf);
+      if (n <= 0) throw std::runtime_error("devserver exited before listening");
+      line.append(buf, static_cast<std::size_t>(n));
+    }
+    first_line_ = line.substr(0, line.find('\n'));
+    const std::string prefix = "listening on http://127.0.0.1:";
+    if (first_line_.rfind(prefix, 0) != 0) throw std::runtime_error("unexpected first line: " + first_line_);
+    port_ = std::stoi(first_line_.substr(prefix.size()));
+  }
+
+  ~DevServer() { stop(); }
+  DevServer(const DevServer&) = delete;
+  DevServer& operator=(const DevServer&) = delete;
+
+  // SIGTERM, then wait; returns the exit status (-1 if it had to be killed).
+  int stop() {
+    if (pid_ <= 0) return exit_status_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100; ++i) {
+      const pid_t r = waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        pid_ = -1;
+        close(out_fd_);
+        return exit_status_;
+      }
+      usleep(50'000);
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    close(out_fd_);
+    exit_status_ = -1;
+    return exit_status_;
+  }
+
+  int port() const { return port_; }
+  const std::string& first_line() const { return first_line_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int port_ = 0;
+  int exit_status_ = -1;
+  std::string first_line_;
+};
+
+struct Response {
+  int status = 0;
+  std::string raw;
+  json body;
+};
+
+class Client {
+ public:
+  explicit Client(int port) : http_("127.0.0.1", port) {
+    http_.set_connection_timeout(10);
+    http_.set_read_timeout(30);
+    http_.set_keep_alive(true);
+    http_.set_tcp_nodelay(true);
+  }
+
+  Response request(const std::string& method, const std::string& path, const std::optional<std::string>& body = std::nullopt,
+                   httplib::Headers headers = {}, const std::string& content_type = "application/json") {
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+    httplib::Result r = [&] {
+      if (method == "GET") return http_.Get(path, headers);
+      if (method == "DELETE") return http_.Delete(path, headers);
+      const std::string b = body.value_or("");
+      if (method == "POST") return http_.Post(path, headers, b, content_type);
+      if (method == "PUT") return http_.Put(path, headers, b, content_type);
+      throw std::runtime_error("unsupported method");
+    }();
+    Response out;
+    if (!r) {
+      out.status = -1;
+      out.raw = "transport error: " + httplib::to_string(r.error());
+      return out;
+    }
+    out.status = r->status;
+    out.raw = r->body;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+
+  Response get(const std::string& path, httplib::Headers h = {}) { return request("GET", path, std::nullopt, std::move(h)); }
+  Response del(const std::string& path) { return request("DELETE", path); }
+  Response post(const std::string& path, const json& body, httplib::Headers h = {}) {
+    return request("POST", path, body.dump(), std::move(h));
+  }
+  Response put(const std::string& path, const json& body, httplib::Headers h = {}) {
+    return request("PUT", path, body.dump(), std::move(h));
+  }
+
+  // Logs in and keeps the token for later calls. Returns the login response.
+  Response login(const std::string& user, const std::string& password) {
+    token_.clear();
+    Response r = post("/rest/v2/auth/login", json{{"username", user}, {"password", password}});
+    if (r.status == 200 && r.body.is_object() && r.body.contains("token")) {
+      token_ = r.body["token"].get<std::string>();
+      refresh_ = r.body.value("refreshToken", "");
+    }
+    return r;
+  }
+
+  void set_token(std::string t) { token_ = std::move(t); }
+  const std::string& token() const { return token_; }
+  const std::string& refresh_token() const { return refresh_; }
+
+ private:
+  httplib::Client http_;
+  std::string token_;
+  std::string refresh_;
+};
+
+}  // namespace devserver_test

@@ -1,0 +1,85 @@
+// SQLite storage for the devserver: one table per record kind, each row one JSON document.
+// One connection guarded by a mutex; every request runs in one transaction (all or nothing).
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+struct sqlite3;
+
+namespace devserver {
+
+using json = nlohmann::json;
+
+// The record kinds (table names). Only these names ever reach SQL text.
+namespace table {
+inline constexpr const char* kMeta = "meta";
+inline constexpr const char* kUsers = "users";
+inline constexpr const char* kHcps = "healthcare_parties";
+inline constexpr const char* kPatients = "patients";
+inline constexpr const char* kDevices = "devices";
+inline constexpr const char* kExchangeData = "exchange_data";
+inline constexpr const char* kExchangeDataMaps = "exchange_data_maps";
+inline constexpr const char* kRecoveryData = "recovery_data";
+inline constexpr const char* kHealthElements = "health_elements";
+inline constexpr const char* kDocuments = "documents";
+inline constexpr const char* kContacts = "contacts";
+inline constexpr const char* kAttachments = "attachments";
+}  // namespace table
+
+class Db {
+ public:
+  explicit Db(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Runs `f` inside BEGIN IMMEDIATE / COMMIT while holding the connection mutex; rolls back if `f` throws.
+  template <class F>
+  auto transaction(F&& f) -> decltype(f()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        exec("COMMIT");
+      } else {
+        auto result = f();
+        exec("COMMIT");
+        return result;
+      }
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+
+  // All of the following must be called inside transaction().
+  std::optional<json> get(const char* tbl, const std::string& id);
+  bool exists(const char* tbl, const std::string& id);
+  void insert(const char* tbl, const std::string& id, const json& doc);  // throws if it exists
+  void put(const char* tbl, const std::string& id, const json& doc);     // insert or replace
+  void remove(const char* tbl, const std::string& id);
+  // Documents whose JSON field `path` (e.g. "$.delegator") equals `value`, ordered by id.
+  std::vector<json> find_by(const char* tbl, const char* path, const std::string& value);
+  // Rows of exchange_data where delegator or delegate is `id`, id >= start, ordered by id.
+  std::vector<json> exchange_data_of(const std::string& participant, const std::string& start, std::size_t limit);
+  std::vector<json> all(const char* tbl);
+
+  std::optional<std::string> get_blob(const std::string& id);
+  void put_blob(const std::string& id, const std::string& data);
+
+  std::optional<std::string> meta(const std::string& key);
+  void set_meta(const std::string& key, const std::string& value);
+
+ private:
+  void exec(const char* sql);
+  sqlite3* db_ = nullptr;
+  std::mutex mutex_;
+};
+
+}  // namespace devserver
