@@ -1,0 +1,143 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// The C++ side of the cross-SDK interop test (driven by cross_sdk.mjs): one command per run,
+// keys kept in a plain JSON file between runs (test only), JSON on stdout.
+//
+//   cpp_peer <url> <login> <password> <keyfile> init
+//   cpp_peer ... create <Type> <json> <owner-id|-> [<delegate>:<READ|WRITE> ...]
+//   cpp_peer ... share <Type> <id> <delegate> <READ|WRITE>
+//   cpp_peer ... get <Type> <id>
+//   cpp_peer ... exchange-pairs
+
+#include <cardinal/crypto/encoding.hpp>
+
+#include "api/sdk_core.hpp"
+#include "httplib_api_call.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+using namespace cardinal;
+
+class FileKeys : public api::LocalKeyStore {
+ public:
+  explicit FileKeys(std::string path) : path_(std::move(path)) {
+    std::ifstream in(path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto j = parse_json(ss.str());
+    if (j.ok() && j->is_object()) doc_ = *j;
+    if (!doc_.contains("keys")) doc_["keys"] = Json::array();
+  }
+  Result<std::vector<api::LocalKey>> keys_of(const std::string& owner) override {
+    std::vector<api::LocalKey> out;
+    for (const auto& k : doc_["keys"]) {
+      if (k["owner"] != owner) continue;
+      CARDINAL_ASSIGN_OR_RETURN(auto key,
+                                crypto::RsaPrivateKey::from_pkcs8_hex(
+                                    k["pkcs8"].get<std::string>(),
+                                    k["hash"] == "sha1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256));
+      out.push_back(api::LocalKey{std::move(key), k["verified"].get<bool>()});
+    }
+    return out;
+  }
+  Status put(const std::string& owner, const crypto::RsaPrivateKey& key, bool verified) override {
+    CARDINAL_ASSIGN_OR_RETURN(auto der, key.pkcs8_der());
+    const std::string hex = crypto::hex_encode(der.reveal());
+    for (auto& k : doc_["keys"]) {
+      if (k["owner"] == owner && k["pkcs8"] == hex) {
+        k["verified"] = verified;
+        return save();
+      }
+    }
+    doc_["keys"].push_back(Json{{"owner", owner},
+                                {"pkcs8", hex},
+                                {"hash", key.hash() == crypto::RsaOaepHash::kSha1 ? "sha1" : "sha256"},
+                                {"verified", verified}});
+    return save();
+  }
+
+ private:
+  Status save() {
+    std::ofstream(path_) << doc_.dump();
+    return {};
+  }
+  std::string path_;
+  Json doc_ = Json::object();
+};
+
+int fail(const Error& e) {
+  std::cerr << "cpp_peer: " << e.to_string() << "\n";
+  return 1;
+}
+
+api::AccessLevel level_of(const std::string& s) {
+  return s == "WRITE" ? api::AccessLevel::kWrite : api::AccessLevel::kRead;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 6) {
+    std::cerr << "usage: cpp_peer <url> <login> <password> <keyfile> <command> ...\n";
+    return 2;
+  }
+  const std::string url = argv[1];
+  const auto colon = url.rfind(':');
+  const int port = std::atoi(url.c_str() + colon + 1);
+  std::vector<std::string> args(argv + 5, argv + argc);
+
+  api::CoreOptions o;
+  std::vector<engine::TamperEvent> events;
+  o.backend =
+      std::make_shared<api::RestBackend>(cardinal::testing::httplib_api_call("127.0.0.1", port, argv[2], argv[3]));
+  o.keys = std::make_shared<FileKeys>(argv[4]);
+  o.strategies = std::make_shared<BasicCryptoStrategies>();
+  o.on_tamper = [&](const engine::TamperEvent& e) { events.push_back(e); };
+  auto backend = o.backend;
+  auto core = api::SdkCore::start(std::move(o));
+  if (!core.ok()) return fail(core.error());
+  auto& sdk = **core;
+  const std::string& cmd = args[0];
+  Json out;
+  if (cmd == "init") {
+    out = Json{{"dataOwnerId", sdk.self().id}};
+  } else if (cmd == "create" && args.size() >= 4) {
+    auto clear = parse_json(args[2]);
+    if (!clear.ok()) return fail(clear.error());
+    api::NewEntityOptions options;
+    if (args[3] != "-") {
+      options.owning_entity_id = args[3];
+      auto owner = sdk.get("Patient", args[3]);  // link by the patient's secret ids when readable
+      if (owner.ok()) options.secret_foreign_keys.assign(owner->secret_ids.begin(), owner->secret_ids.end());
+    }
+    for (std::size_t i = 4; i < args.size(); ++i) {
+      const auto c = args[i].find(':');
+      options.delegates.emplace_back(args[i].substr(0, c), level_of(args[i].substr(c + 1)));
+    }
+    auto r = sdk.create(args[1], std::move(clear).value(), options);
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "share" && args.size() == 5) {
+    auto r = sdk.share(args[1], args[2], args[3], level_of(args[4]));
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "get" && args.size() == 3) {
+    auto r = sdk.get(args[1], args[2]);
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "exchange-pairs") {
+    auto all = backend->get_by_participant(sdk.self().id);
+    if (!all.ok()) return fail(all.error());
+    out = Json::array();
+    for (const auto& r : *all) out.push_back(Json{{"id", r.id}, {"delegator", r.delegator}, {"delegate", r.delegate}});
+  } else {
+    std::cerr << "cpp_peer: unknown command\n";
+    return 2;
+  }
+  for (const auto& e : events)
+    std::cerr << "cpp_peer: tamper report " << e.record_id << ": " << e.error.to_string() << "\n";
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
