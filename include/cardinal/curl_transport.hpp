@@ -1,0 +1,47 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// The default transport, on libcurl. TLS peer and host verification are on; connections are
+/// reused through a pool of handles (one handle per request in flight, never shared between
+/// threads). Thread-safe.
+
+#include <cardinal/http.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace cardinal {
+
+struct CurlTransportOptions {
+  /// CA bundle file; empty = the system default.
+  std::string ca_bundle;
+  /// DANGER: turns TLS certificate and host name checks off, which lets anyone on the network
+  /// read and change every request. Only for local test servers.
+  bool insecure_disable_tls_verification = false;
+  std::chrono::milliseconds connect_timeout{10'000};
+  /// Whole request, including the body transfer.
+  std::chrono::milliseconds total_timeout{60'000};
+  /// e.g. "http://proxy:3128"; empty = none (curl's environment variables are ignored).
+  std::string proxy;
+  /// Responses larger than this are refused (kMalformedResponse) without being kept.
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+  std::string user_agent = "cardinal-cpp/0.1";
+  /// Set when the host application already called curl_global_init.
+  bool skip_curl_global_init = false;
+};
+
+class CARDINAL_EXPORT CurlTransport : public HttpTransport {
+ public:
+  static Result<std::shared_ptr<CurlTransport>> create(CurlTransportOptions options = {});
+  ~CurlTransport() override;
+  Result<HttpResponse> send(const HttpRequest& request, const CancellationToken& cancel) override;
+
+ private:
+  struct Impl;
+  explicit CurlTransport(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cardinal

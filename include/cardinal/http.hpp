@@ -1,0 +1,74 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// The transport seam: how the SDK reaches the backend. Applications may provide their own
+/// `HttpTransport` (their HTTP stack, a proxy, a test double); the default is `CurlTransport`.
+///
+/// Thread safety: the SDK calls `send` from several threads at once; implementations must allow
+/// that. Authentication, retries and logging happen above the transport, in the SDK.
+
+#include <cardinal/export.hpp>
+#include <cardinal/result.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cardinal {
+
+/// Header lists keep order and allow repeats (`Icure-Access-Control-Keys` may repeat).
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;  ///< "GET", "POST", "PUT", "DELETE"
+  std::string url;     ///< absolute URL
+  HttpHeaders headers;
+  std::string body;
+  /// Safe to send twice (GET, PUT of a revision, DELETE…). Only such requests are retried.
+  bool idempotent = false;
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;
+  /// First header with this name (case-insensitive).
+  [[nodiscard]] CARDINAL_EXPORT std::optional<std::string> header(std::string_view name) const;
+};
+
+/// Cancels requests in flight that were given this token. Copies share the flag.
+class CancellationToken {
+ public:
+  CancellationToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  void cancel() const noexcept { flag_->store(true); }
+  [[nodiscard]] bool cancelled() const noexcept { return flag_->load(); }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> flag_;
+};
+
+/// When the SDK repeats a request: connection failures, timeouts, 502/503/504 and 429 (honouring
+/// `Retry-After`), with exponential backoff and jitter, for requests that are safe to repeat only.
+struct RetryOptions {
+  int max_attempts = 4;  ///< 1 = never retry
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{5'000};
+  std::chrono::milliseconds max_total{30'000};  ///< no new attempt starts after this
+};
+
+class CARDINAL_EXPORT HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  /// Sends one request. An HTTP error status is a response, not an error; errors are transport
+  /// failures: kTransport (connection refused/reset), kTimeout, kCancelled, kMalformedResponse
+  /// (e.g. larger than allowed).
+  virtual Result<HttpResponse> send(const HttpRequest& request, const CancellationToken& cancel) = 0;
+};
+
+}  // namespace cardinal

@@ -1,0 +1,341 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include <cardinal/crypto/aes.hpp>
+#include <cardinal/crypto/encoding.hpp>
+#include <cardinal/crypto/random.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/keys/key_store.hpp>
+
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <chrono>
+
+namespace cardinal::keys {
+
+namespace {
+
+constexpr char kMagic[4] = {'C', 'K', 'S', '1'};
+constexpr std::uint8_t kVersion = 1;
+constexpr std::size_t kSaltSize = 16;
+constexpr std::size_t kHeaderSize = 4 + 1 + 1 + 4 + 4 + kSaltSize + crypto::aes_gcm::kNonceSize;
+constexpr std::size_t kMaxFileSize = 16 * 1024 * 1024;
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void put_u32(Bytes& out, std::uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>((v >> s) & 0xFF));
+}
+std::uint32_t get_u32(ByteView in, std::size_t at) {
+  return (static_cast<std::uint32_t>(in[at]) << 24) | (static_cast<std::uint32_t>(in[at + 1]) << 16) |
+         (static_cast<std::uint32_t>(in[at + 2]) << 8) | in[at + 3];
+}
+
+Status check_params(const ScryptParams& p) {
+  if (p.log2_n < 10 || p.log2_n > 20 || p.r < 1 || p.r > 32 || p.p < 1 || p.p > 16) {
+    return Error{ErrorCode::kMalformedInput, "key store: unsupported scrypt parameters"};
+  }
+  return {};
+}
+
+Result<crypto::AesKey> derive(const SecretBytes& passphrase, ByteView salt, const ScryptParams& p) {
+  CARDINAL_RETURN_IF_ERROR(check_params(p));
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "SCRYPT", nullptr);
+  if (kdf == nullptr) return Error{ErrorCode::kInternal, "scrypt unavailable"};
+  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+  EVP_KDF_free(kdf);
+  if (ctx == nullptr) return Error{ErrorCode::kInternal, "scrypt context"};
+  std::uint64_t n = std::uint64_t{1} << p.log2_n;
+  std::uint32_t r = p.r, par = p.p;
+  std::uint64_t maxmem = 1024ull * 1024 * 1024;
+  static unsigned char empty[1] = {0};
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(
+          OSSL_KDF_PARAM_PASSWORD,
+          passphrase.empty() ? empty : const_cast<std::uint8_t*>(passphrase.reveal().data()),  // NOLINT
+          passphrase.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()),
+                                        salt.size()),  // NOLINT
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &par),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
+      OSSL_PARAM_construct_end()};
+  auto key = SecretBytes::zeros(32);
+  const int ok = EVP_KDF_derive(ctx, key.mutable_data(), key.size(), params);
+  EVP_KDF_CTX_free(ctx);
+  if (ok != 1) return Error{ErrorCode::kInternal, "scrypt derivation failed"};
+  return crypto::AesKey::create(std::move(key));
+}
+
+using Entries = std::vector<std::pair<std::string, StoredKey>>;
+
+Result<Bytes> encode(const Entries& entries, const SecretBytes& passphrase, const ScryptParams& p) {
+  Json doc = Json{{"keys", Json::array()}};
+  for (const auto& [owner, k] : entries) {
+    CARDINAL_ASSIGN_OR_RETURN(SecretBytes der, k.key.pkcs8_der());
+    doc["keys"].push_back(Json{{"owner", owner},
+                               {"pkcs8", crypto::base64_encode(der.reveal())},
+                               {"hash", k.key.hash() == crypto::RsaOaepHash::kSha1 ? "sha1" : "sha256"},
+                               {"verified", k.verified},
+                               {"created", k.created_at}});
+  }
+  std::string text = doc.dump();
+  for (auto& k : doc["keys"]) {
+    auto& s = k["pkcs8"].get_ref<std::string&>();
+    detail::secure_wipe(s.data(), s.size());
+  }
+  const SecretBytes plain = SecretBytes::from_string(text);
+  detail::secure_wipe(text.data(), text.size());
+
+  CARDINAL_ASSIGN_OR_RETURN(Bytes salt, crypto::random_bytes(kSaltSize));
+  CARDINAL_ASSIGN_OR_RETURN(Bytes nonce, crypto::random_bytes(crypto::aes_gcm::kNonceSize));
+  Bytes out(kMagic, kMagic + 4);
+  out.push_back(kVersion);
+  out.push_back(p.log2_n);
+  put_u32(out, p.r);
+  put_u32(out, p.p);
+  out.insert(out.end(), salt.begin(), salt.end());
+  out.insert(out.end(), nonce.begin(), nonce.end());
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, derive(passphrase, salt, p));
+  CARDINAL_ASSIGN_OR_RETURN(Bytes body, crypto::aes_gcm::encrypt(key, nonce, plain.reveal(), out));
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+Status write_atomically(const std::filesystem::path& path, const Bytes& data) {
+  const std::string tmp =
+      path.string() + ".tmp." + std::to_string(::getpid()) + "." + crypto::random_uuid().value_or("x");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{ErrorCode::kIo, "key store: cannot create a temporary file next to " + path.string()};
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Error{ErrorCode::kIo, "key store: write failed"};
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Error{ErrorCode::kIo, "key store: fsync failed"};
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Error{ErrorCode::kIo, "key store: rename failed"};
+  }
+  const std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+Result<std::optional<Bytes>> read_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<Bytes>{};
+    return Error{ErrorCode::kIo, "key store: cannot read " + path.string()};
+  }
+  Bytes data;
+  std::uint8_t buf[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      ::close(fd);
+      return Error{ErrorCode::kIo, "key store: read failed"};
+    }
+    if (n == 0) break;
+    data.insert(data.end(), buf, buf + n);
+    if (data.size() > kMaxFileSize) {
+      ::close(fd);
+      return Error{ErrorCode::kMalformedInput, "key store: file too large"};
+    }
+  }
+  ::close(fd);
+  return std::optional<Bytes>{std::move(data)};
+}
+
+// Exclusive advisory lock on "<path>.lock" for the duration of a read-modify-write.
+class FileLock {
+ public:
+  explicit FileLock(const std::filesystem::path& path) {
+    fd_ = ::open((path.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) {
+      ::flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  [[nodiscard]] bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+// ----- InMemoryKeyStore -----
+
+Result<std::vector<StoredKey>> InMemoryKeyStore::keys_of(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = keys_.find(id);
+  return it == keys_.end() ? std::vector<StoredKey>{} : it->second;
+}
+
+Status InMemoryKeyStore::put(const std::string& id, const crypto::RsaPrivateKey& key, bool verified) {
+  std::lock_guard lock(mutex_);
+  auto& list = keys_[id];
+  for (auto& k : list) {
+    if (k.key.public_key() == key.public_key()) {
+      k.verified = verified;
+      return {};
+    }
+  }
+  list.push_back(StoredKey{key, verified, now()});
+  return {};
+}
+
+Result<std::vector<std::string>> InMemoryKeyStore::data_owners() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [id, list] : keys_) {
+    if (!list.empty()) out.push_back(id);
+  }
+  return out;
+}
+
+Status InMemoryKeyStore::remove_all(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  keys_.erase(id);
+  return {};
+}
+
+// ----- EncryptedFileKeyStore -----
+
+EncryptedFileKeyStore::EncryptedFileKeyStore(std::filesystem::path path, SecretBytes passphrase, ScryptParams params)
+    : path_(std::move(path)), passphrase_(std::move(passphrase)), params_(params) {}
+
+Result<Entries> EncryptedFileKeyStore::decode(ByteView file, const SecretBytes& passphrase) {
+  if (file.size() < kHeaderSize + crypto::aes_gcm::kTagSize || !std::equal(kMagic, kMagic + 4, file.begin())) {
+    return Error{ErrorCode::kMalformedInput, "not a cardinal key store file"};
+  }
+  if (file[4] != kVersion) return Error{ErrorCode::kMalformedInput, "unsupported key store version"};
+  const ScryptParams p{file[5], get_u32(file, 6), get_u32(file, 10)};
+  CARDINAL_RETURN_IF_ERROR(check_params(p));
+  const ByteView header = file.first(kHeaderSize);
+  const ByteView salt = file.subspan(14, kSaltSize);
+  const ByteView nonce = file.subspan(14 + kSaltSize, crypto::aes_gcm::kNonceSize);
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, derive(passphrase, salt, p));
+  auto plain = crypto::aes_gcm::decrypt(key, nonce, file.subspan(kHeaderSize), header);
+  if (!plain.ok()) return Error{ErrorCode::kDecryptionFailed, "wrong passphrase or corrupted key store"};
+  auto doc = parse_json(plain->reveal_as_text());
+  if (!doc.ok() || !doc->is_object() || !doc->contains("keys") || !(*doc)["keys"].is_array()) {
+    return Error{ErrorCode::kMalformedInput, "key store content is malformed"};
+  }
+  Entries out;
+  for (const auto& k : (*doc)["keys"]) {
+    if (!k.is_object() || !k.contains("owner") || !k["owner"].is_string() || !k.contains("pkcs8") ||
+        !k["pkcs8"].is_string() || !k.contains("verified") || !k["verified"].is_boolean()) {
+      return Error{ErrorCode::kMalformedInput, "key store entry is malformed"};
+    }
+    CARDINAL_ASSIGN_OR_RETURN(SecretBytes der, crypto::base64_decode_secret(k["pkcs8"].get<std::string>()));
+    const auto hash = k.value("hash", "sha256") == "sha1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256;
+    CARDINAL_ASSIGN_OR_RETURN(auto key_pair, crypto::RsaPrivateKey::from_pkcs8_der(der.reveal(), hash));
+    const std::int64_t created =
+        k.contains("created") && k["created"].is_number_integer() ? k["created"].get<std::int64_t>() : 0;
+    out.emplace_back(k["owner"].get<std::string>(), StoredKey{std::move(key_pair), k["verified"].get<bool>(), created});
+  }
+  return out;
+}
+
+Result<std::shared_ptr<EncryptedFileKeyStore>> EncryptedFileKeyStore::open(std::filesystem::path path,
+                                                                           SecretBytes passphrase,
+                                                                           ScryptParams params) {
+  CARDINAL_RETURN_IF_ERROR(check_params(params));
+  std::shared_ptr<EncryptedFileKeyStore> store(new EncryptedFileKeyStore(path, std::move(passphrase), params));
+  FileLock lock(store->path_);
+  if (!lock.ok()) return Error{ErrorCode::kIo, "key store: cannot lock " + path.string()};
+  CARDINAL_ASSIGN_OR_RETURN(auto existing, read_file(store->path_));
+  if (existing) {
+    CARDINAL_RETURN_IF_ERROR(decode(*existing, store->passphrase_).status());  // checks the passphrase now
+  } else {
+    CARDINAL_ASSIGN_OR_RETURN(Bytes empty, encode({}, store->passphrase_, store->params_));
+    CARDINAL_RETURN_IF_ERROR(write_atomically(store->path_, empty));
+  }
+  return store;
+}
+
+Result<std::vector<StoredKey>> EncryptedFileKeyStore::keys_of(const std::string& id) {
+  std::lock_guard guard(mutex_);
+  FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  if (!data) return Error{ErrorCode::kIo, "key store file disappeared"};
+  CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
+  std::vector<StoredKey> out;
+  for (auto& [owner, k] : entries) {
+    if (owner == id) out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Status EncryptedFileKeyStore::put(const std::string& id, const crypto::RsaPrivateKey& key, bool verified) {
+  std::lock_guard guard(mutex_);
+  FileLock lock(path_);
+  if (!lock.ok()) return Error{ErrorCode::kIo, "key store: cannot lock"};
+  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  Entries entries;
+  if (data) {
+    CARDINAL_ASSIGN_OR_RETURN(entries, decode(*data, passphrase_));
+  }
+  bool found = false;
+  for (auto& [owner, k] : entries) {
+    if (owner == id && k.key.public_key() == key.public_key()) {
+      k.verified = verified;
+      found = true;
+    }
+  }
+  if (!found) entries.emplace_back(id, StoredKey{key, verified, now()});
+  CARDINAL_ASSIGN_OR_RETURN(Bytes out, encode(entries, passphrase_, params_));
+  return write_atomically(path_, out);
+}
+
+Result<std::vector<std::string>> EncryptedFileKeyStore::data_owners() {
+  std::lock_guard guard(mutex_);
+  FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  if (!data) return std::vector<std::string>{};
+  CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
+  std::vector<std::string> out;
+  for (const auto& [owner, k] : entries) {
+    if (std::find(out.begin(), out.end(), owner) == out.end()) out.push_back(owner);
+  }
+  return out;
+}
+
+Status EncryptedFileKeyStore::remove_all(const std::string& id) {
+  std::lock_guard guard(mutex_);
+  FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  if (!data) return {};
+  CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
+  std::erase_if(entries, [&](const auto& e) { return e.first == id; });
+  CARDINAL_ASSIGN_OR_RETURN(Bytes out, encode(entries, passphrase_, params_));
+  return write_atomically(path_, out);
+}
+
+}  // namespace cardinal::keys
