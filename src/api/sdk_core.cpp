@@ -125,7 +125,7 @@ Status SdkCore::init_keys() {
       }
     }
     for (const auto& p : published) {
-      const bool have = std::any_of(local.begin(), local.end(), [&](const LocalKey& l) {
+      const bool have = std::any_of(local.begin(), local.end(), [&](const keys::StoredKey& l) {
         return l.key.public_key().spki_hex() == p.published.spki_hex;
       });
       if (!have) status.unavailable_keys.push_back(p.published);

@@ -5,6 +5,7 @@
 // CardinalSdk facade wraps it. Thread-safe after start().
 
 #include <cardinal/crypto_strategies.hpp>
+#include <cardinal/keys/key_store.hpp>
 #include <cardinal/manifest.hpp>
 
 #include "api/backend.hpp"
@@ -16,22 +17,9 @@
 
 namespace cardinal::api {
 
-/// Private keys kept on this device.
-struct LocalKey {
-  crypto::RsaPrivateKey key;
-  bool verified = false;
-};
-class LocalKeyStore {
- public:
-  virtual ~LocalKeyStore() = default;
-  virtual Result<std::vector<LocalKey>> keys_of(const std::string& data_owner_id) = 0;
-  /// Adds or updates (same SPKI) a key.
-  virtual Status put(const std::string& data_owner_id, const crypto::RsaPrivateKey& key, bool verified) = 0;
-};
-
 struct CoreOptions {
   std::shared_ptr<Backend> backend;
-  std::shared_ptr<LocalKeyStore> keys;
+  std::shared_ptr<keys::KeyStore> keys;
   std::shared_ptr<CryptoStrategies> strategies;
   engine::TamperListener on_tamper;
   std::size_t exchange_data_cache_size = 500;

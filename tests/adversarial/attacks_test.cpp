@@ -12,7 +12,6 @@
 #include "engine/json_encryption.hpp"
 #include "httplib_api_call.hpp"
 #include "memory_exchange_data_source.hpp"
-#include "memory_local_keys.hpp"
 #include "tamper_db.hpp"
 #include "test_util.hpp"
 
@@ -60,7 +59,7 @@ class PinningStrategies : public BasicCryptoStrategies {
 };
 
 struct Client {
-  std::shared_ptr<testing::MemoryLocalKeys> keys = std::make_shared<testing::MemoryLocalKeys>();
+  std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
   std::shared_ptr<PinningStrategies> strategies = std::make_shared<PinningStrategies>();
   std::vector<engine::TamperEvent> events;
   std::mutex events_mutex;

@@ -5,7 +5,6 @@
 #include "api/sdk_core.hpp"
 #include "devserver_process.hpp"
 #include "httplib_api_call.hpp"
-#include "memory_local_keys.hpp"
 #include "test_util.hpp"
 
 #include <filesystem>
@@ -14,7 +13,7 @@ namespace cardinal {
 namespace {
 
 struct Client {
-  std::shared_ptr<testing::MemoryLocalKeys> keys = std::make_shared<testing::MemoryLocalKeys>();
+  std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
   std::vector<engine::TamperEvent> events;
   std::mutex events_mutex;
   std::unique_ptr<api::SdkCore> core;

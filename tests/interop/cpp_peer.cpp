@@ -1,6 +1,6 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 // The C++ side of the cross-SDK interop test (driven by cross_sdk.mjs): one command per run,
-// keys kept in a plain JSON file between runs (test only), JSON on stdout.
+// keys kept in an encrypted key store file between runs, JSON on stdout.
 //
 //   cpp_peer <url> <login> <password> <keyfile> init
 //   cpp_peer ... create <Type> <json> <owner-id|-> [<delegate>:<READ|WRITE> ...]
@@ -13,59 +13,10 @@
 #include "api/sdk_core.hpp"
 #include "httplib_api_call.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace {
 using namespace cardinal;
-
-class FileKeys : public api::LocalKeyStore {
- public:
-  explicit FileKeys(std::string path) : path_(std::move(path)) {
-    std::ifstream in(path_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto j = parse_json(ss.str());
-    if (j.ok() && j->is_object()) doc_ = *j;
-    if (!doc_.contains("keys")) doc_["keys"] = Json::array();
-  }
-  Result<std::vector<api::LocalKey>> keys_of(const std::string& owner) override {
-    std::vector<api::LocalKey> out;
-    for (const auto& k : doc_["keys"]) {
-      if (k["owner"] != owner) continue;
-      CARDINAL_ASSIGN_OR_RETURN(auto key,
-                                crypto::RsaPrivateKey::from_pkcs8_hex(
-                                    k["pkcs8"].get<std::string>(),
-                                    k["hash"] == "sha1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256));
-      out.push_back(api::LocalKey{std::move(key), k["verified"].get<bool>()});
-    }
-    return out;
-  }
-  Status put(const std::string& owner, const crypto::RsaPrivateKey& key, bool verified) override {
-    CARDINAL_ASSIGN_OR_RETURN(auto der, key.pkcs8_der());
-    const std::string hex = crypto::hex_encode(der.reveal());
-    for (auto& k : doc_["keys"]) {
-      if (k["owner"] == owner && k["pkcs8"] == hex) {
-        k["verified"] = verified;
-        return save();
-      }
-    }
-    doc_["keys"].push_back(Json{{"owner", owner},
-                                {"pkcs8", hex},
-                                {"hash", key.hash() == crypto::RsaOaepHash::kSha1 ? "sha1" : "sha256"},
-                                {"verified", verified}});
-    return save();
-  }
-
- private:
-  Status save() {
-    std::ofstream(path_) << doc_.dump();
-    return {};
-  }
-  std::string path_;
-  Json doc_ = Json::object();
-};
 
 int fail(const Error& e) {
   std::cerr << "cpp_peer: " << e.to_string() << "\n";
@@ -92,7 +43,10 @@ int main(int argc, char** argv) {
   std::vector<engine::TamperEvent> events;
   o.backend =
       std::make_shared<api::RestBackend>(cardinal::testing::httplib_api_call("127.0.0.1", port, argv[2], argv[3]));
-  o.keys = std::make_shared<FileKeys>(argv[4]);
+  // Test keys: a real encrypted key store, with cheap scrypt parameters to keep the test fast.
+  auto store = keys::EncryptedFileKeyStore::open(argv[4], SecretBytes::from_string("interop"), keys::ScryptParams{10, 8, 1});
+  if (!store.ok()) return fail(store.error());
+  o.keys = *store;
   o.strategies = std::make_shared<BasicCryptoStrategies>();
   o.on_tamper = [&](const engine::TamperEvent& e) { events.push_back(e); };
   auto backend = o.backend;

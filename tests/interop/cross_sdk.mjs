@@ -47,11 +47,11 @@ async function official(user) {
   return CardinalSdk.initialize(undefined, baseUrl, new AuthenticationMethod.UsingCredentials.UsernamePassword(user, 'pw'), storages.get(user))
 }
 function cpp(user, ...args) {
-  const out = execFileSync(peerPath, [baseUrl, user, 'pw', join(dir, `${user}.keys.json`), ...args], { encoding: 'utf8' })
+  const out = execFileSync(peerPath, [baseUrl, user, 'pw', join(dir, `${user}.keys.cks`), ...args], { encoding: 'utf8' })
   return JSON.parse(out)
 }
 function cppFails(user, ...args) {
-  try { execFileSync(peerPath, [baseUrl, user, 'pw', join(dir, `${user}.keys.json`), ...args], { stdio: 'pipe' }) } catch { return true }
+  try { execFileSync(peerPath, [baseUrl, user, 'pw', join(dir, `${user}.keys.cks`), ...args], { stdio: 'pipe' }) } catch { return true }
   return false
 }
 
