@@ -9,10 +9,8 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "common/files.hpp"
+
 #include <chrono>
 
 namespace cardinal::keys {
@@ -109,84 +107,6 @@ Result<Bytes> encode(const Entries& entries, const SecretBytes& passphrase, cons
   return out;
 }
 
-Status write_atomically(const std::filesystem::path& path, const Bytes& data) {
-  const std::string tmp =
-      path.string() + ".tmp." + std::to_string(::getpid()) + "." + crypto::random_uuid().value_or("x");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{ErrorCode::kIo, "key store: cannot create a temporary file next to " + path.string()};
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Error{ErrorCode::kIo, "key store: write failed"};
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Error{ErrorCode::kIo, "key store: fsync failed"};
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Error{ErrorCode::kIo, "key store: rename failed"};
-  }
-  const std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
-}
-
-Result<std::optional<Bytes>> read_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<Bytes>{};
-    return Error{ErrorCode::kIo, "key store: cannot read " + path.string()};
-  }
-  Bytes data;
-  std::uint8_t buf[8192];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      ::close(fd);
-      return Error{ErrorCode::kIo, "key store: read failed"};
-    }
-    if (n == 0) break;
-    data.insert(data.end(), buf, buf + n);
-    if (data.size() > kMaxFileSize) {
-      ::close(fd);
-      return Error{ErrorCode::kMalformedInput, "key store: file too large"};
-    }
-  }
-  ::close(fd);
-  return std::optional<Bytes>{std::move(data)};
-}
-
-// Exclusive advisory lock on "<path>.lock" for the duration of a read-modify-write.
-class FileLock {
- public:
-  explicit FileLock(const std::filesystem::path& path) {
-    fd_ = ::open((path.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    if (fd_ >= 0) {
-      ::flock(fd_, LOCK_UN);
-      ::close(fd_);
-    }
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-  [[nodiscard]] bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace
 
 // ----- InMemoryKeyStore -----
@@ -268,22 +188,22 @@ Result<std::shared_ptr<EncryptedFileKeyStore>> EncryptedFileKeyStore::open(std::
                                                                            ScryptParams params) {
   CARDINAL_RETURN_IF_ERROR(check_params(params));
   std::shared_ptr<EncryptedFileKeyStore> store(new EncryptedFileKeyStore(path, std::move(passphrase), params));
-  FileLock lock(store->path_);
+  internal::FileLock lock(store->path_);
   if (!lock.ok()) return Error{ErrorCode::kIo, "key store: cannot lock " + path.string()};
-  CARDINAL_ASSIGN_OR_RETURN(auto existing, read_file(store->path_));
+  CARDINAL_ASSIGN_OR_RETURN(auto existing, internal::read_file(store->path_, kMaxFileSize));
   if (existing) {
     CARDINAL_RETURN_IF_ERROR(decode(*existing, store->passphrase_).status());  // checks the passphrase now
   } else {
     CARDINAL_ASSIGN_OR_RETURN(Bytes empty, encode({}, store->passphrase_, store->params_));
-    CARDINAL_RETURN_IF_ERROR(write_atomically(store->path_, empty));
+    CARDINAL_RETURN_IF_ERROR(internal::write_atomically(store->path_, empty));
   }
   return store;
 }
 
 Result<std::vector<StoredKey>> EncryptedFileKeyStore::keys_of(const std::string& id) {
   std::lock_guard guard(mutex_);
-  FileLock lock(path_);
-  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  internal::FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(path_, kMaxFileSize));
   if (!data) return Error{ErrorCode::kIo, "key store file disappeared"};
   CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
   std::vector<StoredKey> out;
@@ -295,9 +215,9 @@ Result<std::vector<StoredKey>> EncryptedFileKeyStore::keys_of(const std::string&
 
 Status EncryptedFileKeyStore::put(const std::string& id, const crypto::RsaPrivateKey& key, bool verified) {
   std::lock_guard guard(mutex_);
-  FileLock lock(path_);
+  internal::FileLock lock(path_);
   if (!lock.ok()) return Error{ErrorCode::kIo, "key store: cannot lock"};
-  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(path_, kMaxFileSize));
   Entries entries;
   if (data) {
     CARDINAL_ASSIGN_OR_RETURN(entries, decode(*data, passphrase_));
@@ -311,13 +231,13 @@ Status EncryptedFileKeyStore::put(const std::string& id, const crypto::RsaPrivat
   }
   if (!found) entries.emplace_back(id, StoredKey{key, verified, now()});
   CARDINAL_ASSIGN_OR_RETURN(Bytes out, encode(entries, passphrase_, params_));
-  return write_atomically(path_, out);
+  return internal::write_atomically(path_, out);
 }
 
 Result<std::vector<std::string>> EncryptedFileKeyStore::data_owners() {
   std::lock_guard guard(mutex_);
-  FileLock lock(path_);
-  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  internal::FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(path_, kMaxFileSize));
   if (!data) return std::vector<std::string>{};
   CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
   std::vector<std::string> out;
@@ -329,13 +249,13 @@ Result<std::vector<std::string>> EncryptedFileKeyStore::data_owners() {
 
 Status EncryptedFileKeyStore::remove_all(const std::string& id) {
   std::lock_guard guard(mutex_);
-  FileLock lock(path_);
-  CARDINAL_ASSIGN_OR_RETURN(auto data, read_file(path_));
+  internal::FileLock lock(path_);
+  CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(path_, kMaxFileSize));
   if (!data) return {};
   CARDINAL_ASSIGN_OR_RETURN(auto entries, decode(*data, passphrase_));
   std::erase_if(entries, [&](const auto& e) { return e.first == id; });
   CARDINAL_ASSIGN_OR_RETURN(Bytes out, encode(entries, passphrase_, params_));
-  return write_atomically(path_, out);
+  return internal::write_atomically(path_, out);
 }
 
 }  // namespace cardinal::keys

@@ -1,0 +1,152 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// The SDK's entry point: `CardinalSdk` and its APIs.
+///
+/// ```cpp
+/// cardinal::SdkOptions options;
+/// options.base_url = "http://127.0.0.1:16043";
+/// options.username = "alice";
+/// options.password = cardinal::SecretBytes::from_string(password);
+/// options.key_store = cardinal::keys::EncryptedFileKeyStore::open("alice.keys", passphrase).value();
+/// options.strategies = my_verifying_strategies;   // which public keys the app trusts
+/// auto sdk = cardinal::CardinalSdk::initialize(std::move(options));
+/// if (!sdk.ok()) { /* sdk.error().code(), sdk.error().message() */ }
+/// auto he = (*sdk)->health_elements().create(cardinal::Json{{"descr", "Asthma"}},
+///                                             {.share_with = {{"hcp-bob", cardinal::AccessLevel::kRead}}});
+/// ```
+///
+/// Thread safety: a `CardinalSdk` and the APIs it returns may be used from any number of threads
+/// at once. The APIs are owned by the `CardinalSdk` and valid as long as it lives. Callbacks
+/// (strategies, tamper listener, log sink) are called from SDK threads.
+///
+/// Errors are values: every call returns `Result<T>` / `Status`. A tampered or undecryptable
+/// record is an expected outcome (kTamperDetected, kDecryptionFailed, kKeyNotAvailable…), also
+/// reported to `SdkOptions::on_tamper` when the SDK detected tampering.
+
+#include <cardinal/auth.hpp>
+#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/export.hpp>
+#include <cardinal/http.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/keys/key_store.hpp>
+#include <cardinal/manifest.hpp>
+#include <cardinal/result.hpp>
+#include <cardinal/secret.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cardinal {
+
+/// Something stored looked tampered with.
+struct TamperReport {
+  std::string record_kind;  ///< "ExchangeData", "HealthElement", "Patient", …
+  std::string record_id;
+  Error error;  ///< what failed (never contains secret material)
+};
+
+struct SdkOptions {
+  /// The backend, e.g. "https://api.icure.cloud" or a local cardinal-devserver.
+  std::string base_url;
+  /// Username/password login (or set `auth`).
+  std::string username;
+  SecretBytes password;
+  /// Bring your own tokens instead of username/password.
+  std::shared_ptr<AuthProvider> auth;
+  /// Default: a CurlTransport with default options.
+  std::shared_ptr<HttpTransport> transport;
+  RetryOptions retry;
+  /// Required: where this device keeps its private keys.
+  std::shared_ptr<keys::KeyStore> key_store;
+  /// Required: which public keys the application trusts (see crypto_strategies.hpp).
+  std::shared_ptr<CryptoStrategies> strategies;
+  /// Called for every tampering the SDK detects.
+  std::function<void(const TamperReport&)> on_tamper;
+  /// Decrypted exchange data kept in memory (one RSA decryption each).
+  std::size_t exchange_data_cache_size = 500;
+  /// Encrypted-fields manifests by entity type, overriding the platform defaults.
+  std::map<std::string, EncryptedFieldsManifest> manifests;
+};
+
+enum class AccessLevel { kRead, kWrite };
+
+struct CreateOptions {
+  /// The owning entity (e.g. the patient of a health element), stored encrypted.
+  std::optional<std::string> owning_entity_id;
+  /// Secret ids of the owning entity, stored in clear to link the new entity to it.
+  std::vector<std::string> secret_foreign_keys;
+  /// Shared right after creation.
+  std::vector<std::pair<std::string, AccessLevel>> share_with;
+};
+
+struct DecryptedEntity {
+  Json entity;                        ///< clear content (`encryptedSelf` kept, as the platform does)
+  std::vector<std::string> warnings;  ///< integrity findings on this entity
+  std::vector<std::string> secret_ids;
+  bool can_write = false;
+};
+
+/// Create / read / modify / share / delete one kind of encryptable entity through the backend.
+class CARDINAL_EXPORT EntityApi {
+ public:
+  virtual ~EntityApi() = default;
+  /// Encrypts and stores a new entity (an `id` is generated when absent).
+  virtual Result<DecryptedEntity> create(Json clear, const CreateOptions& options = {}) = 0;
+  virtual Result<DecryptedEntity> get(const std::string& id) = 0;
+  /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). A stale
+  /// revision is retried on the current one, keeping this change.
+  virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
+  /// Shares with a data owner: only with keys the strategies verified (kNoVerifiedKey otherwise).
+  virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
+  virtual Status remove(const std::string& id) = 0;
+};
+
+/// Encryption without storage: for entities the application stores itself, and tools.
+class CARDINAL_EXPORT CryptoApi {
+ public:
+  virtual ~CryptoApi() = default;
+  /// A new entity with its security metadata and `encryptedSelf` (not stored).
+  virtual Result<Json> encrypt_new(std::string_view entity_type, Json clear, const CreateOptions& options = {}) = 0;
+  /// Re-encrypts an existing entity's clear content (keeps its security metadata).
+  virtual Result<Json> encrypt(std::string_view entity_type, const Json& clear) = 0;
+  virtual Result<DecryptedEntity> decrypt(std::string_view entity_type, const Json& encrypted) = 0;
+  /// The access control keys of this user for an entity type (16 bytes each).
+  virtual std::vector<SecretBytes> access_control_keys(std::string_view entity_type) = 0;
+  /// Reloads every exchange data this user participates in (anonymous users see new shares).
+  virtual Status reload() = 0;
+  /// The current data owner's id.
+  virtual const std::string& data_owner_id() const = 0;
+  /// The current data owner's verified public keys (SPKI hex).
+  virtual std::vector<std::string> verified_public_keys() const = 0;
+};
+
+class CARDINAL_EXPORT CardinalSdk {
+ public:
+  /// Logs in, loads or creates the user's keys (asking the strategies), and prepares the APIs.
+  /// Errors: kInvalidArgument (options), kUnauthenticated, kKeyNotAvailable, kTamperDetected,
+  /// transport errors.
+  static Result<std::unique_ptr<CardinalSdk>> initialize(SdkOptions options);
+  ~CardinalSdk();
+  CardinalSdk(const CardinalSdk&) = delete;
+  CardinalSdk& operator=(const CardinalSdk&) = delete;
+
+  CryptoApi& crypto();
+  EntityApi& health_elements();
+  EntityApi& patients();
+  EntityApi& documents();
+  /// Any encryptable entity type the backend serves ("Contact", "Message", …).
+  Result<EntityApi*> entities(std::string_view entity_type);
+
+ private:
+  struct Impl;
+  explicit CardinalSdk(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cardinal

@@ -1,0 +1,155 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include <cardinal/curl_transport.hpp>
+#include <cardinal/sdk.hpp>
+
+#include "api/rest_backend.hpp"
+#include "api/sdk_core.hpp"
+#include "engine/access_control.hpp"
+#include "transport/pipeline.hpp"
+
+#include <mutex>
+
+namespace cardinal {
+
+namespace {
+
+DecryptedEntity to_public(api::Decrypted d) {
+  return DecryptedEntity{
+      std::move(d.entity), std::move(d.warnings), {d.secret_ids.begin(), d.secret_ids.end()}, d.can_write};
+}
+
+api::NewEntityOptions to_core(const CreateOptions& o) {
+  api::NewEntityOptions out;
+  out.owning_entity_id = o.owning_entity_id;
+  out.secret_foreign_keys = o.secret_foreign_keys;
+  for (const auto& [id, level] : o.share_with) {
+    out.delegates.emplace_back(id, level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead);
+  }
+  return out;
+}
+
+class EntityApiImpl : public EntityApi {
+ public:
+  EntityApiImpl(api::SdkCore& core, std::string type) : core_(core), type_(std::move(type)) {}
+  Result<DecryptedEntity> create(Json clear, const CreateOptions& options) override {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.create(type_, std::move(clear), to_core(options)));
+    return to_public(std::move(d));
+  }
+  Result<DecryptedEntity> get(const std::string& id) override {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.get(type_, id));
+    return to_public(std::move(d));
+  }
+  Result<DecryptedEntity> modify(const Json& clear) override {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.modify(type_, clear));
+    return to_public(std::move(d));
+  }
+  Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) override {
+    CARDINAL_ASSIGN_OR_RETURN(
+        auto d, core_.share(type_, id, delegate_id,
+                            level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead));
+    return to_public(std::move(d));
+  }
+  Status remove(const std::string& id) override { return core_.remove(type_, id); }
+
+ private:
+  api::SdkCore& core_;
+  std::string type_;
+};
+
+class CryptoApiImpl : public CryptoApi {
+ public:
+  explicit CryptoApiImpl(api::SdkCore& core) : core_(core) {}
+  Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options) override {
+    return core_.encrypt_new(type, std::move(clear), to_core(options));
+  }
+  Result<Json> encrypt(std::string_view type, const Json& clear) override {
+    return core_.encrypt_existing(type, clear);
+  }
+  Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted) override {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.decrypt(type, encrypted));
+    return to_public(std::move(d));
+  }
+  std::vector<SecretBytes> access_control_keys(std::string_view type) override {
+    return core_.access_control_keys(type);
+  }
+  Status reload() override { return core_.exchange_data().load_all(); }
+  const std::string& data_owner_id() const override { return core_.self().id; }
+  std::vector<std::string> verified_public_keys() const override {
+    std::vector<std::string> out;
+    for (const auto* k : core_.key_ring().verified_keys_of(core_.self().id))
+      out.push_back(k->key.public_key().spki_hex());
+    return out;
+  }
+
+ private:
+  api::SdkCore& core_;
+};
+
+}  // namespace
+
+struct CardinalSdk::Impl {
+  std::shared_ptr<transport::Pipeline> pipeline;
+  std::unique_ptr<api::SdkCore> core;
+  std::unique_ptr<CryptoApiImpl> crypto;
+  std::mutex mutex;
+  std::map<std::string, std::unique_ptr<EntityApiImpl>, std::less<>> entities;
+
+  EntityApi& entity(std::string_view type) {
+    std::lock_guard lock(mutex);
+    auto it = entities.find(type);
+    if (it == entities.end()) {
+      it = entities.emplace(std::string(type), std::make_unique<EntityApiImpl>(*core, std::string(type))).first;
+    }
+    return *it->second;
+  }
+};
+
+CardinalSdk::CardinalSdk(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CardinalSdk::~CardinalSdk() = default;
+
+Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options) {
+  if (options.base_url.empty()) return Error{ErrorCode::kInvalidArgument, "base_url is required"};
+  if (!options.key_store) return Error{ErrorCode::kInvalidArgument, "a key store is required"};
+  if (!options.auth && options.username.empty()) {
+    return Error{ErrorCode::kInvalidArgument, "credentials (username/password) or an auth provider are required"};
+  }
+  if (!options.transport) {
+    CARDINAL_ASSIGN_OR_RETURN(auto curl, CurlTransport::create());
+    options.transport = std::move(curl);
+  }
+  if (!options.auth) {
+    options.auth = UsernamePasswordAuth::create(
+        options.transport, UsernamePasswordAuth::Options{options.base_url, options.username, options.password, {}, {}});
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->pipeline =
+      std::make_shared<transport::Pipeline>(options.transport, options.auth, options.base_url, options.retry);
+  api::CoreOptions core;
+  auto pipeline = impl->pipeline;
+  core.backend = std::make_shared<api::RestBackend>([pipeline](const api::ApiRequest& r) { return pipeline->call(r); });
+  core.keys = options.key_store;
+  core.strategies = options.strategies;
+  if (options.on_tamper) {
+    core.on_tamper = [cb = options.on_tamper](const engine::TamperEvent& e) {
+      cb(TamperReport{e.record_kind, e.record_id, e.error});
+    };
+  }
+  core.exchange_data_cache_size = options.exchange_data_cache_size;
+  core.manifests = std::move(options.manifests);
+  CARDINAL_ASSIGN_OR_RETURN(impl->core, api::SdkCore::start(std::move(core)));
+  impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core);
+  return std::unique_ptr<CardinalSdk>(new CardinalSdk(std::move(impl)));
+}
+
+CryptoApi& CardinalSdk::crypto() { return *impl_->crypto; }
+EntityApi& CardinalSdk::health_elements() { return impl_->entity("HealthElement"); }
+EntityApi& CardinalSdk::patients() { return impl_->entity("Patient"); }
+EntityApi& CardinalSdk::documents() { return impl_->entity("Document"); }
+
+Result<EntityApi*> CardinalSdk::entities(std::string_view type) {
+  CARDINAL_RETURN_IF_ERROR(api::rest_path_of(type).status());
+  if (!engine::is_entity_type(type)) return Error{ErrorCode::kInvalidArgument, "not an encryptable entity type"};
+  return &impl_->entity(type);
+}
+
+}  // namespace cardinal

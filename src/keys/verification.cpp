@@ -1,0 +1,133 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include <cardinal/crypto/encoding.hpp>
+#include <cardinal/crypto/hash.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/keys/verification.hpp>
+
+#include "common/files.hpp"
+
+#include <cstdio>
+
+namespace cardinal::keys {
+
+namespace {
+
+constexpr int kIterations = 5200;
+constexpr std::size_t kMaxPinFile = 8 * 1024 * 1024;
+
+Result<Bytes> digest(const std::string& owner, const std::string& spki_hex) {
+  CARDINAL_ASSIGN_OR_RETURN(auto key, crypto::RsaPublicKey::from_spki_hex(spki_hex, crypto::RsaOaepHash::kSha256));
+  const Bytes& spki = key.spki_der();
+  Bytes input = {0x00, 0x01};
+  input.insert(input.end(), owner.begin(), owner.end());
+  input.push_back(0x00);
+  input.insert(input.end(), spki.begin(), spki.end());
+  Bytes d = crypto::sha512(input);
+  for (int i = 1; i < kIterations; ++i) {
+    Bytes round = d;
+    round.insert(round.end(), spki.begin(), spki.end());
+    d = crypto::sha512(round);
+  }
+  return d;
+}
+
+std::string digits_of(const Bytes& d, std::size_t groups) {
+  std::string out;
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 5; ++i) v = (v << 8) | d[5 * g + i];
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%05u", static_cast<unsigned>(v % 100000));
+    if (!out.empty()) out += ' ';
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> verification_code(const std::string& owner, const std::string& spki_hex) {
+  CARDINAL_ASSIGN_OR_RETURN(Bytes d, digest(owner, spki_hex));
+  return digits_of(d, 12);
+}
+
+Result<std::string> pair_verification_code(const std::string& owner_a, const std::string& spki_a,
+                                           const std::string& owner_b, const std::string& spki_b) {
+  CARDINAL_ASSIGN_OR_RETURN(Bytes a, digest(owner_a, spki_a));
+  CARDINAL_ASSIGN_OR_RETURN(Bytes b, digest(owner_b, spki_b));
+  std::string ca = digits_of(a, 6), cb = digits_of(b, 6);
+  if (cb < ca) std::swap(ca, cb);
+  return ca + " " + cb;
+}
+
+Result<std::string> verification_qr_payload(const std::string& owner, const std::string& spki_hex) {
+  CARDINAL_ASSIGN_OR_RETURN(Bytes d, digest(owner, spki_hex));
+  return "cvc1:" + crypto::hex_encode(ByteView(d).first(32));
+}
+
+Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesystem::path pin_file,
+                                                                   Callback on_new_key) {
+  std::shared_ptr<PinnedKeyVerifier> v(new PinnedKeyVerifier(std::move(pin_file), std::move(on_new_key)));
+  CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(v->path_, kMaxPinFile));
+  if (!data) return v;
+  auto doc = parse_json(std::string_view(reinterpret_cast<const char*>(data->data()), data->size()));  // NOLINT
+  if (!doc.ok() || !doc->is_object() || doc->value("version", 0) != 1 || !doc->contains("pins") ||
+      !(*doc)["pins"].is_object()) {
+    return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+  }
+  for (const auto& [owner, keys] : (*doc)["pins"].items()) {
+    if (!keys.is_array()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+    for (const auto& k : keys) {
+      if (!k.is_string()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+      v->pins_[owner].insert(k.get<std::string>());
+    }
+  }
+  return v;
+}
+
+Status PinnedKeyVerifier::save_locked() {
+  Json pins = Json::object();
+  for (const auto& [owner, keys] : pins_) pins[owner] = Json(std::vector<std::string>(keys.begin(), keys.end()));
+  const std::string text = Json{{"version", 1}, {"pins", pins}}.dump();
+  return internal::write_atomically(path_, as_bytes(text));
+}
+
+std::vector<std::string> PinnedKeyVerifier::verify(const std::string& owner, const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> accepted;
+  bool changed = false;
+  const bool had_pins = !pins_[owner].empty();
+  for (const auto& k : keys) {
+    if (pins_[owner].count(k) != 0) {
+      accepted.push_back(k);
+      continue;
+    }
+    auto code = verification_code(owner, k);
+    if (!code.ok()) continue;  // not a valid key: never accepted
+    KeyEvent event{owner, k, *code, had_pins};
+    Decision d = callback_ ? callback_(event) : (had_pins ? Decision::kReject : Decision::kAccept);
+    if (d == Decision::kAccept) {
+      pins_[owner].insert(k);
+      accepted.push_back(k);
+      changed = true;
+    }
+  }
+  if (changed) (void)save_locked();  // a failed save keeps the pins for this session only
+  return accepted;
+}
+
+Status PinnedKeyVerifier::pin(const std::string& owner, const std::string& spki_hex) {
+  CARDINAL_RETURN_IF_ERROR(crypto::RsaPublicKey::from_spki_hex(spki_hex, crypto::RsaOaepHash::kSha256).status());
+  std::lock_guard lock(mutex_);
+  pins_[owner].insert(spki_hex);
+  return save_locked();
+}
+
+std::vector<std::string> PinnedKeyVerifier::pinned(const std::string& owner) const {
+  std::lock_guard lock(mutex_);
+  auto it = pins_.find(owner);
+  return it == pins_.end() ? std::vector<std::string>{}
+                           : std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+}  // namespace cardinal::keys
