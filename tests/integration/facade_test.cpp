@@ -1,0 +1,160 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// The public API (CardinalSdk over CurlTransport) against a real devserver: a full session,
+// lossless JSON, logs free of secrets, concurrent use, and a new device restoring its keys.
+
+#include <cardinal/crypto/encoding.hpp>
+#include <cardinal/logging.hpp>
+#include <cardinal/sdk.hpp>
+
+#include "devserver_process.hpp"
+#include "test_util.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace cardinal {
+namespace {
+
+class CapturingSink : public LogSink {
+ public:
+  void log(LogLevel /*level*/, std::string_view message) override {
+    std::lock_guard lock(mutex_);
+    lines_.emplace_back(message);
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+Result<std::unique_ptr<CardinalSdk>> sign_in(const testing::DevServer& server, const std::string& login,
+                                             std::shared_ptr<keys::KeyStore> store = nullptr) {
+  SdkOptions o;
+  o.base_url = server.base_url();
+  o.username = login;
+  o.password = SecretBytes::from_string("pw");
+  o.key_store = store ? store : std::make_shared<keys::InMemoryKeyStore>();
+  o.strategies = std::make_shared<BasicCryptoStrategies>();
+  return CardinalSdk::initialize(std::move(o));
+}
+
+TEST(Facade, OptionsAreValidated) {
+  SdkOptions o;
+  EXPECT_ERROR_CODE(CardinalSdk::initialize(o), ErrorCode::kInvalidArgument);
+  o.base_url = "http://127.0.0.1:1";
+  o.username = "x";
+  EXPECT_ERROR_CODE(CardinalSdk::initialize(o), ErrorCode::kInvalidArgument);  // no key store
+  o.key_store = std::make_shared<keys::InMemoryKeyStore>();
+  auto r = CardinalSdk::initialize(o);  // no strategies, and nothing listens there
+  ASSERT_FALSE(r.ok());
+}
+
+TEST(Facade, SessionLogsNoSecretAndKeepsUnknownFields) {
+  testing::DevServer server;
+  auto sink = std::make_shared<CapturingSink>();
+  set_log_sink(sink, LogLevel::kTrace);
+  auto alice = sign_in(server, "alice");
+  ASSERT_OK(alice);
+  auto bob = sign_in(server, "bob");
+  ASSERT_OK(bob);
+  auto bad = sign_in(server, "carol-does-not-exist");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kUnauthenticated);
+
+  CreateOptions share;
+  share.share_with = {{"hcp-bob", AccessLevel::kWrite}};
+  auto he = (*alice)->health_elements().create(
+      parse_json(R"({"descr":"Diabetes type 2","note":"metformin","customField":{"kept":[1,"two",3.5]},"codes":[]})")
+          .value(),
+      share);
+  ASSERT_OK(he);
+  EXPECT_EQ(he->entity["customField"]["kept"][1], "two");
+  // get → modify → put keeps the unknown field.
+  auto got = (*bob)->health_elements().get(he->entity["id"]);
+  ASSERT_OK(got);
+  EXPECT_TRUE(got->can_write);
+  Json changed = got->entity;
+  changed["note"] = "metformin 500 mg";
+  auto saved = (*bob)->health_elements().modify(changed);
+  ASSERT_OK(saved);
+  auto again = (*alice)->health_elements().get(he->entity["id"]);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->entity["note"], "metformin 500 mg");
+  EXPECT_EQ(again->entity["customField"], parse_json(R"({"kept":[1,"two",3.5]})").value());
+  ASSERT_OK((*alice)->health_elements().remove(he->entity["id"]));
+  set_log_sink(nullptr, LogLevel::kWarn);
+
+  const auto lines = sink->lines();
+  EXPECT_FALSE(lines.empty());  // the session did log (requests at debug level)
+  std::vector<std::string> secrets = {"\"pw\"", "Diabetes", "metformin", "eyJ"};
+  for (const auto& spki : (*alice)->crypto().verified_public_keys()) secrets.push_back(spki.substr(100, 40));
+  for (const auto& k : (*alice)->crypto().access_control_keys("HealthElement"))
+    secrets.push_back(crypto::hex_encode(k.reveal()));
+  for (const auto& line : lines) {
+    for (const auto& s : secrets) EXPECT_EQ(line.find(s), std::string::npos) << "log line leaks: " << line;
+  }
+}
+
+TEST(Facade, ConcurrentUseFromEightThreads) {
+  testing::DevServer server;
+  auto alice = sign_in(server, "alice");
+  auto bob = sign_in(server, "bob");
+  ASSERT_OK(alice);
+  ASSERT_OK(bob);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        CreateOptions share;
+        share.share_with = {{"hcp-bob", AccessLevel::kRead}};
+        auto he = (*alice)->health_elements().create(Json{{"descr", "t" + std::to_string(t) + "-" + std::to_string(i)}},
+                                                     share);
+        if (!he.ok()) continue;
+        auto read = (*bob)->health_elements().get(he->entity["id"]);
+        if (read.ok() && read->entity["descr"] == he->entity["descr"]) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 40);
+}
+
+TEST(Facade, NewDeviceRestoresKeysFromItsKeyStoreFile) {
+  testing::DevServer server;
+  char dir_template[] = "/tmp/cardinal-device-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(dir_template);
+  const auto pass = SecretBytes::from_string("device passphrase");
+  std::string id;
+  {
+    auto store = keys::EncryptedFileKeyStore::open(dir / "alice.cks", pass, keys::ScryptParams{10, 8, 1});
+    ASSERT_OK(store);
+    auto alice = sign_in(server, "alice", *store);
+    ASSERT_OK(alice);
+    auto he = (*alice)->health_elements().create(Json{{"descr", "kept across devices"}});
+    ASSERT_OK(he);
+    id = he->entity["id"];
+  }
+  // Same key store file, new SDK instance: no new key, old data readable.
+  auto store = keys::EncryptedFileKeyStore::open(dir / "alice.cks", pass, keys::ScryptParams{10, 8, 1});
+  ASSERT_OK(store);
+  auto alice2 = sign_in(server, "alice", *store);
+  ASSERT_OK(alice2);
+  EXPECT_EQ((*alice2)->crypto().verified_public_keys().size(), 1u);
+  auto he = (*alice2)->health_elements().get(id);
+  ASSERT_OK(he);
+  EXPECT_EQ(he->entity["descr"], "kept across devices");
+  // A device without the keys cannot read it, and creates a second key (the server lists two).
+  auto fresh = sign_in(server, "alice");
+  ASSERT_OK(fresh);
+  EXPECT_FALSE((*fresh)->health_elements().get(id).ok());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cardinal
