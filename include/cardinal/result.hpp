@@ -109,7 +109,9 @@ class [[nodiscard]] Result {
     check();
     return std::get<0>(state_);
   }
-  [[nodiscard]] T&& value() && {
+  /// On an rvalue the value is moved out and returned by value, so that
+  /// `for (auto& x : f().value())` never refers to a destroyed temporary.
+  [[nodiscard]] T value() && {
     check();
     return std::get<0>(std::move(state_));
   }

@@ -72,6 +72,9 @@ struct SdkOptions {
   std::size_t exchange_data_cache_size = 500;
   /// Encrypted-fields manifests by entity type, overriding the platform defaults.
   std::map<std::string, EncryptedFieldsManifest> manifests;
+  /// A recovery key (from `CryptoApi::create_recovery_key`): on a new device, the key pairs it
+  /// unlocks are restored into `key_store` before anything else.
+  SecretBytes recovery_key;
 };
 
 enum class AccessLevel { kRead, kWrite };
@@ -120,6 +123,14 @@ class CARDINAL_EXPORT CryptoApi {
   virtual std::vector<SecretBytes> access_control_keys(std::string_view entity_type) = 0;
   /// Reloads every exchange data this user participates in (anonymous users see new shares).
   virtual Status reload() = 0;
+  /// Backs up the user's verified key pairs on the server, encrypted under a new recovery key,
+  /// and returns that key (text). Show it to the user once; it alone restores the keys
+  /// (`SdkOptions::recovery_key`). Optional lifetime after which the server deletes the backup.
+  virtual Result<SecretBytes> create_recovery_key(std::optional<std::int64_t> lifetime_seconds = std::nullopt) = 0;
+  /// Key rotation: creates and publishes a new key pair and extends every exchange data the user
+  /// can open to it, so that everything shared before stays readable with the new key alone.
+  /// Returns the new public key (SPKI hex). Other calls wait while it runs.
+  virtual Result<std::string> rotate_key() = 0;
   /// The current data owner's id.
   virtual const std::string& data_owner_id() const = 0;
   /// The current data owner's verified public keys (SPKI hex).

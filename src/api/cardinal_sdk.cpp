@@ -8,6 +8,7 @@
 #include "transport/pipeline.hpp"
 
 #include <mutex>
+#include <shared_mutex>
 
 namespace cardinal {
 
@@ -28,53 +29,80 @@ api::NewEntityOptions to_core(const CreateOptions& o) {
   return out;
 }
 
+// Every call holds `gate` shared; key rotation holds it exclusively (it rebuilds the core's
+// managers).
 class EntityApiImpl : public EntityApi {
  public:
-  EntityApiImpl(api::SdkCore& core, std::string type) : core_(core), type_(std::move(type)) {}
+  EntityApiImpl(api::SdkCore& core, std::shared_mutex& gate, std::string type)
+      : core_(core), gate_(gate), type_(std::move(type)) {}
   Result<DecryptedEntity> create(Json clear, const CreateOptions& options) override {
+    std::shared_lock lock(gate_);
     CARDINAL_ASSIGN_OR_RETURN(auto d, core_.create(type_, std::move(clear), to_core(options)));
     return to_public(std::move(d));
   }
   Result<DecryptedEntity> get(const std::string& id) override {
+    std::shared_lock lock(gate_);
     CARDINAL_ASSIGN_OR_RETURN(auto d, core_.get(type_, id));
     return to_public(std::move(d));
   }
   Result<DecryptedEntity> modify(const Json& clear) override {
+    std::shared_lock lock(gate_);
     CARDINAL_ASSIGN_OR_RETURN(auto d, core_.modify(type_, clear));
     return to_public(std::move(d));
   }
   Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) override {
+    std::shared_lock lock(gate_);
     CARDINAL_ASSIGN_OR_RETURN(
         auto d, core_.share(type_, id, delegate_id,
                             level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead));
     return to_public(std::move(d));
   }
-  Status remove(const std::string& id) override { return core_.remove(type_, id); }
+  Status remove(const std::string& id) override {
+    std::shared_lock lock(gate_);
+    return core_.remove(type_, id);
+  }
 
  private:
   api::SdkCore& core_;
+  std::shared_mutex& gate_;
   std::string type_;
 };
 
 class CryptoApiImpl : public CryptoApi {
  public:
-  explicit CryptoApiImpl(api::SdkCore& core) : core_(core) {}
+  CryptoApiImpl(api::SdkCore& core, std::shared_mutex& gate) : core_(core), gate_(gate) {}
   Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options) override {
+    std::shared_lock lock(gate_);
     return core_.encrypt_new(type, std::move(clear), to_core(options));
   }
   Result<Json> encrypt(std::string_view type, const Json& clear) override {
+    std::shared_lock lock(gate_);
     return core_.encrypt_existing(type, clear);
   }
   Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted) override {
+    std::shared_lock lock(gate_);
     CARDINAL_ASSIGN_OR_RETURN(auto d, core_.decrypt(type, encrypted));
     return to_public(std::move(d));
   }
   std::vector<SecretBytes> access_control_keys(std::string_view type) override {
+    std::shared_lock lock(gate_);
     return core_.access_control_keys(type);
   }
-  Status reload() override { return core_.exchange_data().load_all(); }
+  Status reload() override {
+    std::shared_lock lock(gate_);
+    return core_.exchange_data().load_all();
+  }
+  Result<SecretBytes> create_recovery_key(std::optional<std::int64_t> lifetime_seconds) override {
+    std::shared_lock lock(gate_);
+    return core_.create_recovery_key(lifetime_seconds);
+  }
+  Result<std::string> rotate_key() override {
+    std::unique_lock lock(gate_);
+    return core_.rotate_key();
+  }
   const std::string& data_owner_id() const override { return core_.self().id; }
   std::vector<std::string> verified_public_keys() const override {
+    std::shared_lock lock(gate_);
     std::vector<std::string> out;
     for (const auto* k : core_.key_ring().verified_keys_of(core_.self().id))
       out.push_back(k->key.public_key().spki_hex());
@@ -83,6 +111,7 @@ class CryptoApiImpl : public CryptoApi {
 
  private:
   api::SdkCore& core_;
+  std::shared_mutex& gate_;
 };
 
 }  // namespace
@@ -90,6 +119,7 @@ class CryptoApiImpl : public CryptoApi {
 struct CardinalSdk::Impl {
   std::shared_ptr<transport::Pipeline> pipeline;
   std::unique_ptr<api::SdkCore> core;
+  std::shared_mutex gate;
   std::unique_ptr<CryptoApiImpl> crypto;
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<EntityApiImpl>, std::less<>> entities;
@@ -98,7 +128,7 @@ struct CardinalSdk::Impl {
     std::lock_guard lock(mutex);
     auto it = entities.find(type);
     if (it == entities.end()) {
-      it = entities.emplace(std::string(type), std::make_unique<EntityApiImpl>(*core, std::string(type))).first;
+      it = entities.emplace(std::string(type), std::make_unique<EntityApiImpl>(*core, gate, std::string(type))).first;
     }
     return *it->second;
   }
@@ -136,8 +166,9 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
   }
   core.exchange_data_cache_size = options.exchange_data_cache_size;
   core.manifests = std::move(options.manifests);
+  if (!options.recovery_key.empty()) core.recovery_key = options.recovery_key;
   CARDINAL_ASSIGN_OR_RETURN(impl->core, api::SdkCore::start(std::move(core)));
-  impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core);
+  impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core, impl->gate);
   return std::unique_ptr<CardinalSdk>(new CardinalSdk(std::move(impl)));
 }
 

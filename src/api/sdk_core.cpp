@@ -5,6 +5,7 @@
 #include <cardinal/crypto/hash.hpp>
 #include <cardinal/crypto/random.hpp>
 
+#include "api/recovery.hpp"
 #include "engine/data_owner_keys.hpp"
 #include "engine/json_encryption.hpp"
 
@@ -108,6 +109,7 @@ Status SdkCore::init_keys() {
   }
 
   ring_ = std::make_shared<engine::KeyRing>();
+  if (options_.recovery_key) CARDINAL_RETURN_IF_ERROR(restore_from_recovery_key(*options_.recovery_key));
   std::vector<SelfKeysStatus> to_decide;
   std::map<std::string, std::vector<engine::ParsedKey>> published_by_owner;
   for (auto it = hierarchy_.rbegin(); it != hierarchy_.rend(); ++it) {  // top ancestor first
@@ -182,25 +184,7 @@ Status SdkCore::init_keys() {
       }
     }
     if (key) {
-      // Stored before it is published, so that a failure cannot lose the private half.
-      CARDINAL_RETURN_IF_ERROR(options_.keys->put(self_.id, *key, true));
-      const std::string spki = key->public_key().spki_hex();
-      if (std::find(self_.public_keys_oaep_sha256.begin(), self_.public_keys_oaep_sha256.end(), spki) ==
-          self_.public_keys_oaep_sha256.end()) {
-        model::DataOwner updated = self_;
-        updated.public_keys_oaep_sha256.push_back(spki);
-        CARDINAL_ASSIGN_OR_RETURN(auto stored, options_.backend->put_data_owner_stub(updated));
-        if (std::find(stored.public_keys_oaep_sha256.begin(), stored.public_keys_oaep_sha256.end(), spki) ==
-            stored.public_keys_oaep_sha256.end()) {
-          return Error{ErrorCode::kTamperDetected, "the server did not publish the new public key"};
-        }
-        // Keep the full record; take the new revision and keys from the stub answer.
-        self_.rev = stored.rev;
-        self_.public_keys_oaep_sha256 = stored.public_keys_oaep_sha256;
-        self_.json["rev"] = stored.rev ? Json(*stored.rev) : Json(nullptr);
-        self_.json["publicKeysForOaepWithSha256"] = stored.public_keys_oaep_sha256;
-        hierarchy_.front() = self_;
-      }
+      CARDINAL_RETURN_IF_ERROR(publish_key(*key));
       ring_->add(self_.id, *key, true);
       strategies.notify_new_key_created(key->public_key());
     }
@@ -214,6 +198,103 @@ Status SdkCore::init_keys() {
   entities_ = std::make_unique<engine::EntityCrypto>(*exchange_data_, ids, self_anonymous_, options_.on_tamper);
   if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
   return {};
+}
+
+Status SdkCore::publish_key(const crypto::RsaPrivateKey& key) {
+  // Stored before it is published, so that a failure cannot lose the private half.
+  CARDINAL_RETURN_IF_ERROR(options_.keys->put(self_.id, key, true));
+  const std::string spki = key.public_key().spki_hex();
+  if (std::find(self_.public_keys_oaep_sha256.begin(), self_.public_keys_oaep_sha256.end(), spki) !=
+      self_.public_keys_oaep_sha256.end()) {
+    return {};
+  }
+  model::DataOwner updated = self_;
+  updated.public_keys_oaep_sha256.push_back(spki);
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, options_.backend->put_data_owner_stub(updated));
+  if (std::find(stored.public_keys_oaep_sha256.begin(), stored.public_keys_oaep_sha256.end(), spki) ==
+      stored.public_keys_oaep_sha256.end()) {
+    return Error{ErrorCode::kTamperDetected, "the server did not publish the new public key"};
+  }
+  // Keep the full record; take the new revision and keys from the stub answer.
+  self_.rev = stored.rev;
+  self_.public_keys_oaep_sha256 = stored.public_keys_oaep_sha256;
+  self_.json["rev"] = stored.rev ? Json(*stored.rev) : Json(nullptr);
+  self_.json["publicKeysForOaepWithSha256"] = stored.public_keys_oaep_sha256;
+  hierarchy_.front() = self_;
+  return {};
+}
+
+Result<std::string> SdkCore::rotate_key() {
+  CARDINAL_ASSIGN_OR_RETURN(auto key, crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256));
+  // Open everything we can with the current keys first.
+  CARDINAL_ASSIGN_OR_RETURN(auto records, options_.backend->get_by_participant(self_.id));
+  CARDINAL_RETURN_IF_ERROR(publish_key(key));
+  auto ring = std::make_shared<engine::KeyRing>(*ring_);
+  ring->add(self_.id, key, true);
+  std::vector<const crypto::RsaPrivateKey*> signers;
+  for (const auto* k : ring->verified_keys_of(self_.id)) signers.push_back(&k->key);
+  for (const auto& record : records) {
+    auto opened = engine::decrypt_exchange_data(record, *ring);
+    if (!opened.ok()) continue;  // not ours to open
+    // Only our own signature is added (and only when we are the delegator and it verifies).
+    const bool delegator = record.delegator == self_.id;
+    CARDINAL_ASSIGN_OR_RETURN(auto extended, engine::extend_exchange_data(*opened, {key.public_key()},
+                                                                          delegator ? signers : decltype(signers){}));
+    if (extended.exchange_key.size() == record.exchange_key.size()) continue;
+    auto saved = options_.backend->update(extended);
+    if (!saved.ok()) return saved.error();
+  }
+  ring_ = ring;
+  // Managers built on the old ring see the new key after a restart; rebuild them now.
+  std::set<std::string> ids;
+  for (const auto& m : hierarchy_) ids.insert(m.id);
+  exchange_data_ = std::make_unique<engine::ExchangeDataManager>(self_.id, ring_, *options_.backend,
+                                                                 options_.exchange_data_cache_size, options_.on_tamper);
+  entities_ = std::make_unique<engine::EntityCrypto>(*exchange_data_, ids, self_anonymous_, options_.on_tamper);
+  if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+  options_.strategies->notify_new_key_created(key.public_key());
+  return key.public_key().spki_hex();
+}
+
+Status SdkCore::restore_from_recovery_key(const SecretBytes& text) {
+  CARDINAL_ASSIGN_OR_RETURN(SecretBytes key, recovery_key_from_text(text.reveal_as_text()));
+  CARDINAL_ASSIGN_OR_RETURN(Json record, options_.backend->get_recovery_data(recovery_data_id(key)));
+  CARDINAL_ASSIGN_OR_RETURN(auto pairs, open_key_pairs(record, key, self_.id));
+  for (const auto& member : hierarchy_) {
+    auto it = pairs.find(member.id);
+    if (it == pairs.end()) continue;
+    CARDINAL_ASSIGN_OR_RETURN(auto published, engine::published_keys(member));
+    for (const auto& k : it->second) {
+      // Only keys the data owner publishes, compared by full SPKI.
+      const bool listed = std::any_of(published.begin(), published.end(), [&](const engine::ParsedKey& p) {
+        return p.published.spki_hex == k.public_key().spki_hex() && p.published.hash == k.hash();
+      });
+      if (listed) CARDINAL_RETURN_IF_ERROR(options_.keys->put(member.id, k, true));
+    }
+  }
+  return {};
+}
+
+Result<SecretBytes> SdkCore::create_recovery_key(std::optional<std::int64_t> lifetime_seconds) {
+  std::map<std::string, std::vector<crypto::RsaPrivateKey>> pairs;
+  for (const auto& member : hierarchy_) {
+    for (const auto* k : ring_->verified_keys_of(member.id)) pairs[member.id].push_back(k->key);
+  }
+  if (pairs[self_.id].empty()) return Error{ErrorCode::kKeyNotAvailable, "no verified key to back up"};
+  CARDINAL_ASSIGN_OR_RETURN(SecretBytes key, crypto::random_secret(32));
+  std::optional<std::int64_t> expiration;
+  if (lifetime_seconds) {
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    expiration = now_ms + *lifetime_seconds * 1000;
+  }
+  CARDINAL_ASSIGN_OR_RETURN(Json record, seal_key_pairs(key, self_.id, pairs, expiration));
+  CARDINAL_RETURN_IF_ERROR(options_.backend->create_recovery_data(record).status());
+  std::string text = recovery_key_to_text(key);
+  SecretBytes out = SecretBytes::from_string(text);
+  detail::secure_wipe(text.data(), text.size());
+  return out;
 }
 
 Result<EncryptedFieldsManifest> SdkCore::manifest_of(std::string_view type) const {

@@ -29,6 +29,8 @@ struct CoreOptions {
   /// readers that do not know this see the same id and are unaffected).
   bool bind_entity_id = true;
   int max_conflict_retries = 3;
+  /// A recovery key (text form): key pairs it unlocks are restored into the key store at start.
+  std::optional<SecretBytes> recovery_key;
 };
 
 enum class AccessLevel { kRead, kWrite };
@@ -67,6 +69,15 @@ class SdkCore {
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
 
+  /// Stores the current user's verified key pairs as KEYPAIR_RECOVERY data; returns the recovery
+  /// key (text form) that alone restores them on a new device. Show it once; never log it.
+  Result<SecretBytes> create_recovery_key(std::optional<std::int64_t> lifetime_seconds);
+
+  /// Key rotation (not concurrent with other calls: the facade serialises it): a new RSA-2048 OAEP-SHA-256 key pair is
+  /// created, stored, published, and every exchange data the user can open is extended to it, so data shared before
+  /// stays readable with the new key alone. Returns the new public key (SPKI hex).
+  Result<std::string> rotate_key();
+
   /// Access control keys for an entity type (sent by anonymous users).
   AccessKeys access_control_keys(std::string_view type) const;
   [[nodiscard]] engine::ExchangeDataManager& exchange_data() { return *exchange_data_; }
@@ -75,6 +86,8 @@ class SdkCore {
  private:
   explicit SdkCore(CoreOptions options) : options_(std::move(options)) {}
   Status init_keys();
+  Status restore_from_recovery_key(const SecretBytes& text);
+  Status publish_key(const crypto::RsaPrivateKey& key);
   Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
   AccessKeys request_keys(std::string_view type) const;

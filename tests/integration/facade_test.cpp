@@ -9,6 +9,7 @@
 #include "devserver_process.hpp"
 #include "test_util.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -154,6 +155,75 @@ TEST(Facade, NewDeviceRestoresKeysFromItsKeyStoreFile) {
   ASSERT_OK(fresh);
   EXPECT_FALSE((*fresh)->health_elements().get(id).ok());
   std::filesystem::remove_all(dir);
+}
+
+TEST(Facade, RecoveryKeyRestoresKeysOnANewDevice) {
+  testing::DevServer server;
+  std::string id;
+  SecretBytes recovery;
+  {
+    auto alice = sign_in(server, "alice");
+    ASSERT_OK(alice);
+    auto he = (*alice)->health_elements().create(Json{{"descr", "before the phone was lost"}});
+    ASSERT_OK(he);
+    id = he->entity["id"];
+    auto key = (*alice)->crypto().create_recovery_key();
+    ASSERT_OK(key);
+    recovery = *key;
+    EXPECT_EQ(std::count(recovery.reveal_as_text().begin(), recovery.reveal_as_text().end(), '-'), 12);
+  }
+  // New device: empty key store, the recovery key the user wrote down.
+  SdkOptions o;
+  o.base_url = server.base_url();
+  o.username = "alice";
+  o.password = SecretBytes::from_string("pw");
+  auto store = std::make_shared<keys::InMemoryKeyStore>();
+  o.key_store = store;
+  o.strategies = std::make_shared<BasicCryptoStrategies>();
+  o.recovery_key = recovery;
+  auto restored = CardinalSdk::initialize(o);
+  ASSERT_OK(restored);
+  EXPECT_EQ((*restored)->crypto().verified_public_keys().size(), 1u);  // the old key, no new one
+  auto he = (*restored)->health_elements().get(id);
+  ASSERT_OK(he);
+  EXPECT_EQ(he->entity["descr"], "before the phone was lost");
+  // A wrong recovery key finds nothing.
+  o.key_store = std::make_shared<keys::InMemoryKeyStore>();
+  o.recovery_key = SecretBytes::from_string("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA");
+  auto wrong = CardinalSdk::initialize(o);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kNotFound);
+}
+
+TEST(Facade, KeyRotationKeepsOldDataReadableWithTheNewKeyAlone) {
+  testing::DevServer server;
+  auto store = std::make_shared<keys::InMemoryKeyStore>();
+  auto alice = sign_in(server, "alice", store);
+  auto bob = sign_in(server, "bob");
+  ASSERT_OK(alice);
+  ASSERT_OK(bob);
+  CreateOptions share;
+  share.share_with = {{"hcp-bob", AccessLevel::kRead}};
+  auto he = (*alice)->health_elements().create(Json{{"descr", "old data"}}, share);
+  ASSERT_OK(he);
+  auto new_key = (*alice)->crypto().rotate_key();
+  ASSERT_OK(new_key);
+  // A device holding only the new key.
+  auto only_new = std::make_shared<keys::InMemoryKeyStore>();
+  for (const auto& k : store->keys_of("hcp-alice").value()) {
+    if (k.key.public_key().spki_hex() == *new_key) ASSERT_OK(only_new->put("hcp-alice", k.key, true));
+  }
+  ASSERT_EQ(only_new->keys_of("hcp-alice")->size(), 1u);
+  auto alice_new = sign_in(server, "alice", only_new);
+  ASSERT_OK(alice_new);
+  auto old = (*alice_new)->health_elements().get(he->entity["id"]);
+  ASSERT_OK(old);
+  EXPECT_EQ(old->entity["descr"], "old data");
+  // Sharing keeps working, through the same (extended, re-signed) exchange data.
+  auto more = (*alice_new)->health_elements().create(Json{{"descr", "new data"}}, share);
+  ASSERT_OK(more);
+  ASSERT_OK((*bob)->health_elements().get(more->entity["id"]));
+  ASSERT_OK((*bob)->health_elements().get(he->entity["id"]));
 }
 
 }  // namespace

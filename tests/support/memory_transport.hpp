@@ -53,24 +53,24 @@ class MemoryTransport : public HttpTransport {
 
 /// A JWT-shaped token with the given `exp` (unsigned; the SDK does not check signatures).
 inline std::string fake_jwt(std::int64_t exp, const std::string& tag = "t") {
-  auto b64url = [](const std::string& s) {
+  auto byte = [](char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)); };
+  auto b64url = [&byte](const std::string& s) {
     static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < s.size(); i += 3) {
-      const unsigned n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
-                         static_cast<unsigned char>(s[i + 2]);
+      const unsigned n = (byte(s[i]) << 16) | (byte(s[i + 1]) << 8) | byte(s[i + 2]);
       out += a[(n >> 18) & 63];
       out += a[(n >> 12) & 63];
       out += a[(n >> 6) & 63];
       out += a[n & 63];
     }
     if (s.size() - i == 1) {
-      const unsigned n = static_cast<unsigned char>(s[i]) << 16;
+      const unsigned n = byte(s[i]) << 16;
       out += a[(n >> 18) & 63];
       out += a[(n >> 12) & 63];
     } else if (s.size() - i == 2) {
-      const unsigned n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
+      const unsigned n = (byte(s[i]) << 16) | (byte(s[i + 1]) << 8);
       out += a[(n >> 18) & 63];
       out += a[(n >> 12) & 63];
       out += a[(n >> 6) & 63];
