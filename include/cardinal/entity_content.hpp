@@ -1,0 +1,30 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Offline encryption of an entity's content with a known entity key (no security metadata, no
+/// server): for debugging one record and for tools. The format is the platform's `encryptedSelf`.
+/// Thread-safe (pure functions).
+
+#include <cardinal/crypto/aes.hpp>
+#include <cardinal/export.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/manifest.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cardinal {
+
+/// Moves the manifest's fields of `clear` into `encryptedSelf` (at every level the manifest names).
+/// Errors: kInvalidArgument (not an object, a field of the wrong type for its manifest role).
+CARDINAL_EXPORT Result<Json> encrypt_entity_content(const Json& clear, const crypto::AesKey& entity_key,
+                                                    const EncryptedFieldsManifest& manifest);
+
+/// Decrypts every `encryptedSelf` with the first key that opens it and merges the fields back.
+/// `warnings` (optional) receives integrity findings (fields both in clear and encrypted).
+/// Errors: kDecryptionFailed, kMalformedInput.
+CARDINAL_EXPORT Result<Json> decrypt_entity_content(const Json& encrypted, const std::vector<crypto::AesKey>& keys,
+                                                    std::vector<std::string>* warnings = nullptr);
+
+}  // namespace cardinal
