@@ -89,12 +89,13 @@ int main(int argc, char** argv) {
     const int port = server.bind();
     std::atomic<bool> done{false};
     std::thread waiter([&] {
-      const timespec tick{0, 200'000'000};
+      const timespec tick{0, 100'000'000};
+      bool stop_requested = false;
       while (!done.load()) {
-        if (sigtimedwait(&signals, nullptr, &tick) > 0) {
-          server.stop();
-          return;
-        }
+        if (sigtimedwait(&signals, nullptr, &tick) > 0) stop_requested = true;
+        // Repeated until run() returns: a signal that arrives before the server loop has started
+        // must not be lost.
+        if (stop_requested) server.stop();
       }
     });
     std::cout << "listening on http://127.0.0.1:" << port << std::endl;

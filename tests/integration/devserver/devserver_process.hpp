@@ -124,7 +124,7 @@ class DevServer {
     if (pid_ <= 0) return exit_status_;
     kill(pid_, SIGTERM);
     int status = 0;
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 300; ++i) {  // up to 15 s (sanitizer builds on a busy machine are slow)
       const pid_t r = waitpid(pid_, &status, WNOHANG);
       if (r == pid_) {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
