@@ -91,11 +91,11 @@ int main(int argc, char** argv) {
     std::thread waiter([&] {
       const timespec tick{0, 100'000'000};
       bool stop_requested = false;
+      bool stopped = false;
       while (!done.load()) {
         if (sigtimedwait(&signals, nullptr, &tick) > 0) stop_requested = true;
-        // Repeated until run() returns: a signal that arrives before the server loop has started
-        // must not be lost.
-        if (stop_requested) server.stop();
+        // A signal that arrives before the server loop runs is kept until the loop can be stopped.
+        if (stop_requested && !stopped) stopped = server.stop();
       }
     });
     std::cout << "listening on http://127.0.0.1:" << port << std::endl;

@@ -1541,6 +1541,10 @@ int Server::bind() {
 }
 
 void Server::run() { impl_->http.listen_after_bind(); }
-void Server::stop() { impl_->http.stop(); }
+bool Server::stop() {
+  if (!impl_->http.is_running()) return false;
+  impl_->http.stop();
+  return true;
+}
 
 }  // namespace devserver
