@@ -807,12 +807,15 @@ struct Server::Impl {
   }
 
   json create_entity(const EntityKind& k, json entity, const Caller& c) {
-    (void)c;
     if (!entity.is_object()) fail(400, "Expected a JSON object");
     const std::string id = require_string(entity, "id");
     if (!valid_entity_id(id)) fail(400, "Invalid id");
     if (entity.contains("rev") && !entity["rev"].is_null()) fail(400, "A new entity must not have a rev");
     validate_security_metadata(entity);
+    // The creator must be able to write what it creates (no entities planted in someone else's name).
+    if (!access_to(entity, c, k.is_patient).write) {
+      fail(403, "The new entity must give its creator write access (a WRITE delegation naming the creator, or an access control key)");
+    }
     if (db.exists(k.table, id) || (k.is_patient && load_data_owner(id))) fail(409, "An entity with id " + id + " already exists");
     entity["rev"] = next_rev(json::object());
     db.insert(k.table, id, entity);

@@ -268,6 +268,9 @@ TEST_F(DevServerTest, EntityAccessWithAndWithoutDelegation) {
   json no_xd = explicit_delegation("hcp-alice", "hcp-alice", "xd");
   no_xd.erase("exchangeDataId");
   EXPECT_EQ(alice->post(kHe, entity("he-5", {{sd_key("w"), no_xd}})).status, 400);
+  // No planting entities in someone else's name: the creator needs write access to what it creates.
+  EXPECT_EQ(bob->post(kHe, entity("he-planted", {{sd_key("p"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}})).status, 403);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-planted").status, 404);
   // Security metadata cannot change through a plain modify.
   json sneaky = he;
   sneaky["securityMetadata"]["secureDelegations"][sd_key("evil")] = explicit_delegation("hcp-alice", "hcp-bob", "xd");
