@@ -146,6 +146,22 @@ try {
     const raw = await alice.document.getRawMainAttachment(doc.id)
     if (Buffer.compare(Buffer.from(raw), Buffer.from(ATTACHMENT)) === 0) throw new Error('stored attachment is not encrypted')
   })
+  await step('alice stores key-pair recovery data and recovers her key pair from it', async () => {
+    const recoveryKey = await alice.recovery.createRecoveryInfoForAvailableKeyPairs({ lifetimeSeconds: 3600 })
+    const result = await alice.recovery.recoverKeyPairs(recoveryKey, false)
+    const pairs = result?.data?.['hcp-alice']
+    if (!pairs || Object.keys(pairs).length < 1) throw new Error(`recovery failed: ${JSON.stringify(result?.reason ?? result)}`)
+    await alice.recovery.purgeRecoveryInfo(recoveryKey)
+    const again = await alice.recovery.recoverKeyPairs(recoveryKey, false)
+    if (again?.data) throw new Error('recovery data still usable after the purge')
+  })
+  // RC.7 builds this path without the '/' before forRecipient and with the type as "KeypairRecovery":
+  // no backend route matches it (the devserver, like the real one, answers 404). Reported, not required.
+  const purgedAll = await step('official SDK purgeAllKeyPairRecoveryInfoFor (known RC.7 path bug)', async () => {
+    await alice.recovery.createRecoveryInfoForAvailableKeyPairs({ lifetimeSeconds: 3600 })
+    return await alice.recovery.purgeAllKeyPairRecoveryInfoFor('hcp-alice')
+  }, { required: false })
+  findings.push(`purgeAllKeyPairRecoveryInfoFor works: ${purgedAll !== undefined}`)
   const bob = await step('bob initializes', () => login('bob', 'bob-pw'))
   await step('alice shares the HealthElement with bob', async () => {
     const shared = await alice.healthElement.shareWith('hcp-bob', he)
