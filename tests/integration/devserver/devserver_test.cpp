@@ -548,6 +548,36 @@ TEST_F(DevServerTest, ExchangeDataMapsAndRecoveryData) {
   EXPECT_EQ(bob->get("/rest/v2/recoverydata/rd-1").status, 404);
 }
 
+TEST_F(DevServerTest, HealthcarePartyHierarchyGivesAccessToWhatTheParentCanRead) {
+  auto alice = as("alice");
+  auto child = as("child");
+  const auto hierarchy = child->get("/rest/v2/dataowner/current/hierarchy");
+  ASSERT_EQ(hierarchy.status, 200);
+  ASSERT_EQ(hierarchy.body.size(), 2u);
+  EXPECT_EQ(hierarchy.body[0]["dataOwner"]["id"], "hcp-child") << "self first";
+  EXPECT_EQ(hierarchy.body[1]["dataOwner"]["id"], "hcp-org");
+  EXPECT_EQ(child->get("/rest/v2/dataowner/current/hierarchy/stub").body[1]["stub"]["id"], "hcp-org");
+  const json he = alice_entity(*alice, "he-h");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-ao", "hcp-alice", "hcp-org")).status, 200);
+  EXPECT_EQ(child->get("/rest/v2/helement/he-h").status, 403);
+  const auto shared = alice->put("/rest/v2/helement/bulkSharedMetadataUpdate", json{{"requestsByEntityId",
+      {{"he-h", {{"requests", {{"0", share_request("org", "hcp-alice", "hcp-org", "xd-ao", "FULL_READ")}}},
+                 {"potentialParentDelegations", {sd_key("root-he-h")}}}}}}});
+  ASSERT_EQ(shared.status, 200) << shared.raw;
+  EXPECT_EQ(child->get("/rest/v2/helement/he-h").status, 200) << "shared with the parent";
+  EXPECT_EQ(child->get("/rest/v2/exchangedata/xd-ao").status, 200);
+  json change = child->get("/rest/v2/helement/he-h").body;
+  change["encryptedSelf"] = "Q2hpbGQ=";
+  EXPECT_EQ(child->put(kHe, change).status, 403) << "FULL_READ gives no write access";
+  // A child may create exchange data in its parent's name (ParentDelegator key mode), not modify its stub.
+  EXPECT_EQ(child->post("/rest/v2/exchangedata", exchange_data("xd-oc", "hcp-org", "hcp-alice")).status, 200);
+  json org_stub = child->get("/rest/v2/dataowner/stub/hcp-org").body;
+  EXPECT_EQ(child->put("/rest/v2/dataowner/stub", org_stub).status, 403);
+  json own = child->get("/rest/v2/dataowner/current/stub").body;
+  own["stub"]["parentId"] = "hcp-alice";
+  EXPECT_EQ(child->put("/rest/v2/dataowner/stub", own).status, 400) << "parentId is immutable";
+}
+
 TEST_F(DevServerTest, RecordsCanBeTamperedWithThroughTheSqliteFile) {
   // Tests of malicious-server behaviour edit the JSON documents directly; the server reads them fresh.
   auto alice = as("alice");
