@@ -571,6 +571,14 @@ struct Server::Impl {
     }
     if (!user) fail(401, "Invalid credentials");
     Caller c = caller_for_user(std::move(*user));
+    // Accepted like the real backend (at most once, true/false); this server never auto-fills
+    // author/responsible, so anonymity is always respected.
+    const std::size_t anonymity = req.get_header_value_count("Icure-Request-Autofix-Anonymity");
+    if (anonymity > 1) fail(400, "Icure-Request-Autofix-Anonymity must appear at most once");
+    if (anonymity == 1) {
+      const std::string v = req.get_header_value("Icure-Request-Autofix-Anonymity");
+      if (v != "true" && v != "false") fail(400, "Icure-Request-Autofix-Anonymity must be true or false");
+    }
     const std::size_t n = req.get_header_value_count("Icure-Access-Control-Keys");
     for (std::size_t i = 0; i < n; ++i) {
       const auto raw = base64_decode_strict(req.get_header_value("Icure-Access-Control-Keys", i));

@@ -310,6 +310,8 @@ TEST_F(DevServerTest, AccessControlKeyHeaderGrantsAccess) {
   // Malformed headers: 400.
   EXPECT_EQ(pat->get("/rest/v2/helement/he-anon", {{"Icure-Access-Control-Keys", "not base64!"}}).status, 400);
   EXPECT_EQ(pat->get("/rest/v2/helement/he-anon", {{"Icure-Access-Control-Keys", base64("short")}}).status, 400);
+  EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "maybe"}}).status, 400);
+  EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "true"}}).status, 200);
   // A patient always has access to its own Patient record.
   EXPECT_EQ(pat->get("/rest/v2/patient/pat-1").status, 200);
   EXPECT_EQ(alice->get("/rest/v2/patient/pat-1").status, 403);
