@@ -4,6 +4,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -1397,6 +1399,43 @@ struct Server::Impl {
         if (xd && participates(*xd, c)) out.push_back(std::move(*xd));
       }
       return json_reply(out);
+    }));
+    auto counterparts = [this](const httplib::Request& req, Caller& c, const std::string& owner) {
+      if (!c.in_hierarchy(owner)) fail(403, "Only the data owner (or its hierarchy) may list its counterparts");
+      std::set<std::string> types;
+      std::stringstream ss(query_param(req, "counterpartsTypes"));
+      std::string t;
+      while (std::getline(ss, t, ',')) {
+        std::transform(t.begin(), t.end(), t.begin(), [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); });
+        if (t != "hcp" && t != "patient" && t != "device") fail(400, "counterpartsTypes holds HCP, PATIENT or DEVICE");
+        types.insert(t);
+      }
+      if (types.empty()) fail(400, "counterpartsTypes is required");
+      const std::string fp = query_param(req, "ignoreOnEntryForFingerprint");
+      std::set<std::string> out;
+      for (const auto& xd : db.exchange_data_of(owner, "", std::numeric_limits<std::size_t>::max() / 2)) {
+        if (!fp.empty()) {
+          bool everywhere = true;
+          for (const char* f : {"exchangeKey", "accessControlSecret", "sharedSignatureKey"}) {
+            const auto m = xd.find(f);
+            if (m == xd.end() || !m->is_object() || !m->contains(fp)) everywhere = false;
+          }
+          if (everywhere) continue;
+        }
+        for (const char* f : {"delegator", "delegate"}) {
+          const std::string other = string_field(xd, f);
+          if (other == owner || other.empty() || other.find('/') != std::string::npos) continue;
+          const auto d = load_data_owner(other);
+          if (d && types.count(d->kind->type) != 0) out.insert(other);
+        }
+      }
+      return json_reply(json(std::vector<std::string>(out.begin(), out.end())));
+    };
+    http.Get("/rest/v2/exchangedata/byParticipant/counterparts", authed([counterparts](const httplib::Request& req, Caller& c) {
+      return counterparts(req, c, query_param(req, "dataOwnerId"));
+    }));
+    http.Get(R"(/rest/v2/exchangedata/byParticipant/([^/]+)/counterparts)", authed([counterparts](const httplib::Request& req, Caller& c) {
+      return counterparts(req, c, req.matches[1].str());
     }));
     http.Get("/rest/v2/exchangedata/byParticipant", authed([this](const httplib::Request& req, Caller& c) {
       return exchange_data_by_participant(req, c, query_param(req, "dataOwnerId"));

@@ -229,6 +229,14 @@ TEST_F(DevServerTest, ExchangeDataCrudAndAccess) {
   EXPECT_EQ(page2.body["rows"].size(), 1u);
   EXPECT_FALSE(page2.body.contains("nextKeyPair"));
   EXPECT_EQ(bob->get("/rest/v2/exchangedata/byParticipant/hcp-alice").status, 403);
+  const auto others = alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts?counterpartsTypes=HCP,PATIENT");
+  ASSERT_EQ(others.status, 200) << others.raw;
+  EXPECT_EQ(others.body, json::array({"hcp-bob", "hcp-carol"}));
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts?counterpartsTypes=PATIENT").body, json::array());
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts").status, 400);
+  // Exchange data already holding entries for that fingerprint in all three maps is ignored.
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/counterparts?dataOwnerId=hcp-alice&counterpartsTypes=hcp"
+                       "&ignoreOnEntryForFingerprint=0123456789abcdef012345").body, json::array());
 
   // Modify: rev-checked, participants only, delegator/delegate immutable.
   json mod = created.body;
