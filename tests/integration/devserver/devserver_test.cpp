@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <memory>
+#include <random>
 
 #include <sqlite3.h>
 
@@ -586,6 +587,75 @@ TEST_F(DevServerTest, HealthcarePartyHierarchyGivesAccessToWhatTheParentCanRead)
   json own = child->get("/rest/v2/dataowner/current/stub").body;
   own["stub"]["parentId"] = "hcp-alice";
   EXPECT_EQ(child->put("/rest/v2/dataowner/stub", own).status, 400) << "parentId is immutable";
+}
+
+// Replaces one random node of `doc` by a value of a random type (or removes an object member).
+void mutate(json& doc, std::mt19937& rng) {
+  json* node = &doc;
+  json* parent = nullptr;
+  std::string key;
+  while ((node->is_object() || node->is_array()) && !node->empty() && rng() % 3 != 0) {
+    parent = node;
+    if (node->is_object()) {
+      auto it = node->begin();
+      std::advance(it, static_cast<long>(rng() % node->size()));
+      key = it.key();
+      node = &it.value();
+    } else {
+      node = &(*node)[rng() % node->size()];
+      key.clear();
+    }
+  }
+  switch (rng() % 8) {
+    case 0: *node = nullptr; break;
+    case 1: *node = static_cast<int>(rng() % 1000) - 500; break;
+    case 2: *node = 1.5; break;
+    case 3: *node = "x"; break;
+    case 4: *node = json::array({1, "a", nullptr}); break;
+    case 5: *node = json::object({{"k", json::array()}}); break;
+    case 6: *node = true; break;
+    default:
+      if (parent != nullptr && parent->is_object() && !key.empty()) parent->erase(key);
+      else *node = json::object();
+  }
+}
+
+TEST_F(DevServerTest, RandomlyMutatedRequestsNeverCauseA5xx) {
+  auto alice = as("alice");
+  const json he = alice_entity(*alice, "he-fuzz");
+  const std::string root = sd_key("root-he-fuzz");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-fb", "hcp-alice", "hcp-bob")).status, 200);
+  const json share = {{"requestsByEntityId", {{"he-fuzz", {{"requests", {{"0", share_request("f", "hcp-alice", "hcp-bob", "xd-fb")}}},
+                                                            {"potentialParentDelegations", {root}}}}}}};
+  const json stub = alice->get("/rest/v2/dataowner/current/stub").body;
+  const std::vector<std::tuple<std::string, std::string, json>> seeds = {
+      {"PUT", "/rest/v2/helement/bulkSharedMetadataUpdate", share},
+      {"PUT", "/rest/v2/helement", he},
+      {"POST", "/rest/v2/helement", entity("he-new", {{sd_key("n"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}})},
+      {"POST", "/rest/v2/exchangedata", exchange_data("xd-new", "hcp-alice", "hcp-bob")},
+      {"PUT", "/rest/v2/dataowner/stub", stub},
+      {"PUT", "/rest/v2/exchangedatamap/batch", json{{"batch", {{ack_hex("q"), {{"aaaaaaaaaaaaaaaaaaaaaa", "QQ=="}}}}}}},
+      {"POST", "/rest/v2/recoverydata", json{{"id", "rd-f"}, {"recipient", "hcp-bob"}, {"encryptedSelf", "QQ=="}, {"type", "KEYPAIR_RECOVERY"}}},
+      {"POST", "/rest/v2/helement/byIds", json{{"ids", {"he-fuzz"}}}},
+  };
+  std::mt19937 rng(20261124);
+  int sent = 0;
+  for (int round = 0; round < 60; ++round) {
+    for (const auto& [method, path, body] : seeds) {
+      json mutated = body;
+      const int mutations = 1 + static_cast<int>(rng() % 3);
+      for (int m = 0; m < mutations; ++m) mutate(mutated, rng);
+      const auto r = alice->request(method, path, mutated.dump());
+      ++sent;
+      EXPECT_GT(r.status, 0) << "transport failure: " << r.raw;
+      EXPECT_LT(r.status, 500) << method << ' ' << path << ' ' << mutated.dump() << " -> " << r.raw;
+      if (r.status >= 400) {
+        EXPECT_TRUE(r.body.is_object() && r.body.contains("message")) << r.raw;
+      }
+    }
+  }
+  EXPECT_EQ(sent, 480);
+  EXPECT_EQ(alice->get("/rest/v2/dataowner/current").status, 200) << "still serving";
 }
 
 TEST_F(DevServerTest, RecordsCanBeTamperedWithThroughTheSqliteFile) {
