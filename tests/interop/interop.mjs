@@ -84,12 +84,24 @@ async function step(name, fn, { required = true } = {}) {
   }
 }
 
+// Crypto strategies that trust every unknown own key (used to approve alice's second device).
+const trustingStrategies = {
+  recoverAndVerifySelfHierarchyKeys: async (keysData) => Object.fromEntries(keysData.map((k) => [
+    k.dataOwnerDetails.dataOwner.id,
+    { recoveredKeys: {}, keyAuthenticity: Object.fromEntries(k.unknownKeys.map((pk) => [pk, true])) },
+  ])),
+  generateNewKeyForDataOwner: async () => true,
+  verifyDelegatePublicKeys: async (delegate, keys) => keys,
+  dataOwnerRequiresAnonymousDelegation: async (d) => d.type !== 'hcp',
+  notifyNewKeyCreated: async () => {},
+}
+
 // One storage per user, kept across SDK instances (it holds the user's private keys).
 const storages = new Map()
-async function login(user, password) {
+async function login(user, password, { storage, options } = {}) {
   if (!storages.has(user)) storages.set(user, memoryStorage())
   return CardinalSdk.initialize(undefined, baseUrl,
-    new AuthenticationMethod.UsingCredentials.UsernamePassword(user, password), storages.get(user))
+    new AuthenticationMethod.UsingCredentials.UsernamePassword(user, password), storage ?? storages.get(user), options)
 }
 
 const DESCR = 'diagnosis ' + randomUUID()
@@ -218,6 +230,22 @@ try {
   await step('alice deletes the Document', async () => {
     const latest = await alice.document.getDocument(doc.id)
     await alice.document.deleteDocumentById(latest.id, latest.rev)
+  })
+  // Key rotation: a second device of alice gets a new key pair; once the first device trusts it, the
+  // SDK updates the self exchange data (PUT /exchangedata) and publishes transfer keys (PUT stub).
+  const secondDevice = memoryStorage()
+  await step('alice on a second device (new key) cannot read her old data yet', async () => {
+    const a2 = await login('alice', 'alice-pw', { storage: secondDevice })
+    let got
+    try { got = await a2.healthElement.getHealthElement(he.id) } catch (e) { return }
+    throw new Error(`read ${JSON.stringify(got?.descr)} without the old key`)
+  })
+  await step('alice first device approves the new key (transfer keys)', () =>
+    login('alice', 'alice-pw', { options: { cryptoStrategies: trustingStrategies } }))
+  await step('alice second device reads her old data through the transfer keys', async () => {
+    const a2 = await login('alice', 'alice-pw', { storage: secondDevice })
+    const r = await a2.healthElement.getHealthElement(he.id)
+    if (r.descr !== DESCR) throw new Error('decrypted content differs')
   })
   findings.push(`patient share: bob decrypts afterwards: same instance=${!!bobAfter}, fresh instance=${!!bobFresh}`)
 } catch (e) {
