@@ -218,8 +218,17 @@ try {
     if (r.descr !== DESCR) throw new Error(`decrypted content differs: ${JSON.stringify(r.descr)}`)
     return true
   })
+  await step('pat initialises the encryption metadata of its own Patient record and decrypts it', async () => {
+    // RC.7 returns the initialised patient without saving it: the app saves it (PUT /patient).
+    const initialised = await pat.patient.ensureEncryptionMetadataForSelfIsInitialized()
+    await pat.patient.modifyPatient(initialised)
+    const me = await pat.patient.getPatient('pat-1')
+    if (me.firstName !== 'Pat' || Object.keys(me.securityMetadata?.secureDelegations ?? {}).length !== 1) {
+      throw new Error('patient record not initialised')
+    }
+  })
   await step('pat creates its own HealthElement and reads it back', async () => {
-    const me = await pat.patient.ensureEncryptionMetadataForSelfIsInitialized()
+    const me = await pat.patient.getPatient('pat-1')
     const h = await pat.healthElement.withEncryptionMetadata(new DecryptedHealthElement({
       id: randomUUID(), descr: 'self-reported', note: NOTE,
     }), me)

@@ -843,7 +843,15 @@ struct Server::Impl {
     const auto sm_old = stored.doc.find("securityMetadata");
     const json a = sm_new == entity.end() ? json() : *sm_new;
     const json b = sm_old == stored.doc.end() ? json() : *sm_old;
-    if (a != b) fail(400, "Impossible to modify directly security metadata: use share methods instead");
+    if (a != b) {
+      // Only an entity without security metadata (e.g. a seeded patient initialising its own) may get
+      // its first metadata through a modify; existing metadata changes only through bulk share.
+      if (!secure_delegations_of(stored.doc).empty()) {
+        fail(400, "Impossible to modify directly security metadata: use share methods instead");
+      }
+      validate_security_metadata(entity);
+      if (!access_to(entity, c, k.is_patient).write) fail(403, "The new security metadata must keep write access for the caller");
+    }
     if (k.is_patient && !(c.hierarchy.size() > 0 && c.hierarchy.front() == id)) {
       for (const char* f : kCryptoActorFields) {
         const auto x = entity.find(f);

@@ -321,6 +321,17 @@ TEST_F(DevServerTest, AccessControlKeyHeaderGrantsAccess) {
   EXPECT_EQ(pat->get("/rest/v2/helement/he-anon", {{"Icure-Access-Control-Keys", base64("short")}}).status, 400);
   EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "maybe"}}).status, 400);
   EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "true"}}).status, 200);
+  // A patient record without security metadata (seeded) may get its first metadata through a modify
+  // by the patient; after that, metadata changes only through bulk share.
+  json me = pat->get("/rest/v2/patient/pat-1").body;
+  json first = me;
+  first["securityMetadata"] = {{"secureDelegations", {{sd_key("self"), anonymous_delegation("WRITE")}}}};
+  EXPECT_EQ(alice->put("/rest/v2/patient", first).status, 403);
+  const auto initialised = pat->put("/rest/v2/patient", first);
+  ASSERT_EQ(initialised.status, 200) << initialised.raw;
+  json second = initialised.body;
+  second["securityMetadata"]["secureDelegations"][sd_key("more")] = anonymous_delegation("WRITE");
+  EXPECT_EQ(pat->put("/rest/v2/patient", second).status, 400);
   // A patient always has access to its own Patient record.
   EXPECT_EQ(pat->get("/rest/v2/patient/pat-1").status, 200);
   EXPECT_EQ(alice->get("/rest/v2/patient/pat-1").status, 403);
