@@ -227,7 +227,7 @@ try {
       throw new Error('patient record not initialised')
     }
   })
-  await step('pat creates its own HealthElement and reads it back', async () => {
+  const patHe = await step('pat creates its own HealthElement and reads it back', async () => {
     const me = await pat.patient.getPatient('pat-1')
     const h = await pat.healthElement.withEncryptionMetadata(new DecryptedHealthElement({
       id: randomUUID(), descr: 'self-reported', note: NOTE,
@@ -235,6 +235,19 @@ try {
     const created = await pat.healthElement.createHealthElement(h)
     const r = await pat.healthElement.getHealthElement(created.id)
     if (r.descr !== 'self-reported') throw new Error('decrypted content differs')
+    return r
+  })
+  // Half-anonymous delegation (anonymous delegator, explicit delegate): alice finds the exchange data
+  // through the exchange data map written from the share request.
+  await step('pat shares its HealthElement with alice, who decrypts it', async () => {
+    await pat.healthElement.shareWith('hcp-alice', patHe)
+    const r = await alice.healthElement.getHealthElement(patHe.id)
+    if (r.descr !== 'self-reported') throw new Error('decrypted content differs')
+  })
+  await step('carol still cannot read the patient\'s HealthElement', async () => {
+    let got
+    try { got = await carol.healthElement.encrypted.getHealthElement(patHe.id) } catch (e) { return }
+    throw new Error(`carol got the entity ${got?.id}`)
   })
   await step('alice deletes the Document', async () => {
     const latest = await alice.document.getDocument(doc.id)
