@@ -964,6 +964,28 @@ struct Server::Impl {
       return json_reply(bulk_share(*kp, parse_object_body(req), c, true));
     }));
 
+    http.Post(base + "/undelete/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {
+      const std::string id = req.matches[1].str();
+      auto e = load_writable(*kp, id, c);
+      if (!req.has_param("rev")) fail(400, "rev is required");
+      if (req.get_param_value("rev") != rev_of(e.doc)) fail(409, "Outdated revision");
+      e.doc.erase("deletionDate");
+      e.doc["rev"] = next_rev(e.doc);
+      db.put(kp->table, id, e.doc);
+      return json_reply(e.doc);
+    }));
+    http.Delete(base + "/purge/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {
+      const std::string id = req.matches[1].str();
+      auto e = load_writable(*kp, id, c);
+      if (!req.has_param("rev")) fail(400, "rev is required");
+      if (req.get_param_value("rev") != rev_of(e.doc)) fail(409, "Outdated revision");
+      if (kp->is_patient && load_data_owner(id)) fail(400, "A patient that is a user's data owner cannot be purged");
+      const std::string attachment = string_field(e.doc, "attachmentId");
+      if (!attachment.empty()) db.remove(table::kAttachments, attachment);
+      db.remove(kp->table, id);
+      return json_reply(json{{"id", id}, {"rev", rev_of(e.doc)}});
+    }));
+
     if (std::string(k.path) == "document") register_attachment_routes();
 
     http.Get(base + "/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {

@@ -289,6 +289,16 @@ TEST_F(DevServerTest, EntityAccessWithAndWithoutDelegation) {
   const auto deleted = alice->del("/rest/v2/helement/he-1?rev=" + he["rev"].get<std::string>());
   ASSERT_EQ(deleted.status, 200) << deleted.raw;
   EXPECT_TRUE(alice->get("/rest/v2/helement/he-1").body.contains("deletionDate"));
+  // Undelete and purge need the current rev.
+  const std::string deleted_rev = deleted.body["rev"];
+  EXPECT_EQ(alice->request("POST", "/rest/v2/helement/undelete/he-1?rev=1-stale", "").status, 409);
+  EXPECT_EQ(bob->request("POST", "/rest/v2/helement/undelete/he-1?rev=" + deleted_rev, "").status, 403);
+  const auto undeleted = alice->request("POST", "/rest/v2/helement/undelete/he-1?rev=" + deleted_rev, "");
+  ASSERT_EQ(undeleted.status, 200) << undeleted.raw;
+  EXPECT_FALSE(undeleted.body.contains("deletionDate"));
+  EXPECT_EQ(alice->del("/rest/v2/helement/purge/he-1?rev=" + deleted_rev).status, 409);
+  EXPECT_EQ(alice->del("/rest/v2/helement/purge/he-1?rev=" + undeleted.body["rev"].get<std::string>()).status, 200);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-1").status, 404);
 }
 
 TEST_F(DevServerTest, AccessControlKeyHeaderGrantsAccess) {
