@@ -84,12 +84,24 @@ async function step(name, fn, { required = true } = {}) {
   }
 }
 
+// Crypto strategies that trust every unknown own key (used to approve alice's second device).
+const trustingStrategies = {
+  recoverAndVerifySelfHierarchyKeys: async (keysData) => Object.fromEntries(keysData.map((k) => [
+    k.dataOwnerDetails.dataOwner.id,
+    { recoveredKeys: {}, keyAuthenticity: Object.fromEntries(k.unknownKeys.map((pk) => [pk, true])) },
+  ])),
+  generateNewKeyForDataOwner: async () => true,
+  verifyDelegatePublicKeys: async (delegate, keys) => keys,
+  dataOwnerRequiresAnonymousDelegation: async (d) => d.type !== 'hcp',
+  notifyNewKeyCreated: async () => {},
+}
+
 // One storage per user, kept across SDK instances (it holds the user's private keys).
 const storages = new Map()
-async function login(user, password) {
+async function login(user, password, { storage, options } = {}) {
   if (!storages.has(user)) storages.set(user, memoryStorage())
   return CardinalSdk.initialize(undefined, baseUrl,
-    new AuthenticationMethod.UsingCredentials.UsernamePassword(user, password), storages.get(user))
+    new AuthenticationMethod.UsingCredentials.UsernamePassword(user, password), storage ?? storages.get(user), options)
 }
 
 const DESCR = 'diagnosis ' + randomUUID()
@@ -146,6 +158,22 @@ try {
     const raw = await alice.document.getRawMainAttachment(doc.id)
     if (Buffer.compare(Buffer.from(raw), Buffer.from(ATTACHMENT)) === 0) throw new Error('stored attachment is not encrypted')
   })
+  await step('alice stores key-pair recovery data and recovers her key pair from it', async () => {
+    const recoveryKey = await alice.recovery.createRecoveryInfoForAvailableKeyPairs({ lifetimeSeconds: 3600 })
+    const result = await alice.recovery.recoverKeyPairs(recoveryKey, false)
+    const pairs = result?.data?.['hcp-alice']
+    if (!pairs || Object.keys(pairs).length < 1) throw new Error(`recovery failed: ${JSON.stringify(result?.reason ?? result)}`)
+    await alice.recovery.purgeRecoveryInfo(recoveryKey)
+    const again = await alice.recovery.recoverKeyPairs(recoveryKey, false)
+    if (again?.data) throw new Error('recovery data still usable after the purge')
+  })
+  // RC.7 builds this path without the '/' before forRecipient and with the type as "KeypairRecovery":
+  // no backend route matches it (the devserver, like the real one, answers 404). Reported, not required.
+  const purgedAll = await step('official SDK purgeAllKeyPairRecoveryInfoFor (known RC.7 path bug)', async () => {
+    await alice.recovery.createRecoveryInfoForAvailableKeyPairs({ lifetimeSeconds: 3600 })
+    return await alice.recovery.purgeAllKeyPairRecoveryInfoFor('hcp-alice')
+  }, { required: false })
+  findings.push(`purgeAllKeyPairRecoveryInfoFor works: ${purgedAll !== undefined}`)
   const bob = await step('bob initializes', () => login('bob', 'bob-pw'))
   await step('alice shares the HealthElement with bob', async () => {
     const shared = await alice.healthElement.shareWith('hcp-bob', he)
@@ -190,18 +218,56 @@ try {
     if (r.descr !== DESCR) throw new Error(`decrypted content differs: ${JSON.stringify(r.descr)}`)
     return true
   })
-  await step('pat creates its own HealthElement and reads it back', async () => {
-    const me = await pat.patient.ensureEncryptionMetadataForSelfIsInitialized()
+  await step('pat initialises the encryption metadata of its own Patient record and decrypts it', async () => {
+    // RC.7 returns the initialised patient without saving it: the app saves it (PUT /patient).
+    const initialised = await pat.patient.ensureEncryptionMetadataForSelfIsInitialized()
+    await pat.patient.modifyPatient(initialised)
+    const me = await pat.patient.getPatient('pat-1')
+    if (me.firstName !== 'Pat' || Object.keys(me.securityMetadata?.secureDelegations ?? {}).length !== 1) {
+      throw new Error('patient record not initialised')
+    }
+  })
+  const patHe = await step('pat creates its own HealthElement and reads it back', async () => {
+    const me = await pat.patient.getPatient('pat-1')
     const h = await pat.healthElement.withEncryptionMetadata(new DecryptedHealthElement({
       id: randomUUID(), descr: 'self-reported', note: NOTE,
     }), me)
     const created = await pat.healthElement.createHealthElement(h)
     const r = await pat.healthElement.getHealthElement(created.id)
     if (r.descr !== 'self-reported') throw new Error('decrypted content differs')
+    return r
+  })
+  // Half-anonymous delegation (anonymous delegator, explicit delegate): alice finds the exchange data
+  // through the exchange data map written from the share request.
+  await step('pat shares its HealthElement with alice, who decrypts it', async () => {
+    await pat.healthElement.shareWith('hcp-alice', patHe)
+    const r = await alice.healthElement.getHealthElement(patHe.id)
+    if (r.descr !== 'self-reported') throw new Error('decrypted content differs')
+  })
+  await step('carol still cannot read the patient\'s HealthElement', async () => {
+    let got
+    try { got = await carol.healthElement.encrypted.getHealthElement(patHe.id) } catch (e) { return }
+    throw new Error(`carol got the entity ${got?.id}`)
   })
   await step('alice deletes the Document', async () => {
     const latest = await alice.document.getDocument(doc.id)
     await alice.document.deleteDocumentById(latest.id, latest.rev)
+  })
+  // Key rotation: a second device of alice gets a new key pair; once the first device trusts it, the
+  // SDK updates the self exchange data (PUT /exchangedata) and publishes transfer keys (PUT stub).
+  const secondDevice = memoryStorage()
+  await step('alice on a second device (new key) cannot read her old data yet', async () => {
+    const a2 = await login('alice', 'alice-pw', { storage: secondDevice })
+    let got
+    try { got = await a2.healthElement.getHealthElement(he.id) } catch (e) { return }
+    throw new Error(`read ${JSON.stringify(got?.descr)} without the old key`)
+  })
+  await step('alice first device approves the new key (transfer keys)', () =>
+    login('alice', 'alice-pw', { options: { cryptoStrategies: trustingStrategies } }))
+  await step('alice second device reads her old data through the transfer keys', async () => {
+    const a2 = await login('alice', 'alice-pw', { storage: secondDevice })
+    const r = await a2.healthElement.getHealthElement(he.id)
+    if (r.descr !== DESCR) throw new Error('decrypted content differs')
   })
   findings.push(`patient share: bob decrypts afterwards: same instance=${!!bobAfter}, fresh instance=${!!bobFresh}`)
 } catch (e) {

@@ -89,12 +89,13 @@ int main(int argc, char** argv) {
     const int port = server.bind();
     std::atomic<bool> done{false};
     std::thread waiter([&] {
-      const timespec tick{0, 200'000'000};
+      const timespec tick{0, 100'000'000};
+      bool stop_requested = false;
+      bool stopped = false;
       while (!done.load()) {
-        if (sigtimedwait(&signals, nullptr, &tick) > 0) {
-          server.stop();
-          return;
-        }
+        if (sigtimedwait(&signals, nullptr, &tick) > 0) stop_requested = true;
+        // A signal that arrives before the server loop runs is kept until the loop can be stopped.
+        if (stop_requested && !stopped) stopped = server.stop();
       }
     });
     std::cout << "listening on http://127.0.0.1:" << port << std::endl;

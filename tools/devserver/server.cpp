@@ -4,6 +4,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -14,6 +16,8 @@
 #include <httplib.h>
 
 #include "db.hpp"
+#include "rules.hpp"
+#include "sharing.hpp"
 #include "util.hpp"
 
 namespace devserver {
@@ -28,14 +32,7 @@ constexpr std::size_t kMaxHierarchyDepth = 5;
 constexpr std::size_t kDefaultPageSize = 1000;
 
 // ---------------------------------------------------------------------------------------------
-// Errors and replies
-
-struct HttpError : std::runtime_error {
-  HttpError(int s, const std::string& message) : std::runtime_error(message), status(s) {}
-  int status;
-};
-
-[[noreturn]] void fail(int status, const std::string& message) { throw HttpError(status, message); }
+// Replies
 
 struct Reply {
   int status = 200;
@@ -69,36 +66,6 @@ json parse_object_body(const httplib::Request& req) {
   return j;
 }
 
-std::string require_string(const json& obj, const char* field) {
-  const auto it = obj.find(field);
-  if (it == obj.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-    fail(400, std::string("Field '") + field + "' must be a non-empty string");
-  }
-  return it->get<std::string>();
-}
-
-std::optional<std::string> optional_string(const json& obj, const char* field) {
-  const auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) fail(400, std::string("Field '") + field + "' must be a string");
-  return it->get<std::string>();
-}
-
-std::vector<std::string> string_array(const json& obj, const char* field, bool required = false) {
-  std::vector<std::string> out;
-  const auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) {
-    if (required) fail(400, std::string("Field '") + field + "' is required");
-    return out;
-  }
-  if (!it->is_array()) fail(400, std::string("Field '") + field + "' must be an array of strings");
-  for (const auto& v : *it) {
-    if (!v.is_string()) fail(400, std::string("Field '") + field + "' must be an array of strings");
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 std::vector<std::string> list_of_ids(const httplib::Request& req, bool allow_empty = true) {
   const json body = parse_object_body(req);
   auto ids = string_array(body, "ids", true);
@@ -109,236 +76,6 @@ std::vector<std::string> list_of_ids(const httplib::Request& req, bool allow_emp
     if (seen.insert(id).second) unique.push_back(std::move(id));
   }
   return unique;
-}
-
-void require_string_map(const json& obj, const char* field, bool non_empty) {
-  const auto it = obj.find(field);
-  if (it == obj.end() || !it->is_object() || (non_empty && it->empty())) {
-    fail(400, std::string("Field '") + field + "' must be a non-empty object");
-  }
-  for (const auto& [k, v] : it->items()) {
-    if (!v.is_string()) fail(400, std::string("Values of '") + field + "' must be strings");
-  }
-}
-
-bool valid_entity_id(const std::string& id) {
-  if (id.empty() || id.size() > 512) return false;
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x21 || u == 0x7f || c == '/' || c == '\\' || c == '?' || c == '#' || c == '%' || c == ';') return false;
-  }
-  return true;
-}
-
-std::string next_rev(const json& doc) {
-  std::int64_t generation = 0;
-  const auto it = doc.find("rev");
-  if (it != doc.end() && it->is_string()) {
-    const auto& rev = it->get_ref<const std::string&>();
-    const auto dash = rev.find('-');
-    try {
-      generation = std::stoll(rev.substr(0, dash));
-    } catch (const std::exception&) {
-      generation = 0;
-    }
-  }
-  return std::to_string(generation + 1) + "-" + random_hex(16);
-}
-
-std::string rev_of(const json& doc) {
-  const auto it = doc.find("rev");
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data owners
-
-struct DataOwnerKind {
-  const char* type;       // "hcp" | "patient" | "device"
-  const char* table;      // storage table
-  const char* user_field; // User field naming it
-};
-
-constexpr DataOwnerKind kDataOwnerKinds[] = {
-    {"patient", table::kPatients, "patientId"},
-    {"hcp", table::kHcps, "healthcarePartyId"},
-    {"device", table::kDevices, "deviceId"},
-};
-
-const DataOwnerKind* kind_for_type(const std::string& type) {
-  for (const auto& k : kDataOwnerKinds) {
-    if (type == k.type) return &k;
-  }
-  return nullptr;
-}
-
-const char* kCryptoActorFields[] = {"publicKey",      "hcPartyKeys", "aesExchangeKeys",
-                                    "transferKeys",   "privateKeyShamirPartitions",
-                                    "publicKeysForOaepWithSha256", "cryptoActorProperties"};
-
-json stub_of(const json& doc) {
-  json stub = json::object();
-  for (const char* f : {"id", "rev", "deletionDate", "tags", "publicKey", "hcPartyKeys", "aesExchangeKeys",
-                        "transferKeys", "privateKeyShamirPartitions", "publicKeysForOaepWithSha256", "parentId",
-                        "cryptoActorProperties"}) {
-    const auto it = doc.find(f);
-    if (it != doc.end() && !it->is_null()) stub[f] = *it;
-  }
-  if (!stub.contains("publicKeysForOaepWithSha256")) stub["publicKeysForOaepWithSha256"] = json::array();
-  return stub;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The caller
-
-struct Caller {
-  std::string user_id;
-  json user;
-  std::string data_owner_id;    // empty if the user is not a data owner
-  std::string data_owner_type;  // "hcp" | "patient" | "device"
-  std::vector<std::string> hierarchy;  // self first, then ancestors
-  std::set<std::string> ack_hashes;    // sha256 hex of the access control keys in the headers
-
-  bool in_hierarchy(const std::string& id) const {
-    return !id.empty() && std::find(hierarchy.begin(), hierarchy.end(), id) != hierarchy.end();
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
-// Entities with encryption metadata
-
-struct EntityKind {
-  const char* path;       // "helement"
-  const char* table;      // "health_elements"
-  const char* type_name;  // "HealthElement"
-  bool is_patient;
-};
-
-constexpr EntityKind kEntityKinds[] = {
-    {"helement", table::kHealthElements, "HealthElement", false},
-    {"patient", table::kPatients, "Patient", true},
-    {"document", table::kDocuments, "Document", false},
-    {"contact", table::kContacts, "Contact", false},
-};
-
-struct Access {
-  bool read = false;
-  bool write = false;
-  std::set<std::string> usable;  // secure delegation keys the caller can use
-};
-
-const json& secure_delegations_of(const json& entity) {
-  static const json kEmpty = json::object();
-  const auto sm = entity.find("securityMetadata");
-  if (sm == entity.end() || !sm->is_object()) return kEmpty;
-  const auto sd = sm->find("secureDelegations");
-  if (sd == sm->end() || !sd->is_object()) return kEmpty;
-  return *sd;
-}
-
-std::string string_field(const json& obj, const char* field) {
-  if (!obj.is_object()) return {};
-  const auto it = obj.find(field);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Access access_to(const json& entity, const Caller& caller, bool is_patient) {
-  Access a;
-  // Legacy delegations: the delegate key or the owner in the caller's hierarchy gives WRITE.
-  const auto legacy = entity.find("delegations");
-  if (legacy != entity.end() && legacy->is_object()) {
-    for (const auto& [delegate, list] : legacy->items()) {
-      bool hit = caller.in_hierarchy(delegate);
-      if (list.is_array()) {
-        for (const auto& d : list) hit = hit || caller.in_hierarchy(string_field(d, "owner"));
-      }
-      if (hit) a.read = a.write = true;
-    }
-  }
-  if (is_patient && caller.in_hierarchy(string_field(entity, "id"))) a.read = a.write = true;
-  for (const auto& [key, d] : secure_delegations_of(entity).items()) {
-    if (caller.ack_hashes.count(key) != 0 || caller.in_hierarchy(string_field(d, "delegate")) ||
-        caller.in_hierarchy(string_field(d, "delegator"))) {
-      a.usable.insert(key);
-      a.read = true;
-      if (string_field(d, "permissions") == "WRITE") a.write = true;
-    }
-  }
-  return a;
-}
-
-// Validates securityMetadata (non-empty, well-formed delegations, parents exist, acyclic, roots WRITE).
-void validate_security_metadata(const json& entity) {
-  const auto sm = entity.find("securityMetadata");
-  if (sm == entity.end() || !sm->is_object()) fail(400, "securityMetadata is required");
-  for (const auto& [k, v] : sm->items()) {
-    if (k != "secureDelegations" && k != "keysEquivalences") fail(400, "Unknown securityMetadata field " + k);
-    (void)v;
-  }
-  const auto sd = sm->find("secureDelegations");
-  if (sd == sm->end() || !sd->is_object() || sd->empty()) fail(400, "securityMetadata.secureDelegations must not be empty");
-  std::map<std::string, std::vector<std::string>> parents;
-  for (const auto& [key, d] : sd->items()) {
-    if (!is_lower_hex(key, 64)) fail(400, "Secure delegation keys must be 64 lowercase hex characters");
-    if (!d.is_object()) fail(400, "A secure delegation must be an object");
-    for (const auto& [f, v] : d.items()) {
-      static const std::set<std::string> known = {"delegator", "delegate", "secretIds", "encryptionKeys",
-                                                  "owningEntityIds", "parentDelegations", "exchangeDataId",
-                                                  "permissions"};
-      if (known.count(f) == 0) fail(400, "Unknown secure delegation field " + f);
-      (void)v;
-    }
-    const auto delegator = optional_string(d, "delegator");
-    const auto delegate = optional_string(d, "delegate");
-    const auto xd = optional_string(d, "exchangeDataId");
-    string_array(d, "secretIds");
-    string_array(d, "encryptionKeys");
-    string_array(d, "owningEntityIds");
-    const auto p = string_array(d, "parentDelegations");
-    const std::string perm = string_field(d, "permissions");
-    if (perm != "READ" && perm != "WRITE") fail(400, "permissions must be READ or WRITE");
-    if (delegator && delegate) {
-      if (!xd || xd->empty()) fail(400, "A delegation between explicit data owners needs an exchangeDataId");
-    } else if (xd) {
-      fail(400, "exchangeDataId is only allowed when delegator and delegate are both explicit");
-    }
-    if (p.empty() && perm != "WRITE") fail(400, "A root delegation must have WRITE permissions");
-    for (const auto& parent : p) {
-      if (!sd->contains(parent) || parent == key) fail(400, "parentDelegations must name other delegations of the entity");
-    }
-    parents[key] = p;
-  }
-  // Acyclic: iterative DFS with colours.
-  std::map<std::string, int> colour;
-  std::function<void(const std::string&)> visit = [&](const std::string& k) {
-    colour[k] = 1;
-    for (const auto& p : parents[k]) {
-      if (colour[p] == 1) fail(400, "Cycle in parentDelegations");
-      if (colour[p] == 0) visit(p);
-    }
-    colour[k] = 2;
-  };
-  for (const auto& [k, p] : parents) {
-    if (colour[k] == 0) visit(k);
-  }
-}
-
-// All delegation keys reachable from `start` through parentDelegations (excluding start).
-std::set<std::string> ancestors_of(const json& delegations, const std::string& start) {
-  std::set<std::string> seen;
-  std::vector<std::string> todo{start};
-  while (!todo.empty()) {
-    const std::string k = todo.back();
-    todo.pop_back();
-    const auto it = delegations.find(k);
-    if (it == delegations.end()) continue;
-    const auto p = it->find("parentDelegations");
-    if (p == it->end() || !p->is_array()) continue;
-    for (const auto& v : *p) {
-      if (v.is_string() && seen.insert(v.get<std::string>()).second) todo.push_back(v.get<std::string>());
-    }
-  }
-  return seen;
 }
 
 // Merges {fp: b64} entries into the exchange data map `id` (add-only: existing entries never change).
@@ -571,6 +308,14 @@ struct Server::Impl {
     }
     if (!user) fail(401, "Invalid credentials");
     Caller c = caller_for_user(std::move(*user));
+    // Accepted like the real backend (at most once, true/false); this server never auto-fills
+    // author/responsible, so anonymity is always respected.
+    const std::size_t anonymity = req.get_header_value_count("Icure-Request-Autofix-Anonymity");
+    if (anonymity > 1) fail(400, "Icure-Request-Autofix-Anonymity must appear at most once");
+    if (anonymity == 1) {
+      const std::string v = req.get_header_value("Icure-Request-Autofix-Anonymity");
+      if (v != "true" && v != "false") fail(400, "Icure-Request-Autofix-Anonymity must be true or false");
+    }
     const std::size_t n = req.get_header_value_count("Icure-Access-Control-Keys");
     for (std::size_t i = 0; i < n; ++i) {
       const auto raw = base64_decode_strict(req.get_header_value("Icure-Access-Control-Keys", i));
@@ -807,12 +552,15 @@ struct Server::Impl {
   }
 
   json create_entity(const EntityKind& k, json entity, const Caller& c) {
-    (void)c;
     if (!entity.is_object()) fail(400, "Expected a JSON object");
     const std::string id = require_string(entity, "id");
     if (!valid_entity_id(id)) fail(400, "Invalid id");
     if (entity.contains("rev") && !entity["rev"].is_null()) fail(400, "A new entity must not have a rev");
     validate_security_metadata(entity);
+    // The creator must be able to write what it creates (no entities planted in someone else's name).
+    if (!access_to(entity, c, k.is_patient).write) {
+      fail(403, "The new entity must give its creator write access (a WRITE delegation naming the creator, or an access control key)");
+    }
     if (db.exists(k.table, id) || (k.is_patient && load_data_owner(id))) fail(409, "An entity with id " + id + " already exists");
     entity["rev"] = next_rev(json::object());
     db.insert(k.table, id, entity);
@@ -830,7 +578,15 @@ struct Server::Impl {
     const auto sm_old = stored.doc.find("securityMetadata");
     const json a = sm_new == entity.end() ? json() : *sm_new;
     const json b = sm_old == stored.doc.end() ? json() : *sm_old;
-    if (a != b) fail(400, "Impossible to modify directly security metadata: use share methods instead");
+    if (a != b) {
+      // Only an entity without security metadata (e.g. a seeded patient initialising its own) may get
+      // its first metadata through a modify; existing metadata changes only through bulk share.
+      if (!secure_delegations_of(stored.doc).empty()) {
+        fail(400, "Impossible to modify directly security metadata: use share methods instead");
+      }
+      validate_security_metadata(entity);
+      if (!access_to(entity, c, k.is_patient).write) fail(403, "The new security metadata must keep write access for the caller");
+    }
     if (k.is_patient && !(c.hierarchy.size() > 0 && c.hierarchy.front() == id)) {
       for (const char* f : kCryptoActorFields) {
         const auto x = entity.find(f);
@@ -943,6 +699,28 @@ struct Server::Impl {
       return json_reply(bulk_share(*kp, parse_object_body(req), c, true));
     }));
 
+    http.Post(base + "/undelete/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {
+      const std::string id = req.matches[1].str();
+      auto e = load_writable(*kp, id, c);
+      if (!req.has_param("rev")) fail(400, "rev is required");
+      if (req.get_param_value("rev") != rev_of(e.doc)) fail(409, "Outdated revision");
+      e.doc.erase("deletionDate");
+      e.doc["rev"] = next_rev(e.doc);
+      db.put(kp->table, id, e.doc);
+      return json_reply(e.doc);
+    }));
+    http.Delete(base + "/purge/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {
+      const std::string id = req.matches[1].str();
+      auto e = load_writable(*kp, id, c);
+      if (!req.has_param("rev")) fail(400, "rev is required");
+      if (req.get_param_value("rev") != rev_of(e.doc)) fail(409, "Outdated revision");
+      if (kp->is_patient && load_data_owner(id)) fail(400, "A patient that is a user's data owner cannot be purged");
+      const std::string attachment = string_field(e.doc, "attachmentId");
+      if (!attachment.empty()) db.remove(table::kAttachments, attachment);
+      db.remove(kp->table, id);
+      return json_reply(json{{"id", id}, {"rev", rev_of(e.doc)}});
+    }));
+
     if (std::string(k.path) == "document") register_attachment_routes();
 
     http.Get(base + "/([^/]+)", authed([this, kp](const httplib::Request& req, Caller& c) {
@@ -1012,103 +790,6 @@ struct Server::Impl {
 
   // ------------------------------------------------------------------ bulk share
 
-  struct ShareRequest {
-    std::string request_id;
-    bool is_share = true;
-    json body;
-    std::string sd_key;  // share: sha256hex(ack)
-  };
-
-  static void check_keys(const json& obj, const std::set<std::string>& allowed, const std::string& what) {
-    if (!obj.is_object()) fail(400, what + " must be an object");
-    for (const auto& [k, v] : obj.items()) {
-      if (allowed.count(k) == 0) fail(400, "Unknown field '" + k + "' in " + what);
-      (void)v;
-    }
-  }
-
-  // Structural validation of one entity's requests (HTTP 400 for the whole call on failure).
-  std::vector<ShareRequest> parse_share_requests(const json& entity_requests) {
-    check_keys(entity_requests, {"requests", "potentialParentDelegations"}, "entity requests");
-    const auto reqs = entity_requests.find("requests");
-    if (reqs == entity_requests.end() || !reqs->is_object()) fail(400, "requests must be an object");
-    std::vector<ShareRequest> out;
-    std::set<std::string> acks;
-    int roots = 0;
-    for (const auto& [request_id, r] : reqs->items()) {
-      check_keys(r, {"share", "update"}, "request");
-      const bool has_share = r.contains("share") && !r["share"].is_null();
-      const bool has_update = r.contains("update") && !r["update"].is_null();
-      if (has_share == has_update) fail(400, "Each request needs exactly one of share / update");
-      ShareRequest sr;
-      sr.request_id = request_id;
-      sr.is_share = has_share;
-      if (has_share) {
-        const json& s = r["share"];
-        check_keys(s, {"explicitDelegator", "explicitDelegate", "accessControlKeys", "secretIds", "encryptionKeys",
-                       "owningEntityIds", "exchangeDataId", "encryptedExchangeDataId", "requestedPermissions"},
-                   "share request");
-        const auto keys = string_array(s, "accessControlKeys", true);
-        if (keys.size() != 1) fail(400, "accessControlKeys must hold exactly one key");
-        const auto ack = hex_decode(keys.front());
-        if (!ack || ack->size() != 16) fail(400, "An access control key is 16 bytes in hex");
-        if (!acks.insert(*ack).second) fail(400, "Two share requests with the same access control key");
-        sr.sd_key = sha256_hex(*ack);
-        string_array(s, "secretIds");
-        string_array(s, "encryptionKeys");
-        string_array(s, "owningEntityIds");
-        const auto delegator = optional_string(s, "explicitDelegator");
-        const auto delegate = optional_string(s, "explicitDelegate");
-        const auto xd = optional_string(s, "exchangeDataId");
-        const auto exid = s.find("encryptedExchangeDataId");
-        bool has_exid = false;
-        if (exid != s.end() && !exid->is_null()) {
-          require_string_map(s, "encryptedExchangeDataId", false);
-          has_exid = !exid->empty();
-        }
-        const int explicit_count = (delegator ? 1 : 0) + (delegate ? 1 : 0);
-        if (explicit_count == 2 && (!xd || xd->empty() || has_exid)) {
-          fail(400, "Explicit delegations need exchangeDataId and no encryptedExchangeDataId");
-        }
-        if (explicit_count == 1 && (xd || !has_exid)) {
-          fail(400, "Half-anonymous delegations need encryptedExchangeDataId and no exchangeDataId");
-        }
-        if (explicit_count == 0 && (xd || has_exid)) fail(400, "Anonymous delegations carry no exchange data id");
-        const std::string perm = optional_string(s, "requestedPermissions").value_or("MAX_WRITE");
-        static const std::set<std::string> perms = {"MAX_READ", "FULL_READ", "MAX_WRITE", "FULL_WRITE", "ROOT"};
-        if (perms.count(perm) == 0) fail(400, "Unknown requestedPermissions " + perm);
-        if (perm == "ROOT" && ++roots > 1) fail(400, "At most one ROOT request per entity");
-      } else {
-        const json& u = r["update"];
-        check_keys(u, {"metadataAccessControlHash", "secretIds", "encryptionKeys", "owningEntityIds"}, "update request");
-        const std::string hash = require_string(u, "metadataAccessControlHash");
-        if (!is_lower_hex(hash, 64)) fail(400, "metadataAccessControlHash must be 64 lowercase hex characters");
-        bool any = false;
-        for (const char* f : {"secretIds", "encryptionKeys", "owningEntityIds"}) {
-          const auto it = u.find(f);
-          if (it == u.end() || it->is_null()) continue;
-          if (!it->is_object()) fail(400, std::string(f) + " must be an object");
-          for (const auto& [entry, op] : it->items()) {
-            if (!op.is_string() || (op != "CREATE" && op != "DELETE")) fail(400, "Entry operations are CREATE or DELETE");
-            (void)entry;
-            any = true;
-          }
-        }
-        if (!any) fail(400, "An update request must change something");
-      }
-      sr.body = has_share ? r["share"] : r["update"];
-      out.push_back(std::move(sr));
-    }
-    string_array(entity_requests, "potentialParentDelegations");
-    return out;
-  }
-
-  static json rejection(int code, const std::string& reason, bool retry = false) {
-    json j = {{"code", code}, {"reason", reason}};
-    if (retry) j["shouldRetry"] = true;
-    return j;
-  }
-
   json bulk_share(const EntityKind& k, const json& body, const Caller& c, bool minimal) {
     require_data_owner(c);
     check_keys(body, {"requestsByEntityId"}, "BulkShareOrUpdateMetadataParams");
@@ -1120,13 +801,12 @@ struct Server::Impl {
 
     json results = json::array();
     for (auto& [entity_id, requests] : parsed) {
-      const json& entity_requests = (*by_entity)[entity_id];
       json result = {{"entityId", entity_id}};
-      json rejected = json::object();
       auto stored = db.get(k.table, entity_id);
       const Access access = stored ? access_to(*stored, c, k.is_patient) : Access{};
       if (!stored || !access.read) {
         // Unknown and inaccessible entities look the same.
+        json rejected = json::object();
         for (const auto& r : requests) rejected[r.request_id] = rejection(404, "There is no entity with id " + entity_id);
         result["rejectedRequests"] = rejected;
         results.push_back(result);
@@ -1134,145 +814,15 @@ struct Server::Impl {
       }
       json entity = *stored;
       result["entityRev"] = rev_of(entity);
-      json& sm = entity["securityMetadata"];
-      if (!sm.is_object()) sm = json::object();
-      if (!sm.contains("secureDelegations") || !sm["secureDelegations"].is_object()) sm["secureDelegations"] = json::object();
-      json& delegations = sm["secureDelegations"];
-
-      // Valid parents: requested, present on the entity, and usable by the caller.
-      std::set<std::string> valid_parents;
-      bool max_parent_write = false;
-      for (const auto& p : string_array(entity_requests, "potentialParentDelegations")) {
-        if (delegations.contains(p) && access.usable.count(p) != 0) {
-          valid_parents.insert(p);
-          if (string_field(delegations[p], "permissions") == "WRITE") max_parent_write = true;
-        }
-      }
-      // Patients sharing their own patient record may also start from their implicit ownership.
-      bool applied_any = false;
-      std::vector<std::pair<std::string, json>> maps_to_merge;
-      std::vector<const ShareRequest*> pending;
-      for (const auto& r : requests) {
-        if (!r.is_share) continue;
-        if (delegations.contains(r.sd_key)) {
-          rejected[r.request_id] =
-              rejection(400, "There is already a delegation for these hashes, consider modifying it instead");
-          continue;
-        }
-        const auto delegator = optional_string(r.body, "explicitDelegator");
-        if (delegator && !c.in_hierarchy(*delegator)) {
-          rejected[r.request_id] = rejection(403, "explicitDelegator must be the current data owner");
-          continue;
-        }
-        pending.push_back(&r);
-      }
-      auto make_delegation = [&](const ShareRequest& r, const std::string& perm, const std::set<std::string>& parents) {
-        json d = json::object();
-        if (auto v = optional_string(r.body, "explicitDelegator")) d["delegator"] = *v;
-        if (auto v = optional_string(r.body, "explicitDelegate")) d["delegate"] = *v;
-        for (const char* f : {"secretIds", "encryptionKeys", "owningEntityIds"}) {
-          const auto it = r.body.find(f);
-          d[f] = it != r.body.end() && it->is_array() ? *it : json::array();
-        }
-        if (!parents.empty()) d["parentDelegations"] = parents;
-        if (auto v = optional_string(r.body, "exchangeDataId")) d["exchangeDataId"] = *v;
-        d["permissions"] = perm;
-        return d;
-      };
-      auto note_map = [&](const ShareRequest& r) {
-        const auto exid = r.body.find("encryptedExchangeDataId");
-        if (exid != r.body.end() && exid->is_object() && !exid->empty()) maps_to_merge.emplace_back(r.sd_key, *exid);
-      };
-      // ROOT first: no parents, WRITE; becomes a valid parent. Only for callers with write access.
-      for (auto it = pending.begin(); it != pending.end();) {
-        const ShareRequest& r = **it;
-        if (optional_string(r.body, "requestedPermissions").value_or("MAX_WRITE") == "ROOT") {
-          if (!access.write) {
-            rejected[r.request_id] = rejection(403, "A ROOT delegation needs write access to the entity");
-          } else {
-            delegations[r.sd_key] = make_delegation(r, "WRITE", {});
-            valid_parents.insert(r.sd_key);
-            max_parent_write = true;
-            applied_any = true;
-            note_map(r);
-          }
-          it = pending.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      // Minimal parent set: drop members reachable from another member.
-      std::set<std::string> minimal_parents;
-      for (const auto& p : valid_parents) {
-        bool reachable = false;
-        for (const auto& q : valid_parents) {
-          if (q != p && ancestors_of(delegations, q).count(p) != 0) reachable = true;
-        }
-        if (!reachable) minimal_parents.insert(p);
-      }
-      for (const ShareRequest* rp : pending) {
-        const ShareRequest& r = *rp;
-        if (valid_parents.empty()) {
-          rejected[r.request_id] =
-              rejection(400, "You must indicate valid potential parent delegations or create a new ROOT delegation");
-          continue;
-        }
-        const std::string requested = optional_string(r.body, "requestedPermissions").value_or("MAX_WRITE");
-        std::string perm = "READ";
-        if (requested == "FULL_WRITE") {
-          if (!max_parent_write) {
-            rejected[r.request_id] = rejection(403, "FULL_WRITE needs a WRITE parent delegation");
-            continue;
-          }
-          perm = "WRITE";
-        } else if (requested == "MAX_WRITE") {
-          perm = max_parent_write ? "WRITE" : "READ";
-        }
-        delegations[r.sd_key] = make_delegation(r, perm, minimal_parents);
-        applied_any = true;
-        note_map(r);
-      }
-      // Updates.
-      for (const auto& r : requests) {
-        if (r.is_share) continue;
-        const std::string hash = r.body["metadataAccessControlHash"].get<std::string>();
-        if (!delegations.contains(hash) || access.usable.count(hash) == 0) {
-          rejected[r.request_id] = rejection(404, "Metadata " + hash + " does not exist on entity " + entity_id);
-          continue;
-        }
-        json d = delegations[hash];
-        bool ok = true;
-        for (const char* f : {"secretIds", "encryptionKeys", "owningEntityIds"}) {
-          const auto ops = r.body.find(f);
-          if (ops == r.body.end() || ops->is_null()) continue;
-          std::vector<std::string> values = string_array(d, f);
-          for (const auto& [entry, op] : ops->items()) {
-            const auto pos = std::find(values.begin(), values.end(), entry);
-            if (op == "CREATE") {
-              if (pos != values.end()) ok = false;
-              else values.push_back(entry);
-            } else {
-              if (pos == values.end()) ok = false;
-              else values.erase(pos);
-            }
-          }
-          d[f] = values;
-        }
-        if (!ok) {
-          rejected[r.request_id] = rejection(400, "Update requests can't create duplicate entries or delete non-existing entries");
-          continue;
-        }
-        delegations[hash] = d;
-        applied_any = true;
-      }
-      if (applied_any) {
+      const ShareOutcome outcome = apply_share_requests(entity, requests, (*by_entity)[entity_id], access, c);
+      if (outcome.applied) {
         validate_security_metadata(entity);
         entity["rev"] = next_rev(entity);
         db.put(k.table, entity_id, entity);
-        for (const auto& [key, entries] : maps_to_merge) merge_exchange_data_map(db, key, entries);
+        for (const auto& [key, entries] : outcome.maps_to_merge) merge_exchange_data_map(db, key, entries);
         if (!minimal) result["updatedEntity"] = entity;
       }
-      result["rejectedRequests"] = rejected;
+      result["rejectedRequests"] = outcome.rejected;
       results.push_back(result);
     }
     return results;
@@ -1386,6 +936,43 @@ struct Server::Impl {
         if (xd && participates(*xd, c)) out.push_back(std::move(*xd));
       }
       return json_reply(out);
+    }));
+    auto counterparts = [this](const httplib::Request& req, Caller& c, const std::string& owner) {
+      if (!c.in_hierarchy(owner)) fail(403, "Only the data owner (or its hierarchy) may list its counterparts");
+      std::set<std::string> types;
+      std::stringstream ss(query_param(req, "counterpartsTypes"));
+      std::string t;
+      while (std::getline(ss, t, ',')) {
+        std::transform(t.begin(), t.end(), t.begin(), [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); });
+        if (t != "hcp" && t != "patient" && t != "device") fail(400, "counterpartsTypes holds HCP, PATIENT or DEVICE");
+        types.insert(t);
+      }
+      if (types.empty()) fail(400, "counterpartsTypes is required");
+      const std::string fp = query_param(req, "ignoreOnEntryForFingerprint");
+      std::set<std::string> out;
+      for (const auto& xd : db.exchange_data_of(owner, "", std::numeric_limits<std::size_t>::max() / 2)) {
+        if (!fp.empty()) {
+          bool everywhere = true;
+          for (const char* f : {"exchangeKey", "accessControlSecret", "sharedSignatureKey"}) {
+            const auto m = xd.find(f);
+            if (m == xd.end() || !m->is_object() || !m->contains(fp)) everywhere = false;
+          }
+          if (everywhere) continue;
+        }
+        for (const char* f : {"delegator", "delegate"}) {
+          const std::string other = string_field(xd, f);
+          if (other == owner || other.empty() || other.find('/') != std::string::npos) continue;
+          const auto d = load_data_owner(other);
+          if (d && types.count(d->kind->type) != 0) out.insert(other);
+        }
+      }
+      return json_reply(json(std::vector<std::string>(out.begin(), out.end())));
+    };
+    http.Get("/rest/v2/exchangedata/byParticipant/counterparts", authed([counterparts](const httplib::Request& req, Caller& c) {
+      return counterparts(req, c, query_param(req, "dataOwnerId"));
+    }));
+    http.Get(R"(/rest/v2/exchangedata/byParticipant/([^/]+)/counterparts)", authed([counterparts](const httplib::Request& req, Caller& c) {
+      return counterparts(req, c, req.matches[1].str());
     }));
     http.Get("/rest/v2/exchangedata/byParticipant", authed([this](const httplib::Request& req, Caller& c) {
       return exchange_data_by_participant(req, c, query_param(req, "dataOwnerId"));
@@ -1541,6 +1128,10 @@ int Server::bind() {
 }
 
 void Server::run() { impl_->http.listen_after_bind(); }
-void Server::stop() { impl_->http.stop(); }
+bool Server::stop() {
+  if (!impl_->http.is_running()) return false;
+  impl_->http.stop();
+  return true;
+}
 
 }  // namespace devserver

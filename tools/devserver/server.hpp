@@ -28,8 +28,9 @@ class Server {
   int bind();
   // Serves until stop() is called.
   void run();
+  // Stops a running server loop; returns false (and does nothing) if the loop is not running yet.
   // Thread-safe; may be called from another thread.
-  void stop();
+  bool stop();
 
  private:
   struct Impl;

@@ -72,7 +72,9 @@ inline json default_seed() {
     {"login":"alice","password":"alice-pw","dataOwner":{"type":"hcp","id":"hcp-alice","firstName":"Alice","lastName":"Test"}},
     {"login":"bob","password":"bob-pw","dataOwner":{"type":"hcp","id":"hcp-bob","firstName":"Bob","lastName":"Test"}},
     {"login":"carol","password":"carol-pw","dataOwner":{"type":"hcp","id":"hcp-carol","firstName":"Carol","lastName":"Test"}},
-    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Pat","lastName":"Test"}}
+    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Pat","lastName":"Test"}},
+    {"login":"org","password":"org-pw","dataOwner":{"type":"hcp","id":"hcp-org","name":"Clinic"}},
+    {"login":"child","password":"child-pw","dataOwner":{"type":"hcp","id":"hcp-child","firstName":"Chi","parentId":"hcp-org"}}
   ]})");
 }
 
@@ -124,7 +126,7 @@ class DevServer {
     if (pid_ <= 0) return exit_status_;
     kill(pid_, SIGTERM);
     int status = 0;
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 300; ++i) {  // up to 15 s (sanitizer builds on a busy machine are slow)
       const pid_t r = waitpid(pid_, &status, WNOHANG);
       if (r == pid_) {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

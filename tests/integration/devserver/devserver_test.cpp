@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <memory>
+#include <random>
 
 #include <sqlite3.h>
 
@@ -229,6 +230,14 @@ TEST_F(DevServerTest, ExchangeDataCrudAndAccess) {
   EXPECT_EQ(page2.body["rows"].size(), 1u);
   EXPECT_FALSE(page2.body.contains("nextKeyPair"));
   EXPECT_EQ(bob->get("/rest/v2/exchangedata/byParticipant/hcp-alice").status, 403);
+  const auto others = alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts?counterpartsTypes=HCP,PATIENT");
+  ASSERT_EQ(others.status, 200) << others.raw;
+  EXPECT_EQ(others.body, json::array({"hcp-bob", "hcp-carol"}));
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts?counterpartsTypes=PATIENT").body, json::array());
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/hcp-alice/counterparts").status, 400);
+  // Exchange data already holding entries for that fingerprint in all three maps is ignored.
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/byParticipant/counterparts?dataOwnerId=hcp-alice&counterpartsTypes=hcp"
+                       "&ignoreOnEntryForFingerprint=0123456789abcdef012345").body, json::array());
 
   // Modify: rev-checked, participants only, delegator/delegate immutable.
   json mod = created.body;
@@ -268,6 +277,9 @@ TEST_F(DevServerTest, EntityAccessWithAndWithoutDelegation) {
   json no_xd = explicit_delegation("hcp-alice", "hcp-alice", "xd");
   no_xd.erase("exchangeDataId");
   EXPECT_EQ(alice->post(kHe, entity("he-5", {{sd_key("w"), no_xd}})).status, 400);
+  // No planting entities in someone else's name: the creator needs write access to what it creates.
+  EXPECT_EQ(bob->post(kHe, entity("he-planted", {{sd_key("p"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}})).status, 403);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-planted").status, 404);
   // Security metadata cannot change through a plain modify.
   json sneaky = he;
   sneaky["securityMetadata"]["secureDelegations"][sd_key("evil")] = explicit_delegation("hcp-alice", "hcp-bob", "xd");
@@ -277,6 +289,16 @@ TEST_F(DevServerTest, EntityAccessWithAndWithoutDelegation) {
   const auto deleted = alice->del("/rest/v2/helement/he-1?rev=" + he["rev"].get<std::string>());
   ASSERT_EQ(deleted.status, 200) << deleted.raw;
   EXPECT_TRUE(alice->get("/rest/v2/helement/he-1").body.contains("deletionDate"));
+  // Undelete and purge need the current rev.
+  const std::string deleted_rev = deleted.body["rev"];
+  EXPECT_EQ(alice->request("POST", "/rest/v2/helement/undelete/he-1?rev=1-stale", "").status, 409);
+  EXPECT_EQ(bob->request("POST", "/rest/v2/helement/undelete/he-1?rev=" + deleted_rev, "").status, 403);
+  const auto undeleted = alice->request("POST", "/rest/v2/helement/undelete/he-1?rev=" + deleted_rev, "");
+  ASSERT_EQ(undeleted.status, 200) << undeleted.raw;
+  EXPECT_FALSE(undeleted.body.contains("deletionDate"));
+  EXPECT_EQ(alice->del("/rest/v2/helement/purge/he-1?rev=" + deleted_rev).status, 409);
+  EXPECT_EQ(alice->del("/rest/v2/helement/purge/he-1?rev=" + undeleted.body["rev"].get<std::string>()).status, 200);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-1").status, 404);
 }
 
 TEST_F(DevServerTest, AccessControlKeyHeaderGrantsAccess) {
@@ -307,6 +329,19 @@ TEST_F(DevServerTest, AccessControlKeyHeaderGrantsAccess) {
   // Malformed headers: 400.
   EXPECT_EQ(pat->get("/rest/v2/helement/he-anon", {{"Icure-Access-Control-Keys", "not base64!"}}).status, 400);
   EXPECT_EQ(pat->get("/rest/v2/helement/he-anon", {{"Icure-Access-Control-Keys", base64("short")}}).status, 400);
+  EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "maybe"}}).status, 400);
+  EXPECT_EQ(pat->get("/rest/v2/dataowner/current", {{"Icure-Request-Autofix-Anonymity", "true"}}).status, 200);
+  // A patient record without security metadata (seeded) may get its first metadata through a modify
+  // by the patient; after that, metadata changes only through bulk share.
+  json me = pat->get("/rest/v2/patient/pat-1").body;
+  json first = me;
+  first["securityMetadata"] = {{"secureDelegations", {{sd_key("self"), anonymous_delegation("WRITE")}}}};
+  EXPECT_EQ(alice->put("/rest/v2/patient", first).status, 403);
+  const auto initialised = pat->put("/rest/v2/patient", first);
+  ASSERT_EQ(initialised.status, 200) << initialised.raw;
+  json second = initialised.body;
+  second["securityMetadata"]["secureDelegations"][sd_key("more")] = anonymous_delegation("WRITE");
+  EXPECT_EQ(pat->put("/rest/v2/patient", second).status, 400);
   // A patient always has access to its own Patient record.
   EXPECT_EQ(pat->get("/rest/v2/patient/pat-1").status, 200);
   EXPECT_EQ(alice->get("/rest/v2/patient/pat-1").status, 403);
@@ -543,6 +578,105 @@ TEST_F(DevServerTest, ExchangeDataMapsAndRecoveryData) {
   ASSERT_EQ(purged.status, 200);
   EXPECT_EQ(purged.body["numberValue"], 1);
   EXPECT_EQ(bob->get("/rest/v2/recoverydata/rd-1").status, 404);
+}
+
+TEST_F(DevServerTest, HealthcarePartyHierarchyGivesAccessToWhatTheParentCanRead) {
+  auto alice = as("alice");
+  auto child = as("child");
+  const auto hierarchy = child->get("/rest/v2/dataowner/current/hierarchy");
+  ASSERT_EQ(hierarchy.status, 200);
+  ASSERT_EQ(hierarchy.body.size(), 2u);
+  EXPECT_EQ(hierarchy.body[0]["dataOwner"]["id"], "hcp-child") << "self first";
+  EXPECT_EQ(hierarchy.body[1]["dataOwner"]["id"], "hcp-org");
+  EXPECT_EQ(child->get("/rest/v2/dataowner/current/hierarchy/stub").body[1]["stub"]["id"], "hcp-org");
+  const json he = alice_entity(*alice, "he-h");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-ao", "hcp-alice", "hcp-org")).status, 200);
+  EXPECT_EQ(child->get("/rest/v2/helement/he-h").status, 403);
+  const auto shared = alice->put("/rest/v2/helement/bulkSharedMetadataUpdate", json{{"requestsByEntityId",
+      {{"he-h", {{"requests", {{"0", share_request("org", "hcp-alice", "hcp-org", "xd-ao", "FULL_READ")}}},
+                 {"potentialParentDelegations", {sd_key("root-he-h")}}}}}}});
+  ASSERT_EQ(shared.status, 200) << shared.raw;
+  EXPECT_EQ(child->get("/rest/v2/helement/he-h").status, 200) << "shared with the parent";
+  EXPECT_EQ(child->get("/rest/v2/exchangedata/xd-ao").status, 200);
+  json change = child->get("/rest/v2/helement/he-h").body;
+  change["encryptedSelf"] = "Q2hpbGQ=";
+  EXPECT_EQ(child->put(kHe, change).status, 403) << "FULL_READ gives no write access";
+  // A child may create exchange data in its parent's name (ParentDelegator key mode), not modify its stub.
+  EXPECT_EQ(child->post("/rest/v2/exchangedata", exchange_data("xd-oc", "hcp-org", "hcp-alice")).status, 200);
+  json org_stub = child->get("/rest/v2/dataowner/stub/hcp-org").body;
+  EXPECT_EQ(child->put("/rest/v2/dataowner/stub", org_stub).status, 403);
+  json own = child->get("/rest/v2/dataowner/current/stub").body;
+  own["stub"]["parentId"] = "hcp-alice";
+  EXPECT_EQ(child->put("/rest/v2/dataowner/stub", own).status, 400) << "parentId is immutable";
+}
+
+// Replaces one random node of `doc` by a value of a random type (or removes an object member).
+void mutate(json& doc, std::mt19937& rng) {
+  json* node = &doc;
+  json* parent = nullptr;
+  std::string key;
+  while ((node->is_object() || node->is_array()) && !node->empty() && rng() % 3 != 0) {
+    parent = node;
+    if (node->is_object()) {
+      auto it = node->begin();
+      std::advance(it, static_cast<long>(rng() % node->size()));
+      key = it.key();
+      node = &it.value();
+    } else {
+      node = &(*node)[rng() % node->size()];
+      key.clear();
+    }
+  }
+  switch (rng() % 8) {
+    case 0: *node = nullptr; break;
+    case 1: *node = static_cast<int>(rng() % 1000) - 500; break;
+    case 2: *node = 1.5; break;
+    case 3: *node = "x"; break;
+    case 4: *node = json::array({1, "a", nullptr}); break;
+    case 5: *node = json::object({{"k", json::array()}}); break;
+    case 6: *node = true; break;
+    default:
+      if (parent != nullptr && parent->is_object() && !key.empty()) parent->erase(key);
+      else *node = json::object();
+  }
+}
+
+TEST_F(DevServerTest, RandomlyMutatedRequestsNeverCauseA5xx) {
+  auto alice = as("alice");
+  const json he = alice_entity(*alice, "he-fuzz");
+  const std::string root = sd_key("root-he-fuzz");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-fb", "hcp-alice", "hcp-bob")).status, 200);
+  const json share = {{"requestsByEntityId", {{"he-fuzz", {{"requests", {{"0", share_request("f", "hcp-alice", "hcp-bob", "xd-fb")}}},
+                                                            {"potentialParentDelegations", {root}}}}}}};
+  const json stub = alice->get("/rest/v2/dataowner/current/stub").body;
+  const std::vector<std::tuple<std::string, std::string, json>> seeds = {
+      {"PUT", "/rest/v2/helement/bulkSharedMetadataUpdate", share},
+      {"PUT", "/rest/v2/helement", he},
+      {"POST", "/rest/v2/helement", entity("he-new", {{sd_key("n"), explicit_delegation("hcp-alice", "hcp-alice", "xd")}})},
+      {"POST", "/rest/v2/exchangedata", exchange_data("xd-new", "hcp-alice", "hcp-bob")},
+      {"PUT", "/rest/v2/dataowner/stub", stub},
+      {"PUT", "/rest/v2/exchangedatamap/batch", json{{"batch", {{ack_hex("q"), {{"aaaaaaaaaaaaaaaaaaaaaa", "QQ=="}}}}}}},
+      {"POST", "/rest/v2/recoverydata", json{{"id", "rd-f"}, {"recipient", "hcp-bob"}, {"encryptedSelf", "QQ=="}, {"type", "KEYPAIR_RECOVERY"}}},
+      {"POST", "/rest/v2/helement/byIds", json{{"ids", {"he-fuzz"}}}},
+  };
+  std::mt19937 rng(20261124);
+  int sent = 0;
+  for (int round = 0; round < 60; ++round) {
+    for (const auto& [method, path, body] : seeds) {
+      json mutated = body;
+      const int mutations = 1 + static_cast<int>(rng() % 3);
+      for (int m = 0; m < mutations; ++m) mutate(mutated, rng);
+      const auto r = alice->request(method, path, mutated.dump());
+      ++sent;
+      EXPECT_GT(r.status, 0) << "transport failure: " << r.raw;
+      EXPECT_LT(r.status, 500) << method << ' ' << path << ' ' << mutated.dump() << " -> " << r.raw;
+      if (r.status >= 400) {
+        EXPECT_TRUE(r.body.is_object() && r.body.contains("message")) << r.raw;
+      }
+    }
+  }
+  EXPECT_EQ(sent, 480);
+  EXPECT_EQ(alice->get("/rest/v2/dataowner/current").status, 200) << "still serving";
 }
 
 TEST_F(DevServerTest, RecordsCanBeTamperedWithThroughTheSqliteFile) {
