@@ -17,7 +17,8 @@ Result<Json> decrypt_entity_content(const Json& encrypted, const std::vector<cry
   engine::DecryptionFindings findings;
   CARDINAL_ASSIGN_OR_RETURN(Json out, engine::decrypt_json(encrypted, pointers, &findings));
   if (warnings != nullptr) {
-    for (auto& p : findings.clear_and_encrypted) warnings->push_back("field '" + p + "' is both in clear and encrypted");
+    for (auto& p : findings.clear_and_encrypted)
+      warnings->push_back("field '" + p + "' is both in clear and encrypted");
     if (findings.id_mismatch) warnings->push_back("the encrypted id differs from the clear id");
   }
   return out;

@@ -1,0 +1,362 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// cardinal: the command-line tool of cardinal-cpp (key stores, verification codes, recovery,
+// offline entity encryption, and calls to a backend). Built on the public SDK API only.
+// JSON on stdout where it prints data; exit 0 on success, 1 with a one-line error otherwise,
+// 2 on a usage error.
+
+#include <cardinal/crypto/encoding.hpp>
+#include <cardinal/entity_content.hpp>
+#include <cardinal/keys/key_store.hpp>
+#include <cardinal/keys/verification.hpp>
+#include <cardinal/sdk.hpp>
+
+#include <termios.h>
+#include <unistd.h>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace {
+
+using namespace cardinal;
+
+struct Args {
+  std::vector<std::string> positional;
+  std::multimap<std::string, std::string> options;
+  std::set<std::string> flags;
+  [[nodiscard]] std::optional<std::string> get(const std::string& k) const {
+    auto it = options.find(k);
+    return it == options.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  [[nodiscard]] std::vector<std::string> all(const std::string& k) const {
+    std::vector<std::string> out;
+    for (auto [a, b] = options.equal_range(k); a != b; ++a) out.push_back(a->second);
+    return out;
+  }
+  [[nodiscard]] bool has(const std::string& f) const { return flags.count(f) != 0; }
+};
+
+const std::set<std::string> kFlags = {"--help", "-h", "--write", "--trust-new-keys", "--sha1", "--insecure"};
+
+Args parse_args(int argc, char** argv, int from) {
+  Args a;
+  for (int i = from; i < argc; ++i) {
+    std::string s = argv[i];
+    if (kFlags.count(s) != 0) {
+      a.flags.insert(s == "-h" ? "--help" : s);
+    } else if (s.rfind("--", 0) == 0 && i + 1 < argc) {
+      a.options.emplace(s, argv[++i]);
+    } else if (s.rfind("--", 0) == 0) {
+      a.options.emplace(s, "");
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+class UsageError : public std::exception {
+ public:
+  explicit UsageError(std::string m) : message(std::move(m)) {}
+  std::string message;
+};
+
+[[noreturn]] void fail(const Error& e) {
+  std::cerr << "cardinal: " << e.to_string() << "\n";
+  std::exit(1);
+}
+template <typename T>
+T must(Result<T> r) {
+  if (!r.ok()) fail(r.error());
+  return std::move(r).value();
+}
+void must(const Status& s) {
+  if (!s.ok()) fail(s.error());
+}
+
+std::string require(const Args& a, const std::string& k) {
+  auto v = a.get(k);
+  if (!v || v->empty()) throw UsageError("missing " + k);
+  return *v;
+}
+
+std::string read_all(std::istream& in) {
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A secret from a file (first line), an environment variable, or a prompt without echo.
+SecretBytes secret(const Args& a, const std::string& file_option, const char* env, const char* prompt) {
+  if (auto f = a.get(file_option)) {
+    std::ifstream in(*f);
+    if (!in) fail(Error{ErrorCode::kIo, "cannot read " + *f});
+    std::string line;
+    std::getline(in, line);
+    SecretBytes s = SecretBytes::from_string(line);
+    detail::secure_wipe(line.data(), line.size());
+    return s;
+  }
+  if (const char* v = std::getenv(env)) return SecretBytes::from_string(v);
+  if (!isatty(STDIN_FILENO))
+    fail(Error{ErrorCode::kInvalidArgument, std::string("no ") + prompt + " (use " + file_option + " or " + env + ")"});
+  std::cerr << prompt << ": ";
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string line;
+  std::getline(std::cin, line);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::cerr << "\n";
+  SecretBytes s = SecretBytes::from_string(line);
+  detail::secure_wipe(line.data(), line.size());
+  return s;
+}
+
+std::shared_ptr<keys::KeyStore> open_store(const Args& a) {
+  const std::string path = require(a, "--store");
+  return must(keys::EncryptedFileKeyStore::open(
+      path, secret(a, "--passphrase-file", "CARDINAL_PASSPHRASE", "key store passphrase")));
+}
+
+Json key_json(const std::string& owner, const keys::StoredKey& k) {
+  const auto& pub = k.key.public_key();
+  return Json{{"owner", owner},
+              {"algorithm", std::string(crypto::to_string(pub.hash()))},
+              {"fingerprintV1", pub.fingerprint_v1()},
+              {"fingerprintV2", pub.fingerprint_v2()},
+              {"verified", k.verified},
+              {"createdAt", k.created_at}};
+}
+
+void print(const Json& j) { std::cout << j.dump(2) << "\n"; }
+
+// ----- keys -----
+
+int keys_cmd(const std::string& sub, const Args& a) {
+  if (sub == "generate") {
+    auto store = open_store(a);
+    const std::string owner = require(a, "--owner");
+    const int bits = std::atoi(a.get("--bits").value_or("2048").c_str());
+    auto key = must(crypto::RsaPrivateKey::generate(
+        bits, a.has("--sha1") ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256));
+    must(store->put(owner, key, true));
+    print(Json{{"owner", owner},
+               {"publicKey", key.public_key().spki_hex()},
+               {"fingerprintV2", key.public_key().fingerprint_v2()}});
+    return 0;
+  }
+  if (sub == "list") {
+    auto store = open_store(a);
+    Json out = Json::array();
+    for (const auto& owner : must(store->data_owners())) {
+      for (const auto& k : must(store->keys_of(owner))) out.push_back(key_json(owner, k));
+    }
+    print(out);
+    return 0;
+  }
+  if (sub == "export-public" || sub == "fingerprint") {
+    auto store = open_store(a);
+    Json out = Json::array();
+    for (const auto& owner : must(store->data_owners())) {
+      if (a.get("--owner") && *a.get("--owner") != owner) continue;
+      for (const auto& k : must(store->keys_of(owner))) {
+        const std::string spki = k.key.public_key().spki_hex();
+        Json e = Json{{"owner", owner}, {"fingerprintV2", k.key.public_key().fingerprint_v2()}};
+        if (sub == "export-public") {
+          e["publicKey"] = spki;
+          e["algorithm"] = std::string(crypto::to_string(k.key.hash()));
+        } else {
+          e["verificationCode"] = must(keys::verification_code(owner, spki));
+          e["qr"] = must(keys::verification_qr_payload(owner, spki));
+        }
+        out.push_back(e);
+      }
+    }
+    print(out);
+    return 0;
+  }
+  if (sub == "verify-code") {
+    if (a.positional.empty() || a.positional.size() > 2) throw UsageError("verify-code <spki-hex> [<spki-hex>]");
+    const std::string owner = require(a, "--owner");
+    if (a.positional.size() == 1) {
+      print(Json{{"owner", owner}, {"verificationCode", must(keys::verification_code(owner, a.positional[0]))}});
+    } else {
+      const std::string other = require(a, "--other-owner");
+      print(Json{
+          {"owners", Json::array({owner, other})},
+          {"verificationCode", must(keys::pair_verification_code(owner, a.positional[0], other, a.positional[1]))}});
+    }
+    return 0;
+  }
+  throw UsageError("unknown keys command '" + sub + "'");
+}
+
+// ----- entity (offline) -----
+
+int entity_cmd(const std::string& sub, const Args& a) {
+  const std::string type = require(a, "--type");
+  auto manifest = a.get("--manifest") ? [&] {
+    std::vector<std::string> entries;
+    std::stringstream ss(*a.get("--manifest"));
+    std::string item;
+    while (std::getline(ss, item, ',')) entries.push_back(item);
+    return must(EncryptedFieldsManifest::parse(entries));
+  }()
+                                      : must(EncryptedFieldsManifest::platform_default(type));
+  auto key = must(crypto::AesKey::create(must(crypto::hex_decode_secret(require(a, "--key")))));
+  auto input = parse_json(read_all(std::cin));
+  if (!input.ok()) fail(Error{ErrorCode::kMalformedInput, "standard input is not valid JSON"});
+  if (sub == "encrypt") {
+    print(must(encrypt_entity_content(*input, key, manifest)));
+  } else if (sub == "decrypt") {
+    std::vector<std::string> warnings;
+    print(must(decrypt_entity_content(*input, {key}, &warnings)));
+    for (const auto& w : warnings) std::cerr << "cardinal: warning: " << w << "\n";
+  } else {
+    throw UsageError("unknown entity command '" + sub + "'");
+  }
+  return 0;
+}
+
+// ----- backend -----
+
+std::unique_ptr<CardinalSdk> connect(const Args& a, std::optional<SecretBytes> recovery = std::nullopt) {
+  SdkOptions o;
+  o.base_url = require(a, "--url");
+  o.username = require(a, "--user");
+  o.password = secret(a, "--password-file", "CARDINAL_PASSWORD", "password");
+  o.key_store = open_store(a);
+  const std::string pins = a.get("--pins").value_or(require(a, "--store") + ".pins");
+  const bool trust_new = a.has("--trust-new-keys");
+  auto verifier = must(keys::PinnedKeyVerifier::open(pins, [trust_new](const keys::PinnedKeyVerifier::KeyEvent& e) {
+    if (e.owner_has_other_pins) {
+      std::cerr << "cardinal: refusing a new key of " << e.data_owner_id << " (code " << e.code
+                << "): it differs from the pinned one\n";
+      return keys::PinnedKeyVerifier::Decision::kReject;
+    }
+    if (!trust_new) {
+      std::cerr << "cardinal: key of " << e.data_owner_id << " not verified (code " << e.code
+                << "); compare it out of band, then repeat with --trust-new-keys\n";
+      return keys::PinnedKeyVerifier::Decision::kReject;
+    }
+    std::cerr << "cardinal: trusting the key of " << e.data_owner_id << " on first use (code " << e.code << ")\n";
+    return keys::PinnedKeyVerifier::Decision::kAccept;
+  }));
+  o.strategies = std::make_shared<keys::PinningCryptoStrategies>(verifier);
+  o.on_tamper = [](const TamperReport& t) {
+    std::cerr << "cardinal: tampering detected on " << t.record_kind << " " << t.record_id << ": " << t.error.message()
+              << "\n";
+  };
+  if (recovery) o.recovery_key = *recovery;
+  return must(CardinalSdk::initialize(std::move(o)));
+}
+
+EntityApi& entity_api(CardinalSdk& sdk, const Args& a) { return *must(sdk.entities(require(a, "--type"))); }
+
+int backend_cmd(const std::string& cmd, const Args& a) {
+  if (cmd == "login" || cmd == "whoami") {
+    auto sdk = connect(a);
+    print(Json{{"dataOwnerId", sdk->crypto().data_owner_id()}, {"publicKeys", sdk->crypto().verified_public_keys()}});
+    return 0;
+  }
+  if (cmd == "get") {
+    auto sdk = connect(a);
+    auto e = must(entity_api(*sdk, a).get(require(a, "--id")));
+    for (const auto& w : e.warnings) std::cerr << "cardinal: warning: " << w << "\n";
+    print(e.entity);
+    return 0;
+  }
+  if (cmd == "share") {
+    auto sdk = connect(a);
+    const auto ids = a.all("--id");
+    if (ids.empty()) throw UsageError("missing --id");
+    const std::string with = require(a, "--with");
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    Json out = Json::array();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (tty) std::cerr << "\rsharing " << (i + 1) << "/" << ids.size() << std::flush;
+      auto r = entity_api(*sdk, a).share(ids[i], with, a.has("--write") ? AccessLevel::kWrite : AccessLevel::kRead);
+      if (tty) std::cerr << (i + 1 == ids.size() ? "\n" : "");
+      if (!r.ok()) fail(r.error());
+      out.push_back(Json{{"id", ids[i]}, {"sharedWith", with}});
+    }
+    print(out);
+    return 0;
+  }
+  if (cmd == "recovery") {
+    if (a.positional.empty()) throw UsageError("recovery create|restore");
+    if (a.positional[0] == "create") {
+      auto sdk = connect(a);
+      std::optional<std::int64_t> lifetime;
+      if (auto l = a.get("--lifetime")) lifetime = std::atoll(l->c_str());
+      auto key = must(sdk->crypto().create_recovery_key(lifetime));
+      std::cerr << "cardinal: WARNING: this recovery key is shown once. Anyone holding it can recover your\n"
+                   "private keys: write it down and keep it offline.\n";
+      print(Json{{"recoveryKey", std::string(key.reveal_as_text())}});
+      return 0;
+    }
+    if (a.positional[0] == "restore") {
+      if (isatty(STDERR_FILENO) != 0) std::cerr << "restoring keys…" << std::flush;
+      auto sdk = connect(a, secret(a, "--recovery-key-file", "CARDINAL_RECOVERY_KEY", "recovery key"));
+      if (isatty(STDERR_FILENO) != 0) std::cerr << " done\n";
+      print(Json{{"dataOwnerId", sdk->crypto().data_owner_id()}, {"publicKeys", sdk->crypto().verified_public_keys()}});
+      return 0;
+    }
+    throw UsageError("recovery create|restore");
+  }
+  throw UsageError("unknown command '" + cmd + "'");
+}
+
+const char* kUsage = R"(usage: cardinal <command> [options]
+
+Key stores (--store FILE; passphrase from --passphrase-file, CARDINAL_PASSPHRASE or a prompt):
+  keys generate --store F --owner ID [--bits 2048|4096] [--sha1]
+  keys list --store F
+  keys export-public --store F [--owner ID]
+  keys fingerprint --store F [--owner ID]           verification codes of your keys
+  keys verify-code <spki-hex> [<spki-hex>] --owner ID [--other-owner ID]
+
+Offline, one record (JSON on stdin):
+  entity encrypt|decrypt --type TYPE --key HEX [--manifest "descr,notes[].markdown"]
+
+Against a backend (--url URL --user LOGIN --store F; password from --password-file,
+CARDINAL_PASSWORD or a prompt; delegate keys are pinned in --pins FILE, default F.pins):
+  login | whoami
+  get --type TYPE --id ID
+  share --type TYPE --id ID [--id ID …] --with DATA_OWNER [--write] [--trust-new-keys]
+  recovery create [--lifetime SECONDS]
+  recovery restore [--recovery-key-file FILE | CARDINAL_RECOVERY_KEY]
+
+Every command accepts --help. Exit status: 0 success, 1 error, 2 usage.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  const bool grouped = cmd == "keys" || cmd == "entity";
+  const std::string sub = grouped && argc > 2 ? argv[2] : "";
+  const Args a = parse_args(argc, argv, grouped ? 3 : 2);
+  if (a.has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  try {
+    if (cmd == "keys") return keys_cmd(sub, a);
+    if (cmd == "entity") return entity_cmd(sub, a);
+    return backend_cmd(cmd, a);
+  } catch (const UsageError& e) {
+    std::cerr << "cardinal: " << e.message << " (see cardinal --help)\n";
+    return 2;
+  }
+}
