@@ -17,9 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (j.ok()) {
     (void)engine::decrypt_json(*j, {&key});
     auto enc = engine::encrypt_json(*j, key, manifest);
-    if (enc.ok()) {
+    // What we encrypt, we decrypt (inputs that already carry an encryptedSelf somewhere may hold
+    // garbage the manifest does not reach, which then fails to decrypt, as it should).
+    if (enc.ok() && text.find("encryptedSelf") == std::string_view::npos) {
       auto dec = engine::decrypt_json(*enc, {&key});
-      if (!dec.ok()) std::abort();  // what we encrypt, we decrypt
+      if (!dec.ok()) std::abort();
     }
   }
   // Raw bytes as an encryptedSelf value.
