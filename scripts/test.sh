@@ -22,6 +22,17 @@ run_preset dev
 if [ "${CARDINAL_SKIP_ASAN:-0}" != 1 ]; then
   run_preset asan
 fi
+# A shared Cardinal::sdk: the CLI and the quickstart link only its exported (public) symbols.
+if [ "${CARDINAL_SKIP_SHARED:-0}" != 1 ]; then
+  echo "=== shared library build (public API only) ==="
+  cmake --preset shared -DCARDINAL_BUILD_TESTS=OFF -DCARDINAL_BUILD_BENCH=OFF >/dev/null
+  cmake --build --preset shared -j "$JOBS" --target cardinal-cli quickstart
+  if nm -DC --defined-only build/shared/src/libcardinal-sdk.so | grep -qE 'cardinal::(engine|api|internal|transport)::'; then
+    echo "internal symbols are exported from the shared library"; exit 1
+  fi
+  ./build/shared/examples/quickstart ./build/shared/tools/devserver/cardinal-devserver >/dev/null
+  echo "shared library: quickstart ok"
+fi
 # Fuzzing: a CI-sized run of every harness when clang is present (scripts/fuzz.sh N for longer).
 if [ "${CARDINAL_SKIP_FUZZ:-0}" != 1 ] && command -v clang++ >/dev/null; then
   echo "=== fuzz (${CARDINAL_FUZZ_SECONDS:-60}s per harness) ==="
