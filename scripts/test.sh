@@ -22,6 +22,15 @@ run_preset dev
 if [ "${CARDINAL_SKIP_ASAN:-0}" != 1 ]; then
   run_preset asan
 fi
+# ThreadSanitizer on the concurrency tests (parallel create/share/decrypt on one SDK instance,
+# concurrent exchange data creation, concurrent key store writers, concurrent token refresh).
+if [ "${CARDINAL_SKIP_TSAN:-0}" != 1 ]; then
+  echo "=== preset: tsan (concurrency tests) ==="
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$JOBS" --target engine_tests unit_tests facade_integration_tests cardinal-devserver
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j "$JOBS" \
+    -R "Concurrent|CreatesOnce|SharesOneRefresh"
+fi
 # A shared Cardinal::sdk: the CLI and the quickstart link only its exported (public) symbols.
 if [ "${CARDINAL_SKIP_SHARED:-0}" != 1 ]; then
   echo "=== shared library build (public API only) ==="
