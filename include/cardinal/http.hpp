@@ -13,8 +13,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +28,11 @@ namespace cardinal {
 /// Header lists keep order and allow repeats (`Icure-Access-Control-Keys` may repeat).
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+/// Produces the next bytes of a streamed request body into `buffer`; returns how many (0 = end).
+using BodySource = std::function<Result<std::size_t>(std::span<std::uint8_t> buffer)>;
+/// Receives the bytes of a streamed (2xx) response body as they arrive.
+using BodySink = std::function<Status(std::span<const std::uint8_t> chunk)>;
+
 struct HttpRequest {
   std::string method;  ///< "GET", "POST", "PUT", "DELETE"
   std::string url;     ///< absolute URL
@@ -32,6 +40,10 @@ struct HttpRequest {
   std::string body;
   /// Safe to send twice (GET, PUT of a revision, DELETE…). Only such requests are retried.
   bool idempotent = false;
+  /// When set, the body is streamed from it instead of `body` (large uploads; never retried).
+  BodySource body_source;
+  /// When set, a 2xx response body is streamed to it instead of being kept in memory.
+  BodySink response_sink;
 };
 
 struct HttpResponse {

@@ -36,6 +36,7 @@
 #include <cardinal/secret.hpp>
 
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,6 +111,18 @@ class CARDINAL_EXPORT EntityApi {
   virtual Status remove(const std::string& id) = 0;
 };
 
+/// The main attachment of Documents, encrypted with the document's key in the platform format
+/// (AES-256-CBC, IV prepended) and streamed both ways: memory use does not grow with the size.
+class CARDINAL_EXPORT AttachmentApi {
+ public:
+  virtual ~AttachmentApi() = default;
+  /// Encrypts everything `in` yields and stores it as the main attachment of the document.
+  virtual Result<DecryptedEntity> upload(const std::string& document_id, std::istream& in) = 0;
+  /// Writes the decrypted attachment to `out`. CBC carries no MAC: when this fails (tampered or
+  /// truncated data) discard what was already written.
+  virtual Status download(const std::string& document_id, std::ostream& out) = 0;
+};
+
 /// Encryption without storage: for entities the application stores itself, and tools.
 class CARDINAL_EXPORT CryptoApi {
  public:
@@ -151,6 +164,7 @@ class CARDINAL_EXPORT CardinalSdk {
   EntityApi& health_elements();
   EntityApi& patients();
   EntityApi& documents();
+  AttachmentApi& attachments();
   /// Any encryptable entity type the backend serves ("Contact", "Message", …).
   Result<EntityApi*> entities(std::string_view entity_type);
 

@@ -3,6 +3,7 @@
 // What the SDK needs from the Cardinal backend, as typed calls. The REST implementation is
 // RestBackend; tests may substitute their own.
 
+#include <cardinal/http.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
 #include <cardinal/secret.hpp>
@@ -37,6 +38,10 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) = 0;
 
   virtual Result<Json> create_recovery_data(const Json& record) = 0;
+  /// The main attachment of a Document, streamed (already encrypted by the caller).
+  virtual Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
+                                         const AccessKeys& keys) = 0;
+  virtual Status download_attachment(const std::string& document_id, BodySink sink, const AccessKeys& keys) = 0;
   virtual Result<Json> get_recovery_data(const std::string& id) = 0;
 };
 

@@ -7,7 +7,9 @@
 #include "engine/access_control.hpp"
 #include "transport/pipeline.hpp"
 
+#include <istream>
 #include <mutex>
+#include <ostream>
 #include <shared_mutex>
 
 namespace cardinal {
@@ -114,6 +116,33 @@ class CryptoApiImpl : public CryptoApi {
   std::shared_mutex& gate_;
 };
 
+class AttachmentApiImpl : public AttachmentApi {
+ public:
+  AttachmentApiImpl(api::SdkCore& core, std::shared_mutex& gate) : core_(core), gate_(gate) {}
+  Result<DecryptedEntity> upload(const std::string& document_id, std::istream& in) override {
+    std::shared_lock lock(gate_);
+    CARDINAL_ASSIGN_OR_RETURN(
+        auto d, core_.upload_attachment(document_id, [&in](std::span<std::uint8_t> buf) -> Result<std::size_t> {
+          in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));  // NOLINT
+          if (in.bad()) return Error{ErrorCode::kIo, "cannot read the attachment"};
+          return static_cast<std::size_t>(in.gcount());
+        }));
+    return to_public(std::move(d));
+  }
+  Status download(const std::string& document_id, std::ostream& out) override {
+    std::shared_lock lock(gate_);
+    return core_.download_attachment(document_id, [&out](std::span<const std::uint8_t> chunk) -> Status {
+      out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));  // NOLINT
+      if (!out) return Error{ErrorCode::kIo, "cannot write the attachment"};
+      return {};
+    });
+  }
+
+ private:
+  api::SdkCore& core_;
+  std::shared_mutex& gate_;
+};
+
 }  // namespace
 
 struct CardinalSdk::Impl {
@@ -121,6 +150,7 @@ struct CardinalSdk::Impl {
   std::unique_ptr<api::SdkCore> core;
   std::shared_mutex gate;
   std::unique_ptr<CryptoApiImpl> crypto;
+  std::unique_ptr<AttachmentApiImpl> attachments;
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<EntityApiImpl>, std::less<>> entities;
 
@@ -169,6 +199,7 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
   if (!options.recovery_key.empty()) core.recovery_key = options.recovery_key;
   CARDINAL_ASSIGN_OR_RETURN(impl->core, api::SdkCore::start(std::move(core)));
   impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core, impl->gate);
+  impl->attachments = std::make_unique<AttachmentApiImpl>(*impl->core, impl->gate);
   return std::unique_ptr<CardinalSdk>(new CardinalSdk(std::move(impl)));
 }
 
@@ -176,6 +207,7 @@ CryptoApi& CardinalSdk::crypto() { return *impl_->crypto; }
 EntityApi& CardinalSdk::health_elements() { return impl_->entity("HealthElement"); }
 EntityApi& CardinalSdk::patients() { return impl_->entity("Patient"); }
 EntityApi& CardinalSdk::documents() { return impl_->entity("Document"); }
+AttachmentApi& CardinalSdk::attachments() { return *impl_->attachments; }
 
 Result<EntityApi*> CardinalSdk::entities(std::string_view type) {
   CARDINAL_RETURN_IF_ERROR(api::rest_path_of(type).status());

@@ -201,6 +201,38 @@ Result<Json> RestBackend::create_recovery_data(const Json& record) {
   return json_call("POST", "/rest/v2/recoverydata", &record, false);
 }
 
+Result<Json> RestBackend::upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
+                                            const AccessKeys& keys) {
+  ApiRequest req;
+  req.method = "PUT";
+  req.path =
+      "/rest/v2/document/" + escape_segment(document_id) + "/attachment?rev=" + escape_segment(rev) + "&encrypted=true";
+  req.headers = {{"Content-Type", "application/octet-stream"}, {"Accept", "application/json"}};
+  req.body_source = std::move(source);
+  CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
+  for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
+  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, "PUT attachment");
+  auto j = parse_json(resp.body);
+  if (!j.ok() || !j->is_object() || j->value("id", "") != document_id) {
+    return malformed_response("attachment upload answered for another document");
+  }
+  return j;
+}
+
+Status RestBackend::download_attachment(const std::string& document_id, BodySink sink, const AccessKeys& keys) {
+  ApiRequest req;
+  req.method = "GET";
+  req.path = "/rest/v2/document/" + escape_segment(document_id) + "/attachment";
+  req.headers = {{"Accept", "application/octet-stream"}};
+  req.response_sink = std::move(sink);
+  CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
+  for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
+  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, "GET attachment");
+  return {};
+}
+
 Result<Json> RestBackend::get_recovery_data(const std::string& id) {
   return json_call("GET", "/rest/v2/recoverydata/" + escape_segment(id), nullptr, true);
 }

@@ -4,6 +4,8 @@
 // defensively; records the server returns are checked against what was asked (ids, pairs), since
 // the server is not trusted.
 
+#include <cardinal/http.hpp>
+
 #include "api/backend.hpp"
 
 #include <functional>
@@ -18,6 +20,9 @@ struct ApiRequest {
   std::string body;
   /// Safe to repeat (retry policies may only repeat such requests).
   bool idempotent = false;
+  /// Streamed body / streamed 2xx response (attachments); see HttpRequest.
+  BodySource body_source;
+  BodySink response_sink;
 };
 
 struct ApiResponse {
@@ -51,6 +56,9 @@ class RestBackend : public Backend {
                        const AccessKeys& keys) override;
   Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;
+  Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
+                                 const AccessKeys& keys) override;
+  Status download_attachment(const std::string& document_id, BodySink sink, const AccessKeys& keys) override;
   Result<Json> get_recovery_data(const std::string& id) override;
 
   Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) override;

@@ -388,6 +388,76 @@ Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear)
   return engine::encrypt_json(clear, *key, manifest, bound);
 }
 
+Result<crypto::AesKey> SdkCore::content_key(const Json& entity, std::string_view type) {
+  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+  if (access.entity_keys.empty()) return Error{ErrorCode::kKeyNotAvailable, "no entity key available"};
+  // The key that opens the entity's own content, so every reader of the entity can read the attachment.
+  if (auto es = entity.find("encryptedSelf"); es != entity.end() && es->is_string()) {
+    for (const auto& k : access.entity_keys) {
+      if (engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&k}).ok()) return k;
+    }
+  }
+  return access.entity_keys.front();
+}
+
+Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
+                                             std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain) {
+  constexpr std::string_view kType = "Document";
+  CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, content_key(doc, kType));
+  CARDINAL_ASSIGN_OR_RETURN(auto encryptor, crypto::aes_cbc::StreamEncryptor::create(key));
+  struct State {
+    crypto::aes_cbc::StreamEncryptor enc;
+    std::function<Result<std::size_t>(std::span<std::uint8_t>)> read;
+    SecretBytes plain = SecretBytes::zeros(64 * 1024);
+    Bytes pending;
+    std::size_t offset = 0;
+    bool done = false;
+  };
+  auto state = std::make_shared<State>(State{std::move(encryptor), std::move(read_plain)});
+  BodySource source = [state](std::span<std::uint8_t> out) -> Result<std::size_t> {
+    while (state->offset == state->pending.size()) {
+      if (state->done) return std::size_t{0};
+      CARDINAL_ASSIGN_OR_RETURN(std::size_t n,
+                                state->read(std::span<std::uint8_t>(state->plain.mutable_data(), state->plain.size())));
+      if (n > state->plain.size()) return Error{ErrorCode::kInvalidArgument, "attachment reader overran its buffer"};
+      if (n == 0) {
+        CARDINAL_ASSIGN_OR_RETURN(state->pending, state->enc.finish());
+        state->done = true;
+      } else {
+        CARDINAL_ASSIGN_OR_RETURN(state->pending, state->enc.update(state->plain.reveal().first(n)));
+      }
+      state->offset = 0;
+    }
+    const std::size_t n = std::min(out.size(), state->pending.size() - state->offset);
+    std::copy_n(state->pending.begin() + static_cast<std::ptrdiff_t>(state->offset), n, out.begin());
+    state->offset += n;
+    return n;
+  };
+  const std::string rev = doc.contains("rev") && doc["rev"].is_string() ? doc["rev"].get<std::string>() : "";
+  CARDINAL_ASSIGN_OR_RETURN(Json stored,
+                            options_.backend->upload_attachment(document_id, rev, source, request_keys(kType)));
+  return decrypt(kType, stored);
+}
+
+Status SdkCore::download_attachment(const std::string& document_id,
+                                    std::function<Status(std::span<const std::uint8_t>)> write_plain) {
+  constexpr std::string_view kType = "Document";
+  CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, content_key(doc, kType));
+  CARDINAL_ASSIGN_OR_RETURN(auto decryptor, crypto::aes_cbc::StreamDecryptor::create(key));
+  auto dec = std::make_shared<crypto::aes_cbc::StreamDecryptor>(std::move(decryptor));
+  BodySink sink = [dec, &write_plain](std::span<const std::uint8_t> chunk) -> Status {
+    CARDINAL_ASSIGN_OR_RETURN(SecretBytes plain, dec->update(chunk));
+    if (plain.empty()) return {};
+    return write_plain(plain.reveal());
+  };
+  CARDINAL_RETURN_IF_ERROR(options_.backend->download_attachment(document_id, sink, request_keys(kType)));
+  CARDINAL_ASSIGN_OR_RETURN(SecretBytes tail, dec->finish());
+  if (!tail.empty()) return write_plain(tail.reveal());
+  return {};
+}
+
 Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEntityOptions& options) {
   CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_new(type, std::move(clear), options));
   const std::string id = id_of(encrypted);

@@ -11,9 +11,11 @@
 #include "api/backend.hpp"
 #include "engine/entity_crypto.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 
 namespace cardinal::api {
 
@@ -69,6 +71,15 @@ class SdkCore {
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
 
+  /// Encrypts `read_plain`'s bytes (until it returns 0) with the document's entity key, streaming,
+  /// and stores them as the document's main attachment.
+  Result<Decrypted> upload_attachment(const std::string& document_id,
+                                      std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain);
+  /// Streams the decrypted main attachment to `write_plain`. CBC has no MAC: if this fails, the
+  /// bytes already written must be discarded.
+  Status download_attachment(const std::string& document_id,
+                             std::function<Status(std::span<const std::uint8_t>)> write_plain);
+
   /// Stores the current user's verified key pairs as KEYPAIR_RECOVERY data; returns the recovery
   /// key (text form) that alone restores them on a new device. Show it once; never log it.
   Result<SecretBytes> create_recovery_key(std::optional<std::int64_t> lifetime_seconds);
@@ -88,6 +99,7 @@ class SdkCore {
   Status init_keys();
   Status restore_from_recovery_key(const SecretBytes& text);
   Status publish_key(const crypto::RsaPrivateKey& key);
+  Result<crypto::AesKey> content_key(const Json& entity, std::string_view type);
   Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
   AccessKeys request_keys(std::string_view type) const;

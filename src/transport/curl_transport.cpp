@@ -34,11 +34,27 @@ struct Transfer {
   std::size_t limit = 0;
   bool too_large = false;
   const CancellationToken* cancel = nullptr;
+  CURL* handle = nullptr;
+  const BodySink* sink = nullptr;
+  const BodySource* source = nullptr;
+  std::optional<Error> stream_error;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
+  if (t->sink != nullptr && *t->sink) {
+    long status = 0;
+    curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      auto st = (*t->sink)(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data), n));  // NOLINT
+      if (!st.ok()) {
+        t->stream_error = st.error();
+        return 0;
+      }
+      return n;
+    }
+  }
   if (t->body.size() + n > t->limit) {
     t->too_large = true;
     return 0;  // aborts the transfer
@@ -60,6 +76,16 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     t->headers.emplace_back(line.substr(0, colon), value);
   }
   return n;
+}
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  auto r = (*t->source)(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(buffer), size * count));  // NOLINT
+  if (!r.ok()) {
+    t->stream_error = r.error();
+    return CURL_READFUNC_ABORT;
+  }
+  return *r;
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -120,6 +146,9 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
   Transfer t;
   t.limit = o.max_response_bytes;
   t.cancel = &cancel;
+  t.handle = h;
+  t.sink = &request.response_sink;
+  t.source = &request.body_source;
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
   headers = curl_slist_append(headers, "Expect:");
@@ -129,7 +158,11 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "GET") {
+  if (request.body_source) {
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);  // streamed body, chunked transfer encoding
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(h, CURLOPT_READDATA, &t);
+  } else if (request.method == "GET") {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
@@ -158,6 +191,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
   impl_->give_back(h);
 
   if (rc != CURLE_OK) {
+    if (t.stream_error) return *t.stream_error;
     if (t.too_large) {
       return Error{ErrorCode::kMalformedResponse,
                    "response larger than " + std::to_string(o.max_response_bytes) + " bytes refused"};

@@ -52,8 +52,9 @@ Result<HttpResponse> Pipeline::send_authenticated(HttpRequest request) {
       request.headers.emplace_back("Authorization", std::move(value));
     }
     auto resp = transport_->send(request, cancel_);
-    // A 401 rejected the request without effect: refresh once and send again.
-    if (resp.ok() && resp->status == 401 && auth_ && round == 0) continue;
+    // A 401 rejected the request without effect: refresh once and send again (not for a
+    // streamed body, which the first attempt consumed).
+    if (resp.ok() && resp->status == 401 && auth_ && round == 0 && !request.body_source) continue;
     if (auth_ && auth_index < request.headers.size()) {
       auto& v = request.headers[auth_index].second;
       detail::secure_wipe(v.data(), v.size());
@@ -64,13 +65,21 @@ Result<HttpResponse> Pipeline::send_authenticated(HttpRequest request) {
 }
 
 Result<api::ApiResponse> Pipeline::call(const api::ApiRequest& request) {
-  HttpRequest http{request.method, base_url_ + request.path, request.headers, request.body, request.idempotent};
+  HttpRequest http;
+  http.method = request.method;
+  http.url = base_url_ + request.path;
+  http.headers = request.headers;
+  http.body = request.body;
+  // A streamed body is consumed by the first attempt: never repeated.
+  http.idempotent = request.idempotent && !request.body_source;
+  http.body_source = request.body_source;
+  http.response_sink = request.response_sink;
   const auto start = std::chrono::steady_clock::now();
   std::chrono::milliseconds backoff = retry_.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     if (cancel_.cancelled()) return Error{ErrorCode::kCancelled, "request cancelled"};
     auto resp = send_authenticated(http);
-    const bool can_retry = request.idempotent && attempt < retry_.max_attempts;
+    const bool can_retry = http.idempotent && !http.response_sink && attempt < retry_.max_attempts;
     std::optional<std::chrono::milliseconds> wait;
     if (resp.ok()) {
       internal::logger()->debug("{} {} -> {} (attempt {})", request.method, path_only(request.path), resp->status,

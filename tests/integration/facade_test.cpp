@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace cardinal {
@@ -224,6 +225,37 @@ TEST(Facade, KeyRotationKeepsOldDataReadableWithTheNewKeyAlone) {
   ASSERT_OK(more);
   ASSERT_OK((*bob)->health_elements().get(more->entity["id"]));
   ASSERT_OK((*bob)->health_elements().get(he->entity["id"]));
+}
+
+TEST(Facade, DocumentAttachmentsAreStreamedEncrypted) {
+  testing::DevServer server(":tmpfile:");
+  auto alice = sign_in(server, "alice");
+  auto bob = sign_in(server, "bob");
+  ASSERT_OK(alice);
+  ASSERT_OK(bob);
+  CreateOptions share;
+  share.share_with = {{"hcp-bob", AccessLevel::kRead}};
+  auto doc = (*alice)->documents().create(Json{{"name", "scan.pdf"}}, share);
+  ASSERT_OK(doc);
+  // 3 MiB + 5 bytes of a recognisable pattern.
+  std::string data;
+  for (int i = 0; data.size() < 3 * 1024 * 1024 + 5; ++i) data += "ATTACHMENT-PLAINTEXT-" + std::to_string(i) + ";";
+  std::istringstream in(data);
+  auto uploaded = (*alice)->attachments().upload(doc->entity["id"], in);
+  ASSERT_OK(uploaded);
+  EXPECT_TRUE(uploaded->entity.contains("attachmentId"));
+  std::ostringstream out;
+  ASSERT_OK((*bob)->attachments().download(doc->entity["id"], out));
+  EXPECT_EQ(out.str().size(), data.size());
+  EXPECT_TRUE(out.str() == data);
+  // The server holds only ciphertext.
+  server.stop();
+  std::string all_files;
+  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(server.db_path()).parent_path())) {
+    all_files += testing::read_file(f.path().string());
+  }
+  EXPECT_NE(all_files.find("hcp-alice"), std::string::npos);  // the scan sees the database
+  EXPECT_EQ(all_files.find("ATTACHMENT-PLAINTEXT"), std::string::npos);
 }
 
 }  // namespace
