@@ -9,7 +9,7 @@ SECONDS_PER_HARNESS=${1:-60}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
 status=0
-for h in model_json encrypted_self security_metadata key_import http_response; do
+for h in model_json encrypted_self security_metadata key_import http_response key_store; do
   corpus=build/fuzz/corpus/$h
   mkdir -p "$corpus"
   log=build/fuzz/$h.log

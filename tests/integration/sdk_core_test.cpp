@@ -138,3 +138,91 @@ TEST(SdkCoreIntegration, ExchangeDataIsReusedAcrossDevicesOfTheSameUser) {
 
 }  // namespace
 }  // namespace cardinal
+
+namespace cardinal {
+namespace {
+
+class DecidingStrategies : public BasicCryptoStrategies {
+ public:
+  explicit DecidingStrategies(KeyGenerationDecision d) : decision_(std::move(d)) {}
+  KeyGenerationDecision generate_new_key_for_data_owner(const DataOwnerInfo& /*self*/) override { return decision_; }
+  void notify_new_key_created(const crypto::RsaPublicKey& key) override { notified.push_back(key.spki_hex()); }
+  std::vector<std::string> notified;
+
+ private:
+  KeyGenerationDecision decision_;
+};
+
+TEST(SdkCoreIntegration, KeyGenerationDecisions) {
+  testing::DevServer server;
+  // Deny: the start fails, nothing is published.
+  {
+    Client c;
+    auto s =
+        std::make_shared<DecidingStrategies>(KeyGenerationDecision{KeyGenerationDecision::Kind::kDeny, std::nullopt});
+    auto r = c.start(server, "alice", s);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kKeyNotAvailable);
+    EXPECT_TRUE(s->notified.empty());
+  }
+  // Keyless: starts, but cannot create encrypted data.
+  {
+    Client c;
+    auto s = std::make_shared<DecidingStrategies>(
+        KeyGenerationDecision{KeyGenerationDecision::Kind::kKeyless, std::nullopt});
+    ASSERT_OK(c.start(server, "alice", s));
+    EXPECT_ERROR_CODE(c.core->create("HealthElement", Json{{"descr", "x"}}, {}), ErrorCode::kKeyNotAvailable);
+  }
+  // A provided OAEP-SHA-256 key pair is published and used; an OAEP-SHA-1 one is refused.
+  {
+    auto provided = crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value();
+    Client c;
+    auto s = std::make_shared<DecidingStrategies>(
+        KeyGenerationDecision{KeyGenerationDecision::Kind::kUseProvided, provided});
+    ASSERT_OK(c.start(server, "alice", s));
+    EXPECT_EQ(c.core->self().public_keys_oaep_sha256.back(), provided.public_key().spki_hex());
+    EXPECT_EQ(s->notified, std::vector<std::string>{provided.public_key().spki_hex()});
+    ASSERT_OK(c.core->create("HealthElement", Json{{"descr", "x"}}, {}));
+    Client sha1;
+    auto s1 = std::make_shared<DecidingStrategies>(
+        KeyGenerationDecision{KeyGenerationDecision::Kind::kUseProvided,
+                              crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha1).value()});
+    EXPECT_ERROR_CODE(sha1.start(server, "bob", s1), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(SdkCoreIntegration, AppVouchedRecoveredKeysAreRestoredOthersIgnored) {
+  testing::DevServer server;
+  Client first;
+  ASSERT_OK(first.start(server, "alice"));
+  auto he = first.core->create("HealthElement", Json{{"descr", "recovered"}}, {});
+  ASSERT_OK(he);
+  const auto original = first.keys->keys_of("hcp-alice").value().front().key;
+  // A new device: the app recovers the key pair from its own backup through the hook, plus a
+  // key the data owner does not publish (ignored).
+  class Recovering : public BasicCryptoStrategies {
+   public:
+    std::vector<crypto::RsaPrivateKey> give;
+    std::vector<SelfKeysStatus> asked;
+    Result<std::map<std::string, RecoveredKeys>> recover_and_verify_self_hierarchy_keys(
+        const std::vector<SelfKeysStatus>& keys) override {
+      asked = keys;
+      std::map<std::string, RecoveredKeys> out;
+      out["hcp-alice"].recovered = give;
+      return out;
+    }
+  };
+  auto strategies = std::make_shared<Recovering>();
+  strategies->give = {original, crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value()};
+  Client second;
+  ASSERT_OK(second.start(server, "alice", strategies));
+  ASSERT_EQ(strategies->asked.size(), 1u);
+  EXPECT_EQ(strategies->asked[0].unavailable_keys.size(), 1u);
+  EXPECT_EQ(second.keys->keys_of("hcp-alice")->size(), 1u);  // only the published one was kept
+  auto read = second.core->get("HealthElement", he->entity["id"]);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->entity["descr"], "recovered");
+}
+
+}  // namespace
+}  // namespace cardinal

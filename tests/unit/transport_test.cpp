@@ -241,3 +241,33 @@ TEST(Logging, RedactsTokensAndKeys) {
 
 }  // namespace
 }  // namespace cardinal
+
+namespace cardinal {
+namespace {
+
+TEST(Auth, GroupSwitchSendsTheRefreshTokenAndTakesTheNewTokens) {
+  Fixture f;
+  std::string seen_refresh, issued;
+  f.http->route("POST /rest/v2/auth/switch/g2", [&](const HttpRequest& r) -> Result<HttpResponse> {
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Refresh-Token") seen_refresh = v;
+    }
+    issued = testing::fake_jwt(now_s() + 3600, "g2");
+    return HttpResponse{
+        200, {}, Json{{"token", issued}, {"refreshToken", testing::fake_jwt(now_s() + 86400, "g2r")}}.dump()};
+  });
+  f.http->route("POST /rest/v2/auth/switch/nope", [](const HttpRequest&) -> Result<HttpResponse> {
+    return HttpResponse{403, {}, "{}"};
+  });
+  auto a = f.auth();
+  ASSERT_OK(a->bearer_token(false));
+  ASSERT_OK(a->switch_group("g2"));
+  EXPECT_NE(seen_refresh.find('.'), std::string::npos);
+  auto token = a->bearer_token(false);
+  ASSERT_OK(token);
+  EXPECT_EQ(token->reveal_as_text(), issued);
+  EXPECT_ERROR_CODE(a->switch_group("nope"), ErrorCode::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace cardinal
