@@ -79,24 +79,19 @@ Result<std::vector<std::string>> access_control_key_headers(const AccessKeys& ke
   return out;
 }
 
-Error http_error(int status, std::string_view what) {
-  const std::string msg = std::string(what) + ": HTTP " + std::to_string(status);
+ErrorCode error_code_for_status(int status) noexcept {
   switch (status) {
-    case 400:
-      return Error{ErrorCode::kBadRequest, msg};
-    case 401:
-      return Error{ErrorCode::kUnauthenticated, msg};
-    case 403:
-      return Error{ErrorCode::kPermissionDenied, msg};
-    case 404:
-      return Error{ErrorCode::kNotFound, msg};
-    case 409:
-      return Error{ErrorCode::kConflict, msg};
-    default:
-      break;
+    case 400: return ErrorCode::kBadRequest;
+    case 401: return ErrorCode::kUnauthenticated;
+    case 403: return ErrorCode::kPermissionDenied;
+    case 404: return ErrorCode::kNotFound;
+    case 409: return ErrorCode::kConflict;
+    default: return status >= 500 ? ErrorCode::kServerError : ErrorCode::kMalformedResponse;
   }
-  if (status >= 500) return Error{ErrorCode::kServerError, msg};
-  return Error{ErrorCode::kMalformedResponse, msg};
+}
+
+Error http_error(int status, std::string_view what) {
+  return Error{error_code_for_status(status), std::string(what) + ": HTTP " + std::to_string(status)};
 }
 
 Result<Json> RestBackend::json_call(std::string method, std::string path, const Json* body, bool idempotent,

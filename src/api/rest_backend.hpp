@@ -37,6 +37,9 @@ using ApiCall = std::function<Result<ApiResponse>(const ApiRequest&)>;
 /// 360 keys per value. Errors: kInvalidArgument for a key that is not 16 bytes.
 Result<std::vector<std::string>> access_control_key_headers(const AccessKeys& keys);
 
+/// The typed error code of an HTTP status (or of a bulk-share rejection code).
+ErrorCode error_code_for_status(int status) noexcept;
+
 /// Maps an HTTP error status to a typed error (message without the body).
 Error http_error(int status, std::string_view what);
 

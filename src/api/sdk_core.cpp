@@ -6,6 +6,7 @@
 #include <cardinal/crypto/random.hpp>
 
 #include "api/recovery.hpp"
+#include "api/rest_backend.hpp"
 #include "engine/data_owner_keys.hpp"
 #include "engine/json_encryption.hpp"
 
@@ -56,18 +57,9 @@ Error rejection_error(const Json& rejection, const std::string& entity_id) {
                                  : std::string("no reason given");
   const std::string msg =
       "share of " + entity_id + " rejected by the server (" + std::to_string(code) + "): " + reason.substr(0, 200);
-  switch (code) {
-    case 400:
-      return Error{ErrorCode::kBadRequest, msg};
-    case 403:
-      return Error{ErrorCode::kPermissionDenied, msg};
-    case 404:
-      return Error{ErrorCode::kNotFound, msg};
-    case 409:
-      return Error{ErrorCode::kConflict, msg};
-    default:
-      return Error{ErrorCode::kServerError, msg};
-  }
+  // A rejection code that is not an HTTP error status is still the server's failure.
+  const ErrorCode mapped = error_code_for_status(code);
+  return Error{mapped == ErrorCode::kMalformedResponse ? ErrorCode::kServerError : mapped, msg};
 }
 
 }  // namespace

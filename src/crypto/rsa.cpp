@@ -43,6 +43,25 @@ Status check_key_shape(EVP_PKEY* pkey) {
   return {};
 }
 
+// An encryption or decryption context for RSA-OAEP with one digest for OAEP and MGF1.
+Result<internal::PkeyCtxPtr> oaep_context(EVP_PKEY* pkey, RsaOaepHash hash, ByteView label, bool encrypt) {
+  internal::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  const EVP_MD* md = oaep_md(hash);
+  if (!ctx || (encrypt ? EVP_PKEY_encrypt_init(ctx.get()) : EVP_PKEY_decrypt_init(ctx.get())) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
+    return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP setup failed");
+  }
+  if (!label.empty()) {
+    auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(label.data(), label.size()));
+    if (copy == nullptr || EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size())) != 1) {
+      OPENSSL_free(copy);
+      return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP label failed");
+    }
+  }
+  return ctx;
+}
+
 Result<Bytes> spki_of(EVP_PKEY* pkey) {
   const int len = i2d_PUBKEY(pkey, nullptr);
   if (len <= 0) return internal::openssl_error(ErrorCode::kInternal, "cannot encode SPKI");
@@ -164,20 +183,7 @@ Result<Bytes> RsaPublicKey::encrypt(ByteView message, ByteView label) const {
   if (message.size() + 2 * h + 2 > k) {
     return Error{ErrorCode::kInvalidArgument, "message too long for RSA-OAEP with this key"};
   }
-  internal::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey.get(), nullptr));
-  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), oaep_md(hash_)) != 1 ||
-      EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), oaep_md(hash_)) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP setup failed");
-  }
-  if (!label.empty()) {
-    auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(label.data(), label.size()));
-    if (copy == nullptr || EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size())) != 1) {
-      OPENSSL_free(copy);
-      return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP label failed");
-    }
-  }
+  CARDINAL_ASSIGN_OR_RETURN(auto ctx, oaep_context(key_->pkey.get(), hash_, label, true));
   Bytes out(k);
   std::size_t len = out.size();
   if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, message.data(), message.size()) != 1) {
@@ -268,20 +274,7 @@ Result<SecretBytes> RsaPrivateKey::decrypt(ByteView ciphertext, ByteView label) 
   const Error failed{ErrorCode::kDecryptionFailed, "RSA-OAEP decryption failed"};
   const std::size_t k = static_cast<std::size_t>(EVP_PKEY_get_size(key_->pkey.get()));
   if (ciphertext.size() != k) return failed;
-  internal::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey.get(), nullptr));
-  const EVP_MD* md = oaep_md(hash());
-  if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP setup failed");
-  }
-  if (!label.empty()) {
-    auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(label.data(), label.size()));
-    if (copy == nullptr || EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size())) != 1) {
-      OPENSSL_free(copy);
-      return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP label failed");
-    }
-  }
+  CARDINAL_ASSIGN_OR_RETURN(auto ctx, oaep_context(key_->pkey.get(), hash(), label, false));
   auto out = SecretBytes::zeros(k);
   std::size_t len = out.size();
   if (EVP_PKEY_decrypt(ctx.get(), out.mutable_data(), &len, ciphertext.data(), ciphertext.size()) != 1) {

@@ -3,20 +3,13 @@
 
 #include <cardinal/crypto/encoding.hpp>
 
+#include "test_keys.hpp"
 #include "test_util.hpp"
 
 namespace cardinal::engine {
 namespace {
 
-const crypto::RsaPrivateKey& test_key(int i) {
-  static const std::vector<crypto::RsaPrivateKey> keys = [] {
-    std::vector<crypto::RsaPrivateKey> v;
-    for (int n = 0; n < 3; ++n)
-      v.push_back(crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value());
-    return v;
-  }();
-  return keys[static_cast<std::size_t>(i)];
-}
+using cardinal::testing::test_key;
 
 model::DataOwner owner(std::vector<std::string> sha256_keys, std::optional<std::string> legacy = std::nullopt) {
   Json j = Json{{"id", "hcp-bob"}, {"publicKeysForOaepWithSha256", sha256_keys}};

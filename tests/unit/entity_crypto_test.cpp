@@ -6,20 +6,13 @@
 
 #include "engine/json_encryption.hpp"
 #include "memory_exchange_data_source.hpp"
+#include "test_keys.hpp"
 #include "test_util.hpp"
 
 namespace cardinal::engine {
 namespace {
 
-const crypto::RsaPrivateKey& test_key(int i) {
-  static const std::vector<crypto::RsaPrivateKey> keys = [] {
-    std::vector<crypto::RsaPrivateKey> v;
-    for (int n = 0; n < 4; ++n)
-      v.push_back(crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value());
-    return v;
-  }();
-  return keys[static_cast<std::size_t>(i)];
-}
+using cardinal::testing::test_key;
 
 // What the server does with a share request (enough of it for these tests).
 void apply_share(Json& entity, const Json& request, testing::MemoryExchangeDataSource& source,

@@ -5,6 +5,7 @@
 #include <cardinal/crypto/encoding.hpp>
 
 #include "memory_exchange_data_source.hpp"
+#include "test_keys.hpp"
 #include "test_util.hpp"
 
 #include <thread>
@@ -12,15 +13,7 @@
 namespace cardinal::engine {
 namespace {
 
-const crypto::RsaPrivateKey& test_key(int i) {
-  static const std::vector<crypto::RsaPrivateKey> keys = [] {
-    std::vector<crypto::RsaPrivateKey> v;
-    for (int n = 0; n < 4; ++n)
-      v.push_back(crypto::RsaPrivateKey::generate(2048, crypto::RsaOaepHash::kSha256).value());
-    return v;
-  }();
-  return keys[static_cast<std::size_t>(i)];
-}
+using cardinal::testing::test_key;
 
 std::shared_ptr<KeyRing> ring(const std::string& owner, int key, bool verified = true) {
   auto r = std::make_shared<KeyRing>();
