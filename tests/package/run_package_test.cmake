@@ -1,6 +1,6 @@
 # Installs the already-built project into a temporary prefix, builds the consumer against it with
 # find_package(CardinalSdk), runs it, and checks the pkg-config file.
-# Variables: BUILD_DIR, SOURCE_DIR, WORK_DIR, LIBDIR, CONSUMER_CXX_FLAGS / CONSUMER_LINKER_FLAGS (the
+# Variables: BUILD_DIR, SOURCE_DIR, CONSUMER_DIR (a CMake project building `consumer`), WORK_DIR, LIBDIR, CONSUMER_CXX_FLAGS / CONSUMER_LINKER_FLAGS (the
 # sanitizer flags of the build under test, which an instrumented static library needs).
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
@@ -26,7 +26,7 @@ if(EXISTS "${prefix}/include/crypto" OR EXISTS "${prefix}/include/cardinal/../cr
   message(FATAL_ERROR "internal headers were installed")
 endif()
 
-run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/package/consumer" -B "${WORK_DIR}/build"
+run(${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build"
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
     "-DCMAKE_CXX_FLAGS=${CONSUMER_CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_LINKER_FLAGS}")
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
