@@ -8,6 +8,7 @@ PKGS=(
   libcpp-httplib-dev libsqlite3-dev sqlite3
   openssl ca-certificates
   clang libclang-rt-14-dev
+  doxygen
 )
 # node + npm run the official SDK in the interop test (tests/interop); Debian's packages are enough.
 if ! command -v node >/dev/null 2>&1; then PKGS+=(nodejs); fi
