@@ -97,20 +97,9 @@ Result<SecretBytes> decrypt(const AesKey& key, ByteView iv_and_ciphertext) {
 
 namespace aes_gcm {
 
-Result<Bytes> seal(const AesKey& key, ByteView plaintext, ByteView aad) {
-  CARDINAL_ASSIGN_OR_RETURN(Bytes nonce, random_bytes(kNonceSize));
-  CARDINAL_ASSIGN_OR_RETURN(Bytes body, encrypt(key, nonce, plaintext, aad));
-  nonce.insert(nonce.end(), body.begin(), body.end());
-  return nonce;
-}
-
-Result<SecretBytes> open(const AesKey& key, ByteView sealed, ByteView aad) {
-  if (sealed.size() < kNonceSize + kTagSize) return decryption_failed();
-  return decrypt(key, sealed.first(kNonceSize), sealed.subspan(kNonceSize), aad);
-}
-
-Result<Bytes> encrypt(const AesKey& key, ByteView nonce, ByteView plaintext, ByteView aad) {
-  if (nonce.size() != kNonceSize) return Error{ErrorCode::kInvalidArgument, "AES-GCM nonce must be 12 bytes"};
+namespace {
+// Encrypts into `out` (ciphertext followed by the tag): out.size() == plaintext.size() + kTagSize.
+Status gcm_encrypt_into(const AesKey& key, ByteView nonce, ByteView plaintext, ByteView aad, std::uint8_t* out) {
   internal::ErrorQueueGuard guard;
   const EVP_CIPHER* cipher = internal::aes_gcm_cipher(key.size());
   internal::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
@@ -125,23 +114,45 @@ Result<Bytes> encrypt(const AesKey& key, ByteView nonce, ByteView plaintext, Byt
       return internal::openssl_error(ErrorCode::kInternal, "AES-GCM AAD failed");
     }
   }
-  Bytes out(plaintext.size() + kTagSize);
   std::size_t written = 0;
   for (std::size_t off = 0; off < plaintext.size(); off += kChunk) {
     const std::size_t n = std::min(kChunk, plaintext.size() - off);
-    if (EVP_EncryptUpdate(ctx.get(), out.data() + written, &len, plaintext.data() + off, static_cast<int>(n)) != 1) {
+    if (EVP_EncryptUpdate(ctx.get(), out + written, &len, plaintext.data() + off, static_cast<int>(n)) != 1) {
       return internal::openssl_error(ErrorCode::kInternal, "AES-GCM encryption failed");
     }
     written += static_cast<std::size_t>(len);
   }
-  if (EVP_EncryptFinal_ex(ctx.get(), out.data() + written, &len) != 1) {
+  if (EVP_EncryptFinal_ex(ctx.get(), out + written, &len) != 1) {
     return internal::openssl_error(ErrorCode::kInternal, "AES-GCM encryption failed");
   }
   written += static_cast<std::size_t>(len);
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), out.data() + written) != 1) {
+  if (written != plaintext.size() ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), out + written) != 1) {
     return internal::openssl_error(ErrorCode::kInternal, "AES-GCM tag failed");
   }
-  out.resize(written + kTagSize);
+  return {};
+}
+}  // namespace
+
+Result<Bytes> seal(const AesKey& key, ByteView plaintext, ByteView aad) {
+  // One buffer: nonce ‖ ciphertext ‖ tag, written in place (no second allocation or copy).
+  Bytes out(kNonceSize + plaintext.size() + kTagSize);
+  CARDINAL_ASSIGN_OR_RETURN(Bytes nonce, random_bytes(kNonceSize));
+  std::copy(nonce.begin(), nonce.end(), out.begin());
+  CARDINAL_RETURN_IF_ERROR(
+      gcm_encrypt_into(key, ByteView(out).first(kNonceSize), plaintext, aad, out.data() + kNonceSize));
+  return out;
+}
+
+Result<SecretBytes> open(const AesKey& key, ByteView sealed, ByteView aad) {
+  if (sealed.size() < kNonceSize + kTagSize) return decryption_failed();
+  return decrypt(key, sealed.first(kNonceSize), sealed.subspan(kNonceSize), aad);
+}
+
+Result<Bytes> encrypt(const AesKey& key, ByteView nonce, ByteView plaintext, ByteView aad) {
+  if (nonce.size() != kNonceSize) return Error{ErrorCode::kInvalidArgument, "AES-GCM nonce must be 12 bytes"};
+  Bytes out(plaintext.size() + kTagSize);
+  CARDINAL_RETURN_IF_ERROR(gcm_encrypt_into(key, nonce, plaintext, aad, out.data()));
   return out;
 }
 
