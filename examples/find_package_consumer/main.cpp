@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <utility>
+#include <vector>
+
 #include <unistd.h>
 
 namespace {
