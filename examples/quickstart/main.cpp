@@ -6,90 +6,22 @@
 //
 //   quickstart [path/to/cardinal-devserver]
 
+#include "../common/example_support.hpp"
+
 #include <cardinal/crypto/rsa.hpp>
 #include <cardinal/curl_transport.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <string>
 
 namespace {
 
 using cardinal::Json;
-
-// ----- the local backend (a child process) -----
-struct LocalBackend {
-  pid_t pid = -1;
-  std::string url;
-  ~LocalBackend() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-};
-
-bool start_backend(const std::string& binary, LocalBackend& backend) {
-  const std::string seed = "/tmp/cardinal-quickstart-seed-" + std::to_string(getpid()) + ".json";
-  std::ofstream(seed) << R"({"users":[
-    {"login":"alice","password":"alice-pw","dataOwner":{"type":"hcp","id":"hcp-alice","firstName":"Alice","lastName":"Martin"}},
-    {"login":"bob","password":"bob-pw","dataOwner":{"type":"hcp","id":"hcp-bob","firstName":"Bob","lastName":"Dupont"}},
-    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Paula","lastName":"Peeters"}}]})";
-  int fds[2];
-  if (pipe(fds) != 0) return false;
-  backend.pid = fork();
-  if (backend.pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    execl(binary.c_str(), binary.c_str(), "--port", "0", "--db", ":memory:", "--seed", seed.c_str(),
-          "--insecure-test-admin", static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
-  close(fds[1]);
-  FILE* out = fdopen(fds[0], "r");
-  char line[256];
-  while (std::fgets(line, sizeof line, out) != nullptr) {
-    const std::string l(line);
-    const std::string prefix = "listening on ";
-    if (l.rfind(prefix, 0) == 0) {
-      backend.url = l.substr(prefix.size());
-      while (!backend.url.empty() && (backend.url.back() == '\n' || backend.url.back() == '\r')) backend.url.pop_back();
-      return true;
-    }
-  }
-  return false;
-}
-
-// The devserver's test-only admin endpoint plays the compromised database.
-Json admin(cardinal::HttpTransport& http, const std::string& base, const std::string& method, const std::string& path,
-           const Json& body = Json()) {
-  cardinal::HttpRequest req{method,
-                            base + "/devserver/admin/" + path,
-                            {{"Content-Type", "application/json"}},
-                            body.is_null() ? "" : body.dump(),
-                            method == "GET"};
-  auto resp = http.send(req, {});
-  if (!resp.ok() || resp->status != 200) return Json();
-  return cardinal::parse_json(resp->body).value_or(Json());
-}
-
-[[noreturn]] void die(const std::string& what, const cardinal::Error& e) {
-  std::cerr << "\n  ✗ " << what << ": " << e.to_string() << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T check(cardinal::Result<T> r, const std::string& what) {
-  if (!r.ok()) die(what, r.error());
-  return std::move(r).value();
-}
+using example::admin;
+using example::check;
 
 std::unique_ptr<cardinal::CardinalSdk> sign_in(const std::string& url, const std::string& login,
                                                std::shared_ptr<cardinal::CryptoStrategies> strategies) {
@@ -113,12 +45,15 @@ std::string short_code(const std::string& code) { return code.substr(0, 23) + " 
 int main(int argc, char** argv) {
   std::string binary = argc > 1 ? argv[1] : CARDINAL_DEVSERVER_PATH;
   std::cout << "cardinal-cpp quickstart\n=======================\n\n";
-  LocalBackend backend;
-  if (!start_backend(binary, backend)) {
+  example::LocalBackend backend;
+  if (!backend.start(binary, R"({"users":[
+    {"login":"alice","password":"alice-pw","dataOwner":{"type":"hcp","id":"hcp-alice","firstName":"Alice","lastName":"Martin"}},
+    {"login":"bob","password":"bob-pw","dataOwner":{"type":"hcp","id":"hcp-bob","firstName":"Bob","lastName":"Dupont"}},
+    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Paula","lastName":"Peeters"}}]})")) {
     std::cerr << "cannot start the local backend (" << binary << ")\n";
     return 1;
   }
-  std::cout << "1. A local Cardinal backend runs at " << backend.url << " (cardinal-devserver).\n\n";
+  std::cout << "1. A local Cardinal backend runs at " << backend.url() << " (cardinal-devserver).\n\n";
 
   // Dr Alice verifies her colleagues' keys out of band: on first use she compares the
   // verification code with them by phone; a key that changes later is refused.
@@ -139,9 +74,9 @@ int main(int argc, char** argv) {
                         "pin file");
   std::cout
       << "2. Everyone signs in; each SDK creates an RSA-2048 key pair on this device and publishes the public key.\n";
-  auto alice = sign_in(backend.url, "alice", std::make_shared<cardinal::keys::PinningCryptoStrategies>(verifier));
-  auto bob = sign_in(backend.url, "bob", std::make_shared<cardinal::BasicCryptoStrategies>());
-  auto pat = sign_in(backend.url, "pat", std::make_shared<cardinal::BasicCryptoStrategies>());
+  auto alice = sign_in(backend.url(), "alice", std::make_shared<cardinal::keys::PinningCryptoStrategies>(verifier));
+  auto bob = sign_in(backend.url(), "bob", std::make_shared<cardinal::BasicCryptoStrategies>());
+  auto pat = sign_in(backend.url(), "pat", std::make_shared<cardinal::BasicCryptoStrategies>());
   std::cout << "   Dr Alice (hcp-alice), Dr Bob (hcp-bob) and the patient Paula (pat-1) are ready.\n\n";
 
   std::cout << "3. Dr Alice writes Paula's health record and shares it with Dr Bob (read) and with Paula.\n";
@@ -156,7 +91,7 @@ int main(int argc, char** argv) {
 
   cardinal::CurlTransportOptions topts;
   auto http = check(cardinal::CurlTransport::create(topts), "http");
-  const Json stored = admin(*http, backend.url, "GET", "health_elements/" + id);
+  const Json stored = admin(*http, backend.url(), "GET", "health_elements/" + id);
   const std::string stored_text = stored.dump();
   std::cout << "4. What the server stores (its database could leak):\n"
             << "   encryptedSelf = " << stored.value("encryptedSelf", "").substr(0, 44) << "…\n"
@@ -178,9 +113,9 @@ int main(int argc, char** argv) {
 
   std::cout << "6. The server's database is compromised: an attacker adds its own public key to Dr Bob.\n";
   auto attacker = check(cardinal::crypto::RsaPrivateKey::generate(2048, cardinal::crypto::RsaOaepHash::kSha256), "key");
-  Json bob_record = admin(*http, backend.url, "GET", "healthcare_parties/hcp-bob");
+  Json bob_record = admin(*http, backend.url(), "GET", "healthcare_parties/hcp-bob");
   bob_record["publicKeysForOaepWithSha256"].push_back(attacker.public_key().spki_hex());
-  admin(*http, backend.url, "PUT", "healthcare_parties/hcp-bob", bob_record);
+  admin(*http, backend.url(), "PUT", "healthcare_parties/hcp-bob", bob_record);
   std::cout << "   Dr Bob's data owner now lists " << bob_record["publicKeysForOaepWithSha256"].size() << " keys.\n";
   std::cout << "   Dr Alice writes a new record for Dr Bob:\n";
   cardinal::CreateOptions to_bob;
@@ -190,11 +125,11 @@ int main(int argc, char** argv) {
   auto by_bob2 = check(bob->health_elements().get(he2.entity["id"]), "Bob reads the new record");
   std::cout << "   Dr Bob still reads it: \"" << by_bob2.entity["descr"].get<std::string>() << "\"\n";
   // Check it on the server: the exchange data behind Bob's delegation holds no entry for the attacker.
-  const Json stored2 = admin(*http, backend.url, "GET", "health_elements/" + he2.entity["id"].get<std::string>());
+  const Json stored2 = admin(*http, backend.url(), "GET", "health_elements/" + he2.entity["id"].get<std::string>());
   bool attacker_got_something = false;
   for (const auto& [key, d] : stored2["securityMetadata"]["secureDelegations"].items()) {
     if (d.value("delegate", "") != "hcp-bob") continue;
-    const Json ed = admin(*http, backend.url, "GET", "exchange_data/" + d.value("exchangeDataId", ""));
+    const Json ed = admin(*http, backend.url(), "GET", "exchange_data/" + d.value("exchangeDataId", ""));
     attacker_got_something =
         attacker_got_something || ed.is_null() || ed["exchangeKey"].contains(attacker.public_key().fingerprint_v2());
   }
@@ -204,7 +139,7 @@ int main(int argc, char** argv) {
 
   std::cout << "7. The attacker now replaces all of Dr Bob's keys.\n";
   bob_record["publicKeysForOaepWithSha256"] = Json::array({attacker.public_key().spki_hex()});
-  admin(*http, backend.url, "PUT", "healthcare_parties/hcp-bob", bob_record);
+  admin(*http, backend.url(), "PUT", "healthcare_parties/hcp-bob", bob_record);
   auto refused = alice->health_elements().share(id, "hcp-bob", cardinal::AccessLevel::kWrite);
   std::cout << "   Alice's share: " << (refused.ok() ? "DONE (unexpected!)" : refused.error().to_string()) << "\n\n";
   std::remove(pins_path.c_str());
