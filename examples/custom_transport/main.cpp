@@ -8,6 +8,7 @@
 
 #include "../common/example_support.hpp"
 
+#include <cardinal/crypto/encoding.hpp>
 #include <cardinal/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
@@ -38,6 +39,8 @@ class LoggingTransport : public cardinal::HttpTransport {
     ++count_;
     ++by_route_[request.method + " " + route_of(path)];
     leaked_ = leaked_ || contains_watched(request.body) || (response.ok() && contains_watched(response->body));
+    bodies_.push_back(request.body);
+    if (response.ok()) bodies_.push_back(response->body);
     if (verbose_) {
       std::cout << "     → " << request.method << " " << path << " (" << request.body.size() << " bytes) ← "
                 << (response.ok() ? std::to_string(response->status) : response.error().to_string()) << "\n";
@@ -56,6 +59,14 @@ class LoggingTransport : public cardinal::HttpTransport {
   bool leaked() const {
     const std::lock_guard lock(mutex_);
     return leaked_;
+  }
+  /// Whether any body it carried, either way, contains `text`.
+  bool carried(const std::string& text) const {
+    const std::lock_guard lock(mutex_);
+    for (const auto& b : bodies_) {
+      if (b.find(text) != std::string::npos) return true;
+    }
+    return false;
   }
   std::map<std::string, int> by_route() const {
     const std::lock_guard lock(mutex_);
@@ -91,15 +102,34 @@ class LoggingTransport : public cardinal::HttpTransport {
   bool leaked_ = false;
   bool verbose_ = true;
   std::map<std::string, int> by_route_;
+  std::vector<std::string> bodies_;  // ciphertext and metadata only, as the checks below show
 };
 
+/// Whether `transport` carried any part of `owner`'s private keys (hex or base64 of the PKCS#8 DER).
+bool private_key_crossed(const LoggingTransport& transport, cardinal::keys::KeyStore& store, const std::string& owner) {
+  auto keys = store.keys_of(owner);
+  if (!keys.ok() || keys->empty()) return true;  // cannot check: count it as a failure
+  for (const auto& k : *keys) {
+    auto der = k.key.pkcs8_der();
+    if (!der.ok()) return true;
+    // A 48-character window from the middle of each encoding (the private part, not the header).
+    const std::string hex = cardinal::crypto::hex_encode(der->reveal());
+    const std::string b64 = cardinal::crypto::base64_encode(der->reveal());
+    if (transport.carried(hex.substr(hex.size() / 2, 48)) || transport.carried(b64.substr(b64.size() / 8 * 4, 48))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::unique_ptr<cardinal::CardinalSdk> sign_in(const std::string& url, const std::string& login,
-                                               std::shared_ptr<cardinal::HttpTransport> transport) {
+                                               std::shared_ptr<cardinal::HttpTransport> transport,
+                                               std::shared_ptr<cardinal::keys::KeyStore> store) {
   cardinal::SdkOptions o;
   o.base_url = url;
   o.username = login;
   o.password = cardinal::SecretBytes::from_string(login + "-pw");
-  o.key_store = std::make_shared<cardinal::keys::InMemoryKeyStore>();
+  o.key_store = std::move(store);
   // Basic strategies trust every delegate key: fine for this transport demo, not for production
   // (see the key_verification example).
   o.strategies = std::make_shared<cardinal::BasicCryptoStrategies>();
@@ -129,13 +159,15 @@ int main(int argc, char** argv) {
 
   std::cout << "2. Dr Alice's SDK is given the application's LoggingTransport (SdkOptions::transport).\n"
             << "   Every request it makes goes through it (method and path shown; headers never):\n";
-  auto alice = sign_in(backend.url(), "alice", transport);
+  auto alice_keys = std::make_shared<cardinal::keys::InMemoryKeyStore>();
+  auto alice = sign_in(backend.url(), "alice", transport, alice_keys);
   std::cout << "\n3. Dr Alice writes a record and shares it with Dr Bob:\n";
   cardinal::CreateOptions to_bob;
   to_bob.share_with = {{"hcp-bob", cardinal::AccessLevel::kRead}};
   // Bob must exist with a key before Alice can share with him: his SDK signs in quietly first.
   transport->set_verbose(false);
-  auto bob = sign_in(backend.url(), "bob", transport);
+  auto bob_keys = std::make_shared<cardinal::keys::InMemoryKeyStore>();
+  auto bob = sign_in(backend.url(), "bob", transport, bob_keys);
   transport->set_verbose(true);
   auto he = check(alice->health_elements().create(Json{{"descr", descr}, {"note", note}}, to_bob), "Alice creates");
   const std::string id = he.entity["id"];
@@ -152,6 +184,15 @@ int main(int argc, char** argv) {
         "the record round-trips intact through it");
   claim(!transport->leaked(),
         "no request or response body it carried contains the medical text (only ciphertext crosses it)");
+
+  // A control for the check below: the same search does find Alice's public key, which is published.
+  const auto alice_public = check(alice_keys->keys_of("hcp-alice"), "Alice's keys").at(0).key.public_key().spki_hex();
+  claim(transport->carried(alice_public.substr(alice_public.size() / 2, 48)),
+        "it carried Alice's public key when she published it (so the search below does look at the right place)");
+  claim(!private_key_crossed(*transport, *alice_keys, "hcp-alice") &&
+            !private_key_crossed(*transport, *bob_keys, "hcp-bob"),
+        "no part of Alice's or Bob's private key crossed it (only public keys are published)");
+  std::cout << "   (the login request does carry the account password to the server, as any password login does)\n";
 
   const Json stored = example::admin(*curl, backend.url(), "GET", "health_elements/" + id);
   claim(stored.contains("encryptedSelf") && !stored.contains("note"),
