@@ -6,36 +6,22 @@
 //
 //   quickstart [path/to/cardinal-devserver]
 
+#include "../common/example_support.hpp"
+
 #include <cardinal/crypto/rsa.hpp>
 #include <cardinal/curl_transport.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>
 
-#include "../common/local_backend.hpp"
-
-#include <sys/wait.h>
-#include <unistd.h>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <string>
 
 namespace {
 
 using cardinal::Json;
-
-[[noreturn]] void die(const std::string& what, const cardinal::Error& e) {
-  std::cerr << "\n  ✗ " << what << ": " << e.to_string() << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T check(cardinal::Result<T> r, const std::string& what) {
-  if (!r.ok()) die(what, r.error());
-  return std::move(r).value();
-}
+using example::admin;
+using example::check;
 
 std::unique_ptr<cardinal::CardinalSdk> sign_in(const std::string& url, const std::string& login,
                                                std::shared_ptr<cardinal::CryptoStrategies> strategies) {
@@ -59,8 +45,11 @@ std::string short_code(const std::string& code) { return code.substr(0, 23) + " 
 int main(int argc, char** argv) {
   std::string binary = argc > 1 ? argv[1] : CARDINAL_DEVSERVER_PATH;
   std::cout << "cardinal-cpp quickstart\n=======================\n\n";
-  examples::LocalBackend backend;
-  if (!backend.start(binary)) {
+  example::LocalBackend backend;
+  if (!backend.start(binary, R"({"users":[
+    {"login":"alice","password":"alice-pw","dataOwner":{"type":"hcp","id":"hcp-alice","firstName":"Alice","lastName":"Martin"}},
+    {"login":"bob","password":"bob-pw","dataOwner":{"type":"hcp","id":"hcp-bob","firstName":"Bob","lastName":"Dupont"}},
+    {"login":"pat","password":"pat-pw","dataOwner":{"type":"patient","id":"pat-1","firstName":"Paula","lastName":"Peeters"}}]})")) {
     std::cerr << "cannot start the local backend (" << binary << ")\n";
     return 1;
   }
@@ -102,7 +91,7 @@ int main(int argc, char** argv) {
 
   cardinal::CurlTransportOptions topts;
   auto http = check(cardinal::CurlTransport::create(topts), "http");
-  const Json stored = backend.admin(*http, "GET", "health_elements/" + id);
+  const Json stored = admin(*http, backend.url(), "GET", "health_elements/" + id);
   const std::string stored_text = stored.dump();
   std::cout << "4. What the server stores (its database could leak):\n"
             << "   encryptedSelf = " << stored.value("encryptedSelf", "").substr(0, 44) << "…\n"
@@ -124,9 +113,9 @@ int main(int argc, char** argv) {
 
   std::cout << "6. The server's database is compromised: an attacker adds its own public key to Dr Bob.\n";
   auto attacker = check(cardinal::crypto::RsaPrivateKey::generate(2048, cardinal::crypto::RsaOaepHash::kSha256), "key");
-  Json bob_record = backend.admin(*http, "GET", "healthcare_parties/hcp-bob");
+  Json bob_record = admin(*http, backend.url(), "GET", "healthcare_parties/hcp-bob");
   bob_record["publicKeysForOaepWithSha256"].push_back(attacker.public_key().spki_hex());
-  backend.admin(*http, "PUT", "healthcare_parties/hcp-bob", bob_record);
+  admin(*http, backend.url(), "PUT", "healthcare_parties/hcp-bob", bob_record);
   std::cout << "   Dr Bob's data owner now lists " << bob_record["publicKeysForOaepWithSha256"].size() << " keys.\n";
   std::cout << "   Dr Alice writes a new record for Dr Bob:\n";
   cardinal::CreateOptions to_bob;
@@ -136,11 +125,11 @@ int main(int argc, char** argv) {
   auto by_bob2 = check(bob->health_elements().get(he2.entity["id"]), "Bob reads the new record");
   std::cout << "   Dr Bob still reads it: \"" << by_bob2.entity["descr"].get<std::string>() << "\"\n";
   // Check it on the server: the exchange data behind Bob's delegation holds no entry for the attacker.
-  const Json stored2 = backend.admin(*http, "GET", "health_elements/" + he2.entity["id"].get<std::string>());
+  const Json stored2 = admin(*http, backend.url(), "GET", "health_elements/" + he2.entity["id"].get<std::string>());
   bool attacker_got_something = false;
   for (const auto& [key, d] : stored2["securityMetadata"]["secureDelegations"].items()) {
     if (d.value("delegate", "") != "hcp-bob") continue;
-    const Json ed = backend.admin(*http, "GET", "exchange_data/" + d.value("exchangeDataId", ""));
+    const Json ed = admin(*http, backend.url(), "GET", "exchange_data/" + d.value("exchangeDataId", ""));
     attacker_got_something =
         attacker_got_something || ed.is_null() || ed["exchangeKey"].contains(attacker.public_key().fingerprint_v2());
   }
@@ -150,7 +139,7 @@ int main(int argc, char** argv) {
 
   std::cout << "7. The attacker now replaces all of Dr Bob's keys.\n";
   bob_record["publicKeysForOaepWithSha256"] = Json::array({attacker.public_key().spki_hex()});
-  backend.admin(*http, "PUT", "healthcare_parties/hcp-bob", bob_record);
+  admin(*http, backend.url(), "PUT", "healthcare_parties/hcp-bob", bob_record);
   auto refused = alice->health_elements().share(id, "hcp-bob", cardinal::AccessLevel::kWrite);
   std::cout << "   Alice's share: " << (refused.ok() ? "DONE (unexpected!)" : refused.error().to_string()) << "\n\n";
   std::remove(pins_path.c_str());
