@@ -165,8 +165,15 @@ int main(int argc, char** argv) {
   auto phone = std::make_shared<Phone>();
   auto alice_strategies = std::make_shared<ComparingStrategies>("Alice", phone, dir / "alice-pins.json");
   auto bob_strategies = std::make_shared<ComparingStrategies>("Bob", phone, dir / "bob-pins.json");
-  phone->register_device("hcp-alice", [alice_strategies] { return alice_strategies->own_key(); });
-  phone->register_device("hcp-bob", [bob_strategies] { return bob_strategies->own_key(); });
+  // Weak references: the strategies own the phone, so the phone must not own them back.
+  phone->register_device("hcp-alice", [w = std::weak_ptr(alice_strategies)] {
+    auto s = w.lock();
+    return s ? s->own_key() : std::string();
+  });
+  phone->register_device("hcp-bob", [w = std::weak_ptr(bob_strategies)] {
+    auto s = w.lock();
+    return s ? s->own_key() : std::string();
+  });
   auto alice = sign_in(backend.url(), "alice", alice_strategies);
   auto bob = sign_in(backend.url(), "bob", bob_strategies);
   claim(!alice_strategies->own_key().empty() && !bob_strategies->own_key().empty(),
