@@ -19,6 +19,7 @@
 
 namespace cardinal {
 
+/// Source of the bearer token sent with every request.
 class CARDINAL_EXPORT AuthProvider {
  public:
   virtual ~AuthProvider() = default;
@@ -42,11 +43,12 @@ class CARDINAL_EXPORT StaticTokenAuth : public AuthProvider {
 /// the refresh fails, and group switch.
 class CARDINAL_EXPORT UsernamePasswordAuth : public AuthProvider {
  public:
+  /// Login settings.
   struct Options {
-    std::string base_url;
-    std::string username;
-    SecretBytes password;
-    std::optional<std::string> group_id;
+    std::string base_url;                 ///< the backend
+    std::string username;                 ///< login
+    SecretBytes password;                 ///< password (never logged)
+    std::optional<std::string> group_id;  ///< group to log in to (`?groupId=`), if any
     /// Refresh this long before the token's `exp`.
     std::chrono::seconds refresh_margin{30};
   };

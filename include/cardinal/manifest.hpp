@@ -21,6 +21,7 @@
 
 namespace cardinal {
 
+/// A parsed encrypted-fields manifest (see the file documentation for the grammar).
 class CARDINAL_EXPORT EncryptedFieldsManifest {
  public:
   /// Parses a list of entries. Errors: kInvalidArgument (syntax, a name in two roles, `*` mixed
