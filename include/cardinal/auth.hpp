@@ -31,6 +31,7 @@ class CARDINAL_EXPORT AuthProvider {
 /// A token the application obtained itself (no refresh possible).
 class CARDINAL_EXPORT StaticTokenAuth : public AuthProvider {
  public:
+  /// Returns `token`; a forced refresh (after a 401) fails with kUnauthenticated.
   explicit StaticTokenAuth(SecretBytes token) : token_(std::move(token)) {}
   Result<SecretBytes> bearer_token(bool force_refresh) override;
 
@@ -52,6 +53,7 @@ class CARDINAL_EXPORT UsernamePasswordAuth : public AuthProvider {
     /// Refresh this long before the token's `exp`.
     std::chrono::seconds refresh_margin{30};
   };
+  /// A provider that logs in on first use, through `transport`.
   static std::shared_ptr<UsernamePasswordAuth> create(std::shared_ptr<HttpTransport> transport, Options options);
   ~UsernamePasswordAuth() override;
 

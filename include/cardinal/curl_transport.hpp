@@ -21,7 +21,8 @@ struct CurlTransportOptions {
   /// DANGER: turns TLS certificate and host name checks off, which lets anyone on the network
   /// read and change every request. Only for local test servers.
   bool insecure_disable_tls_verification = false;
-  std::chrono::milliseconds connect_timeout{10'000};  ///< TCP + TLS connection set-up
+  /// TCP + TLS connection set-up.
+  std::chrono::milliseconds connect_timeout{10'000};
   /// Whole request, including the body transfer.
   std::chrono::milliseconds total_timeout{60'000};
   /// e.g. "http://proxy:3128"; empty = none (curl's environment variables are ignored).
