@@ -7,6 +7,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev sqlite3
   openssl ca-certificates
+  doxygen
   clang libclang-rt-14-dev
   doxygen
 )

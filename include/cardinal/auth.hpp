@@ -19,6 +19,7 @@
 
 namespace cardinal {
 
+/// Source of the bearer token sent with every request.
 class CARDINAL_EXPORT AuthProvider {
  public:
   virtual ~AuthProvider() = default;
@@ -30,6 +31,7 @@ class CARDINAL_EXPORT AuthProvider {
 /// A token the application obtained itself (no refresh possible).
 class CARDINAL_EXPORT StaticTokenAuth : public AuthProvider {
  public:
+  /// Returns `token`; a forced refresh (after a 401) fails with kUnauthenticated.
   explicit StaticTokenAuth(SecretBytes token) : token_(std::move(token)) {}
   Result<SecretBytes> bearer_token(bool force_refresh) override;
 
@@ -42,14 +44,16 @@ class CARDINAL_EXPORT StaticTokenAuth : public AuthProvider {
 /// the refresh fails, and group switch.
 class CARDINAL_EXPORT UsernamePasswordAuth : public AuthProvider {
  public:
+  /// Login settings.
   struct Options {
-    std::string base_url;
-    std::string username;
-    SecretBytes password;
-    std::optional<std::string> group_id;
+    std::string base_url;                 ///< the backend
+    std::string username;                 ///< login
+    SecretBytes password;                 ///< password (never logged)
+    std::optional<std::string> group_id;  ///< group to log in to (`?groupId=`), if any
     /// Refresh this long before the token's `exp`.
     std::chrono::seconds refresh_margin{30};
   };
+  /// A provider that logs in on first use, through `transport`.
   static std::shared_ptr<UsernamePasswordAuth> create(std::shared_ptr<HttpTransport> transport, Options options);
   ~UsernamePasswordAuth() override;
 

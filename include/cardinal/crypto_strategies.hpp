@@ -27,15 +27,16 @@ namespace cardinal {
 
 /// A data owner as the hooks see it.
 struct DataOwnerInfo {
-  std::string id;
+  std::string id;    ///< data owner id
   std::string type;  ///< "hcp", "patient" or "device"
   Json record;       ///< the data owner (or stub) as the server gave it: do not trust its keys
 };
 
 /// A public key as published on a data owner.
 struct PublishedKey {
-  std::string spki_hex;
-  crypto::RsaOaepHash hash = crypto::RsaOaepHash::kSha256;
+  std::string spki_hex;                                     ///< SPKI DER, lowercase hex
+  crypto::RsaOaepHash hash = crypto::RsaOaepHash::kSha256;  ///< OAEP hash, from the list that publishes it
+  /// The v1 fingerprint (last 32 hex characters of the SPKI hex).
   [[nodiscard]] std::string fingerprint_v1() const { return crypto::fingerprint_v1(spki_hex); }
 };
 
@@ -51,7 +52,7 @@ struct RecoveredKeys {
 
 /// The keys of one member of the current user's hierarchy that need a decision.
 struct SelfKeysStatus {
-  DataOwnerInfo data_owner;
+  DataOwnerInfo data_owner;  ///< the hierarchy member
   /// Keys we have a private key for, but whose authenticity we do not know.
   std::vector<PublishedKey> unknown_keys;
   /// Keys listed on the server for which no private key is available here.
@@ -60,16 +61,18 @@ struct SelfKeysStatus {
 
 /// What to do when the current data owner has no usable key.
 struct KeyGenerationDecision {
+  /// The decision.
   enum class Kind {
     kAllow,    ///< generate a new RSA-2048 OAEP-SHA-256 key pair and publish it
     kDeny,     ///< fail the SDK start with kKeyNotAvailable
     kKeyless,  ///< start without a key (reading only what others can give; no new data)
-    kUseProvided,
+    kUseProvided,  ///< use `provided` (stored and published like a generated key)
   };
-  Kind kind = Kind::kAllow;
+  Kind kind = Kind::kAllow;  ///< what to do
   std::optional<crypto::RsaPrivateKey> provided;  ///< for kUseProvided: an OAEP-SHA-256 key
 };
 
+/// The application's decisions about keys (see the file documentation and docs/key-verification.md).
 class CARDINAL_EXPORT CryptoStrategies {
  public:
   virtual ~CryptoStrategies() = default;

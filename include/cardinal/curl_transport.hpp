@@ -14,12 +14,14 @@
 
 namespace cardinal {
 
+/// Settings of the libcurl transport.
 struct CurlTransportOptions {
   /// CA bundle file; empty = the system default.
   std::string ca_bundle;
   /// DANGER: turns TLS certificate and host name checks off, which lets anyone on the network
   /// read and change every request. Only for local test servers.
   bool insecure_disable_tls_verification = false;
+  /// TCP + TLS connection set-up.
   std::chrono::milliseconds connect_timeout{10'000};
   /// Whole request, including the body transfer.
   std::chrono::milliseconds total_timeout{60'000};
@@ -27,13 +29,15 @@ struct CurlTransportOptions {
   std::string proxy;
   /// Responses larger than this are refused (kMalformedResponse) without being kept.
   std::size_t max_response_bytes = 64 * 1024 * 1024;
-  std::string user_agent = "cardinal-cpp/0.1";
+  std::string user_agent = "cardinal-cpp/0.1";  ///< `User-Agent` header
   /// Set when the host application already called curl_global_init.
   bool skip_curl_global_init = false;
 };
 
+/// The default `HttpTransport`, on libcurl (TLS verified unless the options say otherwise).
 class CARDINAL_EXPORT CurlTransport : public HttpTransport {
  public:
+  /// A transport with these options. Errors: kInvalidArgument (a timeout that is not positive).
   static Result<std::shared_ptr<CurlTransport>> create(CurlTransportOptions options = {});
   ~CurlTransport() override;
   Result<HttpResponse> send(const HttpRequest& request, const CancellationToken& cancel) override;

@@ -33,11 +33,13 @@ using BodySource = std::function<Result<std::size_t>(std::span<std::uint8_t> buf
 /// Receives the bytes of a streamed (2xx) response body as they arrive.
 using BodySink = std::function<Status(std::span<const std::uint8_t> chunk)>;
 
+/// One HTTP request, as given to an `HttpTransport`. A custom transport sees everything in it,
+/// credentials included (`Authorization`, login bodies): treat it as part of the trusted code.
 struct HttpRequest {
   std::string method;  ///< "GET", "POST", "PUT", "DELETE"
   std::string url;     ///< absolute URL
-  HttpHeaders headers;
-  std::string body;
+  HttpHeaders headers;  ///< request headers, in order
+  std::string body;     ///< request body (empty: none)
   /// Safe to send twice (GET, PUT of a revision, DELETE…). Only such requests are retried.
   bool idempotent = false;
   /// When set, the body is streamed from it instead of `body` (large uploads; never retried).
@@ -46,10 +48,11 @@ struct HttpRequest {
   BodySink response_sink;
 };
 
+/// One HTTP response.
 struct HttpResponse {
-  int status = 0;
-  HttpHeaders headers;
-  std::string body;
+  int status = 0;       ///< HTTP status code
+  HttpHeaders headers;  ///< response headers, in order
+  std::string body;     ///< response body
   /// First header with this name (case-insensitive).
   [[nodiscard]] CARDINAL_EXPORT std::optional<std::string> header(std::string_view name) const;
 };
@@ -58,7 +61,9 @@ struct HttpResponse {
 class CancellationToken {
  public:
   CancellationToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  /// Requests cancellation (thread-safe).
   void cancel() const noexcept { flag_->store(true); }
+  /// Whether `cancel` was called on this token or a copy.
   [[nodiscard]] bool cancelled() const noexcept { return flag_->load(); }
 
  private:
@@ -69,11 +74,13 @@ class CancellationToken {
 /// `Retry-After`), with exponential backoff and jitter, for requests that are safe to repeat only.
 struct RetryOptions {
   int max_attempts = 4;  ///< 1 = never retry
-  std::chrono::milliseconds initial_backoff{200};
-  std::chrono::milliseconds max_backoff{5'000};
+  std::chrono::milliseconds initial_backoff{200};  ///< delay before the first retry
+  std::chrono::milliseconds max_backoff{5'000};    ///< upper bound of one delay
   std::chrono::milliseconds max_total{30'000};  ///< no new attempt starts after this
 };
 
+/// The HTTP seam: the SDK sends every request through one (`CurlTransport` by default).
+/// Implementations must be thread-safe.
 class CARDINAL_EXPORT HttpTransport {
  public:
   virtual ~HttpTransport() = default;

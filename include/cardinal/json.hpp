@@ -15,6 +15,7 @@
 
 namespace cardinal {
 
+/// JSON values as the SDK exchanges them (key order preserved).
 using Json = nlohmann::ordered_json;
 
 /// Parses JSON text; errors are values. Errors: `kMalformedInput` (the message names the byte

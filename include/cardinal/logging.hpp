@@ -18,8 +18,10 @@
 
 namespace cardinal {
 
+/// Severity of a log line.
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
 
+/// Receives the SDK's log lines (see `set_log_sink`).
 class CARDINAL_EXPORT LogSink {
  public:
   virtual ~LogSink() = default;

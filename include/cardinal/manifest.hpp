@@ -21,6 +21,7 @@
 
 namespace cardinal {
 
+/// A parsed encrypted-fields manifest (see the file documentation for the grammar).
 class CARDINAL_EXPORT EncryptedFieldsManifest {
  public:
   /// Parses a list of entries. Errors: kInvalidArgument (syntax, a name in two roles, `*` mixed
@@ -32,10 +33,15 @@ class CARDINAL_EXPORT EncryptedFieldsManifest {
   /// Errors: kInvalidArgument for an unknown type.
   static Result<EncryptedFieldsManifest> platform_default(std::string_view entity_type);
 
+  /// `*` at this level: every field is encrypted.
   [[nodiscard]] bool encrypts_everything() const noexcept { return all_; }
+  /// Fields encrypted whole at this level.
   [[nodiscard]] const std::set<std::string>& fields() const noexcept { return fields_; }
+  /// `field.sub`: manifests of nested objects.
   [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& nested() const noexcept { return nested_; }
+  /// `field.*.sub`: manifests of each value of a map.
   [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& map_values() const noexcept { return maps_; }
+  /// `field[].sub`: manifests of each element of an array.
   [[nodiscard]] const std::map<std::string, EncryptedFieldsManifest>& array_items() const noexcept { return arrays_; }
 
  private:

@@ -51,10 +51,11 @@ CARDINAL_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 /// An error: a typed code and a message for humans. Messages never contain secret material.
 class CARDINAL_EXPORT Error {
  public:
+  /// An error with a code and a message for humans (no secrets in it).
   Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
-  [[nodiscard]] ErrorCode code() const noexcept { return code_; }
-  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+  [[nodiscard]] ErrorCode code() const noexcept { return code_; }  ///< the typed code
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }  ///< the message
   /// "Code: message".
   [[nodiscard]] std::string to_string() const;
 
@@ -75,7 +76,9 @@ class [[nodiscard]] Status {
   /// Failure. Implicit so that `return Error{...};` reads naturally.
   Status(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
+  /// Whether this is a success.
   [[nodiscard]] bool ok() const noexcept { return !error_.has_value(); }
+  /// Same as `ok()`.
   explicit operator bool() const noexcept { return ok(); }
   /// The error. Terminates when called on success.
   [[nodiscard]] const Error& error() const& {
@@ -94,10 +97,14 @@ class [[nodiscard]] Result {
   static_assert(!std::is_reference_v<T>, "Result<T&> is not allowed");
 
  public:
+  /// A value (implicit, so that `return value;` reads naturally).
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
+  /// An error (implicit, so that `return Error{...};` reads naturally).
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
+  /// Whether a value is held.
   [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
+  /// Same as `ok()`.
   explicit operator bool() const noexcept { return ok(); }
 
   /// The value. Terminates (with the error printed to stderr) when the result holds an error.
@@ -105,6 +112,7 @@ class [[nodiscard]] Result {
     check();
     return std::get<0>(state_);
   }
+  /// The value (const). Terminates when the result holds an error.
   [[nodiscard]] const T& value() const& {
     check();
     return std::get<0>(state_);
@@ -115,11 +123,16 @@ class [[nodiscard]] Result {
     check();
     return std::get<0>(std::move(state_));
   }
+  /// Member access to the value (terminates on an error, like `value()`).
   T* operator->() { return &value(); }
+  /// Member access to the value (const).
   const T* operator->() const { return &value(); }
+  /// The value (terminates on an error, like `value()`).
   T& operator*() & { return value(); }
+  /// The value (const).
   const T& operator*() const& { return value(); }
 
+  /// The value, or `fallback` converted to `T` when the result holds an error.
   template <typename U>
   [[nodiscard]] T value_or(U&& fallback) const& {
     return ok() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));

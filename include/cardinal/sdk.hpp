@@ -48,21 +48,23 @@ namespace cardinal {
 /// Something stored looked tampered with.
 struct TamperReport {
   std::string record_kind;  ///< "ExchangeData", "HealthElement", "Patient", …
-  std::string record_id;
+  std::string record_id;    ///< id of the record, when known
   Error error;  ///< what failed (never contains secret material)
 };
 
+/// Everything `CardinalSdk::initialize` needs. `base_url`, credentials (`username`/`password` or
+/// `auth`), `key_store` and `strategies` are required.
 struct SdkOptions {
   /// The backend, e.g. "https://api.icure.cloud" or a local cardinal-devserver.
   std::string base_url;
   /// Username/password login (or set `auth`).
   std::string username;
-  SecretBytes password;
+  SecretBytes password;  ///< password of `username` (wiped on release)
   /// Bring your own tokens instead of username/password.
   std::shared_ptr<AuthProvider> auth;
   /// Default: a CurlTransport with default options.
   std::shared_ptr<HttpTransport> transport;
-  RetryOptions retry;
+  RetryOptions retry;  ///< when requests that are safe to repeat are retried
   /// Required: where this device keeps its private keys.
   std::shared_ptr<keys::KeyStore> key_store;
   /// Required: which public keys the application trusts (see crypto_strategies.hpp).
@@ -78,8 +80,10 @@ struct SdkOptions {
   SecretBytes recovery_key;
 };
 
+/// Permission given by a share: read only, or read and write (the platform's READ / WRITE).
 enum class AccessLevel { kRead, kWrite };
 
+/// Options of `EntityApi::create` and `CryptoApi::encrypt_new`.
 struct CreateOptions {
   /// The owning entity (e.g. the patient of a health element), stored encrypted.
   std::optional<std::string> owning_entity_id;
@@ -89,11 +93,12 @@ struct CreateOptions {
   std::vector<std::pair<std::string, AccessLevel>> share_with;
 };
 
+/// An entity decrypted on this device.
 struct DecryptedEntity {
   Json entity;                        ///< clear content (`encryptedSelf` kept, as the platform does)
   std::vector<std::string> warnings;  ///< integrity findings on this entity
-  std::vector<std::string> secret_ids;
-  bool can_write = false;
+  std::vector<std::string> secret_ids;  ///< the entity's secret ids this user can open
+  bool can_write = false;               ///< whether this user has WRITE permission
 };
 
 /// Create / read / modify / share / delete one kind of encryptable entity through the backend.
@@ -102,12 +107,15 @@ class CARDINAL_EXPORT EntityApi {
   virtual ~EntityApi() = default;
   /// Encrypts and stores a new entity (an `id` is generated when absent).
   virtual Result<DecryptedEntity> create(Json clear, const CreateOptions& options = {}) = 0;
+  /// Fetches and decrypts an entity. Errors: kNotFound, kDecryptionFailed, kKeyNotAvailable,
+  /// kTamperDetected, transport errors.
   virtual Result<DecryptedEntity> get(const std::string& id) = 0;
   /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). A stale
   /// revision is retried on the current one, keeping this change.
   virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
   /// Shares with a data owner: only with keys the strategies verified (kNoVerifiedKey otherwise).
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
+  /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
 };
 
@@ -131,6 +139,7 @@ class CARDINAL_EXPORT CryptoApi {
   virtual Result<Json> encrypt_new(std::string_view entity_type, Json clear, const CreateOptions& options = {}) = 0;
   /// Re-encrypts an existing entity's clear content (keeps its security metadata).
   virtual Result<Json> encrypt(std::string_view entity_type, const Json& clear) = 0;
+  /// Decrypts an entity obtained elsewhere (same checks as `EntityApi::get`).
   virtual Result<DecryptedEntity> decrypt(std::string_view entity_type, const Json& encrypted) = 0;
   /// The access control keys of this user for an entity type (16 bytes each).
   virtual std::vector<SecretBytes> access_control_keys(std::string_view entity_type) = 0;
@@ -150,6 +159,7 @@ class CARDINAL_EXPORT CryptoApi {
   virtual std::vector<std::string> verified_public_keys() const = 0;
 };
 
+/// One signed-in user on this device: the entry point of the SDK (see the file documentation).
 class CARDINAL_EXPORT CardinalSdk {
  public:
   /// Logs in, loads or creates the user's keys (asking the strategies), and prepares the APIs.
@@ -160,10 +170,15 @@ class CARDINAL_EXPORT CardinalSdk {
   CardinalSdk(const CardinalSdk&) = delete;
   CardinalSdk& operator=(const CardinalSdk&) = delete;
 
+  /// Encryption without storage, access control keys, recovery keys, key rotation.
   CryptoApi& crypto();
+  /// HealthElement entities.
   EntityApi& health_elements();
+  /// Patient entities.
   EntityApi& patients();
+  /// Document entities.
   EntityApi& documents();
+  /// Main attachments of Document entities, streamed and encrypted.
   AttachmentApi& attachments();
   /// Any encryptable entity type the backend serves ("Contact", "Message", …).
   Result<EntityApi*> entities(std::string_view entity_type);

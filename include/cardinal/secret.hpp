@@ -54,13 +54,19 @@ class CARDINAL_EXPORT SecretBytes {
   /// A buffer of `size` zero bytes, to be filled through `mutable_data()`.
   static SecretBytes zeros(std::size_t size);
 
+  /// Copies into new wiped-on-release memory.
   SecretBytes(const SecretBytes&) = default;
+  /// Copy assignment.
   SecretBytes& operator=(const SecretBytes&) = default;
+  /// Moves the buffer.
   SecretBytes(SecretBytes&& other) noexcept = default;
+  /// Move assignment.
   SecretBytes& operator=(SecretBytes&& other) noexcept = default;
   ~SecretBytes() = default;  // the allocator wipes
 
+  /// Number of bytes.
   [[nodiscard]] std::size_t size() const noexcept { return data_.size(); }
+  /// Whether there are no bytes.
   [[nodiscard]] bool empty() const noexcept { return data_.empty(); }
 
   /// Explicit access to the secret bytes. Keep the view's lifetime short; never log it.

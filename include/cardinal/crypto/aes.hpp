@@ -28,14 +28,16 @@ namespace cardinal::crypto {
 /// the shorter sizes exist for interoperability tests.
 class CARDINAL_EXPORT AesKey {
  public:
-  static constexpr std::size_t kPlatformKeySize = 32;
+  static constexpr std::size_t kPlatformKeySize = 32;  ///< AES-256, the only size the platform uses
 
   /// Errors: `kInvalidArgument` for a size other than 16, 24 or 32.
   static Result<AesKey> create(SecretBytes key);
   /// A fresh random AES-256 key.
   static Result<AesKey> generate();
 
+  /// The raw key bytes.
   [[nodiscard]] const SecretBytes& secret() const noexcept { return key_; }
+  /// Key size in bytes (16, 24 or 32).
   [[nodiscard]] std::size_t size() const noexcept { return key_.size(); }
 
   /// Constant time.
@@ -47,8 +49,8 @@ class CARDINAL_EXPORT AesKey {
 };
 
 namespace aes_cbc {
-inline constexpr std::size_t kIvSize = 16;
-inline constexpr std::size_t kBlockSize = 16;
+inline constexpr std::size_t kIvSize = 16;     ///< IV bytes, prepended to the ciphertext
+inline constexpr std::size_t kBlockSize = 16;  ///< AES block size
 
 /// `IV ‖ AES-CBC-PKCS7(key, IV, plaintext)` with a fresh random IV (the platform format).
 CARDINAL_EXPORT Result<Bytes> encrypt(const AesKey& key, ByteView plaintext);
@@ -65,7 +67,9 @@ class CARDINAL_EXPORT StreamEncryptor {
  public:
   /// A fresh random IV; the first `update` output starts with it.
   static Result<StreamEncryptor> create(const AesKey& key);
+  /// Moves the stream state.
   StreamEncryptor(StreamEncryptor&&) noexcept;
+  /// Moves the stream state.
   StreamEncryptor& operator=(StreamEncryptor&&) noexcept;
   ~StreamEncryptor();
   /// Encrypts the next chunk; returns the ciphertext available so far (may be empty).
@@ -84,10 +88,14 @@ class CARDINAL_EXPORT StreamEncryptor {
 /// Not thread-safe: one instance per stream.
 class CARDINAL_EXPORT StreamDecryptor {
  public:
+  /// A decryptor; the IV is read from the first 16 bytes of the stream.
   static Result<StreamDecryptor> create(const AesKey& key);
+  /// Moves the stream state.
   StreamDecryptor(StreamDecryptor&&) noexcept;
+  /// Moves the stream state.
   StreamDecryptor& operator=(StreamDecryptor&&) noexcept;
   ~StreamDecryptor();
+  /// Decrypts the next chunk; returns the plaintext available so far (may be empty).
   Result<SecretBytes> update(ByteView chunk);
   /// Errors: `kDecryptionFailed` (truncated stream, bad padding).
   Result<SecretBytes> finish();
@@ -100,8 +108,8 @@ class CARDINAL_EXPORT StreamDecryptor {
 }  // namespace aes_cbc
 
 namespace aes_gcm {
-inline constexpr std::size_t kNonceSize = 12;
-inline constexpr std::size_t kTagSize = 16;
+inline constexpr std::size_t kNonceSize = 12;  ///< nonce bytes, prepended
+inline constexpr std::size_t kTagSize = 16;    ///< tag bytes, appended
 
 /// `nonce ‖ ciphertext ‖ tag` with a fresh random nonce.
 CARDINAL_EXPORT Result<Bytes> seal(const AesKey& key, ByteView plaintext, ByteView aad);

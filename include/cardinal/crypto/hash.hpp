@@ -31,7 +31,9 @@ class CARDINAL_EXPORT HmacKey {
   /// A fresh random key of the hash's block size (64 bytes for SHA-256, 128 for SHA-512).
   static Result<HmacKey> generate(HmacHash hash);
 
+  /// The hash function.
   [[nodiscard]] HmacHash hash() const noexcept { return hash_; }
+  /// The raw key bytes.
   [[nodiscard]] const SecretBytes& secret() const noexcept { return key_; }
   /// Full-length tag size in bytes (32 or 64).
   [[nodiscard]] std::size_t tag_size() const noexcept;

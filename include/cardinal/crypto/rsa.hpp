@@ -44,11 +44,15 @@ class CARDINAL_EXPORT RsaPublicKey {
   /// From PEM (`-----BEGIN PUBLIC KEY-----`).
   static Result<RsaPublicKey> from_pem(std::string_view pem, RsaOaepHash hash);
 
+  /// The OAEP hash this key is used with.
   [[nodiscard]] RsaOaepHash hash() const noexcept { return hash_; }
+  /// Modulus size in bits.
   [[nodiscard]] int bits() const noexcept;
+  /// SPKI DER.
   [[nodiscard]] const Bytes& spki_der() const noexcept { return spki_der_; }
   /// Lowercase hex of the SPKI DER (the platform's `SpkiHexString`).
   [[nodiscard]] std::string spki_hex() const;
+  /// PEM (`-----BEGIN PUBLIC KEY-----`).
   [[nodiscard]] std::string pem() const;
 
   /// Platform fingerprint v1: the last 32 hex chars of the SPKI hex.
@@ -84,11 +88,14 @@ class CARDINAL_EXPORT RsaPrivateKey {
   static Result<RsaPrivateKey> generate(int bits, RsaOaepHash hash);
   /// From PKCS#8 DER. Errors: `kMalformedInput`, `kUnsupported`.
   static Result<RsaPrivateKey> from_pkcs8_der(ByteView der, RsaOaepHash hash);
+  /// From PKCS#8 DER in hex. Errors: `kMalformedInput`, `kUnsupported`.
   static Result<RsaPrivateKey> from_pkcs8_hex(std::string_view hex, RsaOaepHash hash);
   /// From PEM (`-----BEGIN PRIVATE KEY-----`, unencrypted PKCS#8, or `RSA PRIVATE KEY`).
   static Result<RsaPrivateKey> from_pem(std::string_view pem, RsaOaepHash hash);
 
+  /// The OAEP hash this key is used with.
   [[nodiscard]] RsaOaepHash hash() const noexcept { return public_key_.hash(); }
+  /// The public half.
   [[nodiscard]] const RsaPublicKey& public_key() const noexcept { return public_key_; }
 
   /// PKCS#8 DER of the private key.
@@ -100,6 +107,7 @@ class CARDINAL_EXPORT RsaPrivateKey {
   /// failures: wrong key, wrong OAEP hash, tampered or malformed ciphertext).
   [[nodiscard]] Result<SecretBytes> decrypt(ByteView ciphertext, ByteView label = {}) const;
 
+  /// For the SDK's own modules.
   [[nodiscard]] const detail::RsaKeyHandle& handle() const noexcept { return *key_; }
 
  private:

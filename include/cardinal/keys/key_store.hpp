@@ -22,17 +22,20 @@
 
 namespace cardinal::keys {
 
+/// A private key held by a key store.
 struct StoredKey {
-  crypto::RsaPrivateKey key;
+  crypto::RsaPrivateKey key;  ///< the key pair (with its OAEP hash)
   /// Authenticity known: generated or imported on a device the user controls, or confirmed by
   /// the application. Only verified keys are used to encrypt anything new.
   bool verified = false;
   std::int64_t created_at = 0;  ///< seconds since the epoch
 };
 
+/// Storage of a device's private keys, by data owner id. Implementations must be thread-safe.
 class CARDINAL_EXPORT KeyStore {
  public:
   virtual ~KeyStore() = default;
+  /// The keys held for a data owner (empty when none).
   virtual Result<std::vector<StoredKey>> keys_of(const std::string& data_owner_id) = 0;
   /// Adds a key, or updates the verified flag of the same key (same SPKI).
   virtual Status put(const std::string& data_owner_id, const crypto::RsaPrivateKey& key, bool verified) = 0;

@@ -49,13 +49,16 @@ CARDINAL_EXPORT Result<std::string> verification_qr_payload(const std::string& d
 /// written atomically with mode 0600. Thread-safe.
 class CARDINAL_EXPORT PinnedKeyVerifier {
  public:
+  /// The callback's answer for one key.
   enum class Decision { kAccept, kReject };
+  /// A key that is not pinned yet, as given to the callback.
   struct KeyEvent {
-    std::string data_owner_id;
-    std::string spki_hex;
+    std::string data_owner_id;  ///< the data owner publishing the key
+    std::string spki_hex;       ///< the key (SPKI DER, hex)
     std::string code;                   ///< verification_code of the key, to compare out of band
     bool owner_has_other_pins = false;  ///< true: a changed/added key, the dangerous case
   };
+  /// Decides about a key that is not pinned (called with the verifier's lock held: do not call back into it).
   using Callback = std::function<Decision(const KeyEvent&)>;
 
   /// Loads (or creates) the pin file. Errors: kMalformedInput, kIo.
@@ -65,6 +68,7 @@ class CARDINAL_EXPORT PinnedKeyVerifier {
   std::vector<std::string> verify(const std::string& data_owner_id, const std::vector<std::string>& keys);
   /// Pins a key after an out-of-band check.
   Status pin(const std::string& data_owner_id, const std::string& spki_hex);
+  /// The keys pinned for a data owner.
   std::vector<std::string> pinned(const std::string& data_owner_id) const;
 
  private:
@@ -79,6 +83,7 @@ class CARDINAL_EXPORT PinnedKeyVerifier {
 /// Strategies that verify delegate keys with a `PinnedKeyVerifier` (otherwise the basic ones).
 class CARDINAL_EXPORT PinningCryptoStrategies : public BasicCryptoStrategies {
  public:
+  /// Uses `verifier` for every delegate key decision.
   explicit PinningCryptoStrategies(std::shared_ptr<PinnedKeyVerifier> verifier) : verifier_(std::move(verifier)) {}
   std::vector<std::string> verify_delegate_public_keys(const DataOwnerInfo& delegate,
                                                        const std::vector<std::string>& keys) override {
