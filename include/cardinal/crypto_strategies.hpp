@@ -46,7 +46,8 @@ struct RecoveredKeys {
   /// public half must be one of the data owner's published keys.
   std::vector<crypto::RsaPrivateKey> recovered;
   /// Authenticity decisions by SPKI hex: true = verified (may be used to encrypt), false = not.
-  /// Keys not mentioned stay unverified for this session.
+  /// Recovered keys not mentioned here are stored as verified; keys already on this device that
+  /// are not mentioned keep the status the key store has for them. Decisions are stored.
   std::map<std::string, bool> authenticity;
 };
 

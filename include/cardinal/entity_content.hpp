@@ -23,7 +23,8 @@ CARDINAL_EXPORT Result<Json> encrypt_entity_content(const Json& clear, const cry
 
 /// Decrypts every `encryptedSelf` with the first key that opens it and merges the fields back.
 /// `warnings` (optional) receives integrity findings (fields both in clear and encrypted).
-/// Errors: kDecryptionFailed, kMalformedInput.
+/// Errors: kDecryptionFailed, kMalformedInput, kTamperDetected (the content carries another
+/// entity's id: an `encryptedSelf` copied from another entity — the SDK refuses it the same way).
 CARDINAL_EXPORT Result<Json> decrypt_entity_content(const Json& encrypted, const std::vector<crypto::AesKey>& keys,
                                                     std::vector<std::string>* warnings = nullptr);
 

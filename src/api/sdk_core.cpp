@@ -135,8 +135,10 @@ Status SdkCore::init_keys() {
       if (published == published_by_owner.end()) continue;  // not a member: ignored
       for (auto& key : decision.recovered) {
         const std::string spki = key.public_key().spki_hex();
-        const bool listed = std::any_of(published->second.begin(), published->second.end(),
-                                        [&](const engine::ParsedKey& p) { return p.published.spki_hex == spki; });
+        // Same SPKI and same OAEP kind as published (as for recovery-key restores).
+        const bool listed = std::any_of(
+            published->second.begin(), published->second.end(),
+            [&](const engine::ParsedKey& p) { return p.published.spki_hex == spki && p.published.hash == key.hash(); });
         if (!listed) continue;  // a recovered key must be one the data owner publishes
         auto a = decision.authenticity.find(spki);
         const bool verified = a == decision.authenticity.end() || a->second;

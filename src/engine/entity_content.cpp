@@ -16,10 +16,13 @@ Result<Json> decrypt_entity_content(const Json& encrypted, const std::vector<cry
   for (const auto& k : keys) pointers.push_back(&k);
   engine::DecryptionFindings findings;
   CARDINAL_ASSIGN_OR_RETURN(Json out, engine::decrypt_json(encrypted, pointers, &findings));
+  if (findings.id_mismatch) {
+    return Error{ErrorCode::kTamperDetected, "the encrypted content belongs to another entity (its id differs)"};
+  }
   if (warnings != nullptr) {
-    for (auto& p : findings.clear_and_encrypted)
+    for (auto& p : findings.clear_and_encrypted) {
       warnings->push_back("field '" + p + "' is both in clear and encrypted");
-    if (findings.id_mismatch) warnings->push_back("the encrypted id differs from the clear id");
+    }
   }
   return out;
 }

@@ -143,3 +143,25 @@ TEST(JsonEncryption, ClearFieldsRequiringEncryption) {
 
 }  // namespace
 }  // namespace cardinal::engine
+
+#include <cardinal/entity_content.hpp>
+
+namespace cardinal::engine {
+namespace {
+
+TEST(EntityContent, SwappedContentIsRefusedLikeTheSdkDoes) {
+  auto m = EncryptedFieldsManifest::parse({"descr"});
+  ASSERT_OK(m);
+  const auto key = crypto::AesKey::generate().value();
+  auto a = encrypt_json(parse(R"({"id":"a","descr":"A"})"), key, *m, Json{{"id", "a"}});
+  ASSERT_OK(a);
+  Json b = parse(R"({"id":"b"})");
+  b["encryptedSelf"] = (*a)["encryptedSelf"];
+  EXPECT_ERROR_CODE(decrypt_entity_content(b, {key}), ErrorCode::kTamperDetected);
+  auto own = decrypt_entity_content(*a, {key});
+  ASSERT_OK(own);
+  EXPECT_EQ((*own)["descr"], "A");
+}
+
+}  // namespace
+}  // namespace cardinal::engine

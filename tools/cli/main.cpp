@@ -326,10 +326,11 @@ Offline, one record (JSON on stdin):
   entity encrypt|decrypt --type TYPE --key HEX [--manifest "descr,notes[].markdown"]
 
 Against a backend (--url URL --user LOGIN --store F; password from --password-file,
-CARDINAL_PASSWORD or a prompt; delegate keys are pinned in --pins FILE, default F.pins):
+CARDINAL_PASSWORD or a prompt; delegate keys are pinned in --pins FILE, default F.pins, and a
+key seen for the first time is trusted only with --trust-new-keys, on any of these commands):
   login | whoami
   get --type TYPE --id ID
-  share --type TYPE --id ID [--id ID …] --with DATA_OWNER [--write] [--trust-new-keys]
+  share --type TYPE --id ID [--id ID …] --with DATA_OWNER [--write]
   recovery create [--lifetime SECONDS]
   recovery restore [--recovery-key-file FILE | CARDINAL_RECOVERY_KEY]
 

@@ -45,7 +45,8 @@ CARDINAL_EXPORT Result<std::string> verification_qr_payload(const std::string& d
 ///   callback it is accepted and pinned (plain TOFU).
 /// - A key of a data owner that has other pins ("changed or added key") is passed to the callback;
 ///   without a callback it is **rejected**. It is never accepted silently.
-/// Accepted keys are pinned. Pin file: JSON `{"version":1,"pins":{"<owner>":["<spki hex>",…]}}`,
+/// Accepted keys are pinned (if the pin file cannot be written, the pins last for this session
+/// only; `pin()` reports that failure, `verify()` cannot). Pin file: JSON `{"version":1,"pins":{"<owner>":["<spki hex>",…]}}`,
 /// written atomically with mode 0600. Thread-safe.
 class CARDINAL_EXPORT PinnedKeyVerifier {
  public:
