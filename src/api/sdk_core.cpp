@@ -365,27 +365,16 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
 
 Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear) {
   CARDINAL_ASSIGN_OR_RETURN(auto manifest, manifest_of(type));
-  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(clear, type));
-  if (access.entity_keys.empty()) return Error{ErrorCode::kKeyNotAvailable, "no entity key available to encrypt"};
-  // Encrypt with the key that opens the current content, so readers holding only that key keep access.
-  const crypto::AesKey* key = &access.entity_keys.front();
-  if (auto es = clear.find("encryptedSelf"); es != clear.end() && es->is_string()) {
-    for (const auto& k : access.entity_keys) {
-      Json probe = Json{{"encryptedSelf", *es}};
-      if (engine::decrypt_json(probe, {&k}).ok()) {
-        key = &k;
-        break;
-      }
-    }
-  }
+  // The key that opens the current content, so readers holding only that key keep access.
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, content_key(clear, type));
   const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
-  return engine::encrypt_json(clear, *key, manifest, bound);
+  return engine::encrypt_json(clear, key, manifest, bound);
 }
 
 Result<crypto::AesKey> SdkCore::content_key(const Json& entity, std::string_view type) {
   CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
   if (access.entity_keys.empty()) return Error{ErrorCode::kKeyNotAvailable, "no entity key available"};
-  // The key that opens the entity's own content, so every reader of the entity can read the attachment.
+  // The key that opens the entity's own content (shared by every reader of the entity).
   if (auto es = entity.find("encryptedSelf"); es != entity.end() && es->is_string()) {
     for (const auto& k : access.entity_keys) {
       if (engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&k}).ok()) return k;
