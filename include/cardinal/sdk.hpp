@@ -32,6 +32,7 @@
 #include <cardinal/json.hpp>
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/manifest.hpp>
+#include <cardinal/provenance.hpp>
 #include <cardinal/result.hpp>
 #include <cardinal/secret.hpp>
 
@@ -97,8 +98,17 @@ struct CreateOptions {
 struct DecryptedEntity {
   Json entity;                        ///< clear content (`encryptedSelf` kept, as the platform does)
   std::vector<std::string> warnings;  ///< integrity findings on this entity
-  std::vector<std::string> secret_ids;  ///< the entity's secret ids this user can open
+  /// The entity's secret ids this user can open: only those of verified provenance when the user
+  /// holds any (ids that came only through unverified exchange data next to them are dropped and
+  /// reported in `warnings`).
+  std::vector<std::string> secret_ids;
   bool can_write = false;               ///< whether this user has WRITE permission
+  /// Where the key that opened the content came from. `kVerified`: through exchange data this user
+  /// created. `kUnverified`: only through another data owner's exchange data (normal for data
+  /// others shared with you; the format cannot prove its origin); `modify` then needs
+  /// `EntityApi::accept_shared_key` first. Content that opens only with an unverified key while a
+  /// verified one exists is refused with kTamperDetected, never returned.
+  Provenance provenance = Provenance::kUnverified;
 };
 
 /// Create / read / modify / share / delete one kind of encryptable entity through the backend.
@@ -112,11 +122,22 @@ class CARDINAL_EXPORT EntityApi {
   virtual Result<DecryptedEntity> get(const std::string& id) = 0;
   /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). A stale
   /// revision is retried on the current one, keeping this change.
+  /// The new content is encrypted only under an entity key of verified provenance (see
+  /// `Provenance`): for an entity whose key reached this user only from another data owner,
+  /// kNoVerifiedKey (call `accept_shared_key` first if the user trusts it).
   virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
   /// Shares with a data owner: only with keys the strategies verified (kNoVerifiedKey otherwise).
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
   /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
+  /// Accepts as authentic the entity key this user received from another data owner (the entity's
+  /// `provenance` is `kUnverified`): a delegation to the user itself, through its own exchange data,
+  /// is added, so that `modify` may encrypt under that key from then on, and a later substitution of
+  /// the key by the server is detected. Only call it when the user trusts where the entity came from
+  /// (e.g. a colleague it shares with): a compromised server could have forged the sharing. Does
+  /// nothing for an entity already of verified provenance. Errors: kTamperDetected when the entity
+  /// carries several different keys (which is genuine cannot be told), share errors.
+  virtual Result<DecryptedEntity> accept_shared_key(const std::string& id) = 0;
 };
 
 /// The main attachment of Documents, encrypted with the document's key in the platform format

@@ -17,8 +17,8 @@ namespace cardinal {
 namespace {
 
 DecryptedEntity to_public(api::Decrypted d) {
-  return DecryptedEntity{
-      std::move(d.entity), std::move(d.warnings), {d.secret_ids.begin(), d.secret_ids.end()}, d.can_write};
+  return DecryptedEntity{std::move(d.entity), std::move(d.warnings), {d.secret_ids.begin(), d.secret_ids.end()},
+                         d.can_write, d.provenance};
 }
 
 api::NewEntityOptions to_core(const CreateOptions& o) {
@@ -62,6 +62,11 @@ class EntityApiImpl : public EntityApi {
   Status remove(const std::string& id) override {
     std::shared_lock lock(gate_);
     return core_.remove(type_, id);
+  }
+  Result<DecryptedEntity> accept_shared_key(const std::string& id) override {
+    std::shared_lock lock(gate_);
+    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.accept_shared_key(type_, id));
+    return to_public(std::move(d));
   }
 
  private:

@@ -346,15 +346,55 @@ Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEn
 
 Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
   const std::string id = id_of(encrypted);
+  const std::string what = std::string(type) + " " + id;
   CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(encrypted, type));
   engine::DecryptionFindings findings;
-  CARDINAL_ASSIGN_OR_RETURN(Json clear, engine::decrypt_json(encrypted, access.key_pointers(), &findings));
+  std::vector<std::string> warnings;
+  auto note = [&](std::string w) {
+    warn(type, id, Error{ErrorCode::kTamperDetected, w});
+    warnings.push_back(std::move(w));
+  };
+  const auto verified = access.verified_keys();
+  Provenance provenance = Provenance::kUnverified;
+  Result<Json> clear = Error{ErrorCode::kInternal, "not decrypted"};
+  if (!verified.empty()) {
+    // The content must open with a key of verified provenance: never silently with one the server
+    // could have supplied next to ours (malicious-server.md M12).
+    clear = engine::decrypt_json(encrypted, verified, &findings);
+    if (!clear.ok()) {
+      if (engine::decrypt_json(encrypted, access.key_pointers()).ok()) {
+        Error e{ErrorCode::kTamperDetected,
+                what + ": its content opens only with a key delivered by " + access.unverified_sources() +
+                    ", not with the key this user holds from its own exchange data: the content was replaced "
+                    "(not returned)"};
+        warn(type, id, e);
+        return e;
+      }
+      return clear.error();
+    }
+    provenance = Provenance::kVerified;
+    if (access.keys.size() > verified.size()) {
+      note(what + " carries another entity key, delivered by " + access.unverified_sources() +
+           ": ignored (only the key from this user's own exchange data is used)");
+    }
+    if (access.secret_ids != access.verified_secret_ids || access.owning_entity_ids != access.verified_owning_entity_ids) {
+      note(what + " carries secret or owning-entity ids that came only through unverified exchange data: ignored");
+    }
+  } else {
+    clear = engine::decrypt_json(encrypted, access.key_pointers(), &findings);
+    if (!clear.ok()) return clear.error();
+    if (access.keys.size() > 1) {
+      note(what + " carries " + std::to_string(access.keys.size()) + " different entity keys, delivered by " +
+           access.unverified_sources() + ": which one is genuine cannot be verified");
+    }
+  }
   if (findings.id_mismatch) {
     Error e{ErrorCode::kTamperDetected, "the encrypted content of " + id + " belongs to another entity"};
     warn(type, id, e);
     return e;
   }
-  Decrypted out{std::move(clear), {}, std::move(access.secret_ids), access.can_write};
+  Decrypted out{std::move(clear).value(), std::move(warnings), access.secret_ids_to_share(), access.can_write,
+                provenance};
   for (const auto& path : findings.clear_and_encrypted) {
     std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
@@ -373,14 +413,52 @@ Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear)
 
 Result<crypto::AesKey> SdkCore::content_key(const Json& entity, std::string_view type) {
   CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
-  if (access.entity_keys.empty()) return Error{ErrorCode::kKeyNotAvailable, "no entity key available"};
-  // The key that opens the entity's own content (shared by every reader of the entity).
+  const auto verified = access.verified_keys();
+  if (verified.empty()) {
+    const std::string id = id_of(entity);
+    return Error{ErrorCode::kNoVerifiedKey,
+                 std::string(type) + " " + id + ": this user holds its key only through exchange data it did not create (" +
+                     access.unverified_sources() +
+                     "); a compromised server could have forged that, so no new content is encrypted under it. If the "
+                     "key is trusted (e.g. the entity was shared by a known colleague), call accept_shared_key(\"" + id +
+                     "\") once, then retry"};
+  }
+  // Of the verified keys, the one that opens the current content (every reader has it).
   if (auto es = entity.find("encryptedSelf"); es != entity.end() && es->is_string()) {
-    for (const auto& k : access.entity_keys) {
-      if (engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&k}).ok()) return k;
+    for (const auto* k : verified) {
+      if (engine::decrypt_json(Json{{"encryptedSelf", *es}}, {k}).ok()) return *k;
     }
   }
-  return access.entity_keys.front();
+  return *verified.front();
+}
+
+Result<crypto::AesKey> SdkCore::reading_key(const Json& entity, std::string_view type) {
+  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+  auto candidates = access.verified_keys();
+  if (candidates.empty()) candidates = access.key_pointers();
+  if (candidates.size() > 1) {
+    if (auto es = entity.find("encryptedSelf"); es != entity.end() && es->is_string()) {
+      for (const auto* k : candidates) {
+        if (engine::decrypt_json(Json{{"encryptedSelf", *es}}, {k}).ok()) return *k;
+      }
+    }
+  }
+  return *candidates.front();
+}
+
+Result<Decrypted> SdkCore::accept_shared_key(std::string_view type, const std::string& id) {
+  CARDINAL_ASSIGN_OR_RETURN(Json entity, options_.backend->get_entity(type, id, request_keys(type)));
+  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+  if (access.any_verified) return decrypt(type, entity);  // nothing to accept
+  if (access.keys.size() != 1) {
+    Error e{ErrorCode::kTamperDetected, std::string(type) + " " + id + " carries " + std::to_string(access.keys.size()) +
+                                            " different entity keys (" + access.unverified_sources() +
+                                            "): which one is genuine cannot be told, none is accepted"};
+    warn(type, id, e);
+    return e;
+  }
+  // A delegation to ourselves through our own (verified) exchange data makes the key ours from now on.
+  return share(type, id, self_.id, access.can_write ? AccessLevel::kWrite : AccessLevel::kRead);
 }
 
 Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
@@ -427,7 +505,7 @@ Status SdkCore::download_attachment(const std::string& document_id,
                                     std::function<Status(std::span<const std::uint8_t>)> write_plain) {
   constexpr std::string_view kType = "Document";
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
-  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, content_key(doc, kType));
+  CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, reading_key(doc, kType));
   CARDINAL_ASSIGN_OR_RETURN(auto decryptor, crypto::aes_cbc::StreamDecryptor::create(key));
   auto dec = std::make_shared<crypto::aes_cbc::StreamDecryptor>(std::move(decryptor));
   BodySink sink = [dec, &write_plain](std::span<const std::uint8_t> chunk) -> Status {
@@ -498,6 +576,14 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
   for (int attempt = 0;; ++attempt) {
     CARDINAL_ASSIGN_OR_RETURN(Json entity, options_.backend->get_entity(type, id, request_keys(type)));
     CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+    if (!access.any_verified && access.keys.size() > 1) {
+      Error e{ErrorCode::kTamperDetected, std::string(type) + " " + id + " carries " +
+                                              std::to_string(access.keys.size()) + " different entity keys (" +
+                                              access.unverified_sources() +
+                                              "): which one is genuine cannot be told, so it is not shared"};
+      warn(type, id, e);
+      return e;
+    }
     engine::ShareTarget target{delegate_id, anonymous,
                                level == AccessLevel::kWrite ? engine::ShareLevel::kWrite : engine::ShareLevel::kRead};
     CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys));

@@ -7,6 +7,7 @@
 #include <cardinal/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/manifest.hpp>
+#include <cardinal/provenance.hpp>
 
 #include "api/backend.hpp"
 #include "engine/entity_crypto.hpp"
@@ -49,8 +50,9 @@ struct NewEntityOptions {
 struct Decrypted {
   Json entity;                        ///< clear JSON (encryptedSelf kept, as the platform does)
   std::vector<std::string> warnings;  ///< integrity findings (also reported to the tamper listener)
-  std::set<std::string> secret_ids;   ///< secret ids this user can read
+  std::set<std::string> secret_ids;   ///< secret ids this user can read (verified ones when there are any)
   bool can_write = false;
+  Provenance provenance = Provenance::kUnverified;  ///< of the key that opened the content
 };
 
 class SdkCore {
@@ -70,6 +72,9 @@ class SdkCore {
   Result<Decrypted> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
+  /// Takes the single entity key this user received from another data owner as authentic: adds a
+  /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
+  Result<Decrypted> accept_shared_key(std::string_view type, const std::string& id);
 
   /// Encrypts `read_plain`'s bytes (until it returns 0) with the document's entity key, streaming,
   /// and stores them as the document's main attachment.
@@ -99,7 +104,11 @@ class SdkCore {
   Status init_keys();
   Status restore_from_recovery_key(const SecretBytes& text);
   Status publish_key(const crypto::RsaPrivateKey& key);
+  /// The key new content of `entity` is encrypted under: of verified provenance only
+  /// (kNoVerifiedKey otherwise).
   Result<crypto::AesKey> content_key(const Json& entity, std::string_view type);
+  /// The key that reads existing content (verified first, any otherwise).
+  Result<crypto::AesKey> reading_key(const Json& entity, std::string_view type);
   Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
   AccessKeys request_keys(std::string_view type) const;

@@ -41,13 +41,6 @@ Result<DelegationValues> open_values(const model::SecureDelegation& d, const cry
   return out;
 }
 
-void add_key(std::vector<crypto::AesKey>& keys, crypto::AesKey key) {
-  for (const auto& k : keys) {
-    if (k == key) return;
-  }
-  keys.push_back(std::move(key));
-}
-
 Result<Json> encrypt_values(const crypto::AesKey& exchange_key, const std::vector<std::string>& ids) {
   Json out = Json::array();
   for (const auto& id : ids) {
@@ -88,6 +81,15 @@ Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& ke
   return Error{ErrorCode::kKeyNotAvailable, "delegation not reachable"};
 }
 
+std::string EntityAccess::unverified_sources() const {
+  std::string out;
+  for (const auto& k : keys) {
+    if (k.provenance == Provenance::kVerified) continue;
+    for (const auto& s : k.sources) out += (out.empty() ? "" : ", ") + s;
+  }
+  return out.empty() ? std::string("no unverified source") : out;
+}
+
 Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view entity_type) {
   if (!is_entity_type(entity_type)) {
     return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
@@ -101,21 +103,51 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
       if (opened.error().code() == ErrorCode::kTamperDetected) report(entity_type, id, opened.error());
       continue;
     }
+    const auto& record = (*opened)->record;
     const auto& secrets = (*opened)->secrets;
-    // The delegation must sit under the key its exchange data derives for this entity type.
+    // The delegation must sit under the key its exchange data derives for this entity type, and
+    // name the same pair as that exchange data (malicious-server.md M13). Otherwise: not used.
     auto ack = access_control_key(secrets.access_control_secret, entity_type);
     if (!ack.ok() || secure_delegation_key(ack->reveal()) != key) {
       report(entity_type, id,
-             Error{ErrorCode::kTamperDetected, "delegation " + key + " is not under the key its exchange data gives"});
+             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id +
+                                                   " is not under the key its exchange data " + record.id +
+                                                   " gives: ignored"});
+      continue;
+    }
+    if ((d.delegator && *d.delegator != record.delegator) || (d.delegate && *d.delegate != record.delegate)) {
+      report(entity_type, id,
+             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id +
+                                                   " names a pair other than its exchange data " + record.id +
+                                                   " (" + record.delegator + " → " + record.delegate + "): ignored"});
+      continue;
     }
     auto values = open_values(d, secrets.exchange_key);
     if (!values.ok()) {
       report(entity_type, id, Error{values.error().code(), "delegation " + key + ": " + values.error().message()});
       continue;
     }
-    for (auto& k : values->keys) add_key(access.entity_keys, std::move(k));
+    // Authenticated only when we (or a hierarchy member whose verified key we hold) made it.
+    const bool verified = (*opened)->shared_signature_valid && (*opened)->delegator_signature_valid &&
+                          hierarchy_.count(record.delegator) != 0;
+    const Provenance provenance = verified ? Provenance::kVerified : Provenance::kUnverified;
+    const std::string source = "exchange data " + record.id + " (delegator " + record.delegator + ")";
+    for (auto& k : values->keys) {
+      auto it = std::find_if(access.keys.begin(), access.keys.end(), [&](const AccessibleKey& a) { return a.key == k; });
+      if (it == access.keys.end()) {
+        access.keys.push_back(AccessibleKey{std::move(k), provenance, {source}});
+      } else {
+        it->sources.insert(source);
+        if (verified) it->provenance = Provenance::kVerified;
+      }
+    }
     access.secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
     access.owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
+    if (verified) {
+      access.any_verified = true;
+      access.verified_secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
+      access.verified_owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
+    }
     access.opened_delegations.insert(key);
     if (d.permissions == model::Permission::kWrite) access.can_write = true;
   }
@@ -164,13 +196,15 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   const std::string key = secure_delegation_key(ack.reveal());
   const crypto::AesKey& ek = opened->secrets.exchange_key;
 
+  // Verified keys and ids when the entity has any: what arrived through unverifiable exchange data
+  // next to them is not passed on (it may be the server's).
   std::vector<const crypto::AesKey*> keys;
-  if (target.share_entity_key) keys = access.key_pointers();
+  if (target.share_entity_key) keys = access.keys_to_share();
   std::vector<std::string> secret_ids;
-  if (target.share_secret_ids) secret_ids.assign(access.secret_ids.begin(), access.secret_ids.end());
+  if (target.share_secret_ids) secret_ids.assign(access.secret_ids_to_share().begin(), access.secret_ids_to_share().end());
   std::vector<std::string> owning_ids;
   if (target.share_owning_entity_ids)
-    owning_ids.assign(access.owning_entity_ids.begin(), access.owning_entity_ids.end());
+    owning_ids.assign(access.owning_ids_to_share().begin(), access.owning_ids_to_share().end());
 
   CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
   if (auto existing = delegations.find(key); existing != delegations.end()) {

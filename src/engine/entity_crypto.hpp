@@ -6,6 +6,7 @@
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
+#include <cardinal/provenance.hpp>
 
 #include "engine/exchange_data_manager.hpp"
 
@@ -15,19 +16,53 @@
 
 namespace cardinal::engine {
 
+/// One distinct entity key, with where it came from (cardinal::Provenance: only exchange data we
+/// or our hierarchy created can be authenticated).
+struct AccessibleKey {
+  crypto::AesKey key;
+  Provenance provenance = Provenance::kUnverified;  ///< the best of its sources
+  /// "exchange data <id> (delegator <id>)" for each delegation that delivered it (claimed ids).
+  std::set<std::string> sources;
+};
+
 /// What the current user could open of an entity's security metadata.
 struct EntityAccess {
-  std::vector<crypto::AesKey> entity_keys;  ///< de-duplicated, in delegation order
-  std::set<std::string> secret_ids;
-  std::set<std::string> owning_entity_ids;
+  std::vector<AccessibleKey> keys;  ///< de-duplicated, in delegation order
+  std::set<std::string> secret_ids;                 ///< from every opened delegation
+  std::set<std::string> verified_secret_ids;        ///< from verified delegations only
+  std::set<std::string> owning_entity_ids;          ///< from every opened delegation
+  std::set<std::string> verified_owning_entity_ids; ///< from verified delegations only
   std::set<std::string> opened_delegations;  ///< keys of the delegations we could open
+  bool any_verified = false;                 ///< at least one delegation came through verified exchange data
   bool can_write = false;
 
+  /// Every key, for decrypting existing content.
   [[nodiscard]] std::vector<const crypto::AesKey*> key_pointers() const {
     std::vector<const crypto::AesKey*> out;
-    for (const auto& k : entity_keys) out.push_back(&k);
+    for (const auto& k : keys) out.push_back(&k.key);
     return out;
   }
+  /// Keys of verified provenance only: the only ones new content may be encrypted under.
+  [[nodiscard]] std::vector<const crypto::AesKey*> verified_keys() const {
+    std::vector<const crypto::AesKey*> out;
+    for (const auto& k : keys) {
+      if (k.provenance == Provenance::kVerified) out.push_back(&k.key);
+    }
+    return out;
+  }
+  /// What to pass on when sharing: the verified keys and ids when there are any, else (an entity
+  /// that reached us only from others) everything we hold.
+  [[nodiscard]] std::vector<const crypto::AesKey*> keys_to_share() const {
+    return any_verified ? verified_keys() : key_pointers();
+  }
+  [[nodiscard]] const std::set<std::string>& secret_ids_to_share() const {
+    return any_verified ? verified_secret_ids : secret_ids;
+  }
+  [[nodiscard]] const std::set<std::string>& owning_ids_to_share() const {
+    return any_verified ? verified_owning_entity_ids : owning_entity_ids;
+  }
+  /// Description of where the unverified keys came from (for messages).
+  [[nodiscard]] std::string unverified_sources() const;
 };
 
 /// Requested access level of a share.

@@ -8,6 +8,8 @@
 
 #include "api/sdk_core.hpp"
 #include "devserver_process.hpp"
+#include "engine/access_control.hpp"
+#include "engine/delegation_crypto.hpp"
 #include "engine/entity_crypto.hpp"
 #include "engine/json_encryption.hpp"
 #include "httplib_api_call.hpp"
@@ -569,6 +571,232 @@ TEST(Attack12, NoSecretIsEverSent) {
       EXPECT_EQ(r.path.find(s), std::string::npos);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13 §1: entity keys of unverified provenance. The attacker (database write access, public
+// keys only) forges exchange data "claimed delegator → victim" encrypted for the victim's real
+// public key, and adds to an entity a delegation through it carrying an entity key of its choosing.
+
+struct ForgedDelegation {
+  model::ExchangeData record;
+  crypto::AesKey entity_key;  // the attacker's entity key
+  std::string delegation_key;
+  Json delegation;
+};
+
+/// Forged exchange data `claimed_delegator → victim` (stored in the database) and a delegation
+/// through it carrying a fresh attacker entity key. `named_delegator` is what the delegation says.
+ForgedDelegation forge_delegation(World& w, const std::string& id_suffix, const std::string& claimed_delegator,
+                                  const std::string& victim, const std::string& victim_spki,
+                                  const std::string& named_delegator) {
+  auto secrets = engine::ExchangeSecrets::generate().value();
+  auto victim_pub = crypto::RsaPublicKey::from_spki_hex(victim_spki, crypto::RsaOaepHash::kSha256).value();
+  auto evil = attacker_key();
+  auto record = engine::build_exchange_data("forged-ed-" + id_suffix, claimed_delegator, victim, secrets,
+                                            {victim_pub}, {&evil})
+                    .value();
+  {
+    auto db = w.db();
+    Json j = record.to_json();
+    j["rev"] = "1-forged";
+    db.put("exchange_data", j);
+  }
+  auto key = crypto::AesKey::generate().value();
+  auto ack = engine::access_control_key(secrets.access_control_secret, "HealthElement").value();
+  Json d = Json::object();
+  d["delegator"] = named_delegator;
+  d["delegate"] = victim;
+  d["secretIds"] = Json::array({engine::encrypt_delegation_value(secrets.exchange_key, as_bytes(std::string("evil-secret"))).value()});
+  d["encryptionKeys"] = Json::array({engine::encrypt_delegation_value(secrets.exchange_key, key.secret().reveal()).value()});
+  d["owningEntityIds"] = Json::array();
+  d["parentDelegations"] = Json::array();
+  d["exchangeDataId"] = record.id;
+  d["permissions"] = "WRITE";
+  return ForgedDelegation{std::move(record), std::move(key), engine::secure_delegation_key(ack.reveal()), std::move(d)};
+}
+
+/// Adds the forged delegation to a stored entity; optionally replaces its content with content
+/// encrypted under the attacker key (`content` null: removes encryptedSelf).
+void inject(World& w, const std::string& id, const ForgedDelegation& f, const std::optional<Json>& content) {
+  auto db = w.db();
+  Json j = db.get("health_elements", id);
+  j["securityMetadata"]["secureDelegations"][f.delegation_key] = f.delegation;
+  if (content) {
+    Json clear = *content;
+    clear["id"] = id;
+    auto manifest = EncryptedFieldsManifest::platform_default("HealthElement").value();
+    Json enc = engine::encrypt_json(clear, f.entity_key, manifest, Json{{"id", id}}).value();
+    j["encryptedSelf"] = enc["encryptedSelf"];
+  } else {
+    j.erase("encryptedSelf");
+  }
+  db.put("health_elements", j);
+}
+
+bool opens_with(const Json& stored, const crypto::AesKey& key) {
+  if (!stored.contains("encryptedSelf")) return false;
+  return engine::decrypt_json(Json{{"encryptedSelf", stored["encryptedSelf"]}}, {&key}).ok();
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+bool has_warning(const api::Decrypted& d, const std::string& part) {
+  return std::any_of(d.warnings.begin(), d.warnings.end(),
+                     [&](const std::string& w) { return w.find(part) != std::string::npos; });
+}
+
+TEST(Attack13Provenance, ReplacedContentUnderAnInjectedKeyIsRefusedAndNeverReused) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("genuine"), {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  EXPECT_EQ(e->provenance, Provenance::kVerified);
+  auto forged = forge_delegation(w, "1", "hcp-bob", "hcp-alice", w.alice.spki(), "hcp-bob");
+  inject(w, id, forged, he("attacker's words"));
+
+  // The read refuses the replaced content and says so.
+  auto read = w.alice.core->get("HealthElement", id);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code(), ErrorCode::kTamperDetected) << read.error().to_string();
+  EXPECT_NE(read.error().message().find(forged.record.id), std::string::npos) << read.error().message();
+  EXPECT_TRUE(w.alice.reported(id));
+
+  // The next modify encrypts under the user's own key, never under the attacker's (the stored
+  // metadata is sent back: the server refuses a modify that changes it).
+  Json changed = e->entity;
+  changed["note"] = "new medical note";
+  changed["securityMetadata"] = w.db().get("health_elements", id)["securityMetadata"];
+  auto saved = w.alice.core->modify("HealthElement", changed);
+  ASSERT_OK(saved);
+  const Json stored = w.db().get("health_elements", id);
+  EXPECT_FALSE(opens_with(stored, forged.entity_key));
+  EXPECT_EQ(stored.dump().find("new medical note"), std::string::npos);
+  // Reading again: the own content, the extra key reported as a warning, its secret id dropped.
+  auto again = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->entity["note"], "new medical note");
+  EXPECT_EQ(again->provenance, Provenance::kVerified);
+  EXPECT_TRUE(has_warning(*again, "another entity key")) << join_lines(again->warnings);
+  EXPECT_EQ(again->secret_ids.count("evil-secret"), 0u);
+  // Sharing passes on the genuine key only.
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-carol", api::AccessLevel::kRead));
+  auto carol = w.carol.core->get("HealthElement", id);
+  ASSERT_OK(carol);
+  EXPECT_EQ(carol->entity["note"], "new medical note");
+  EXPECT_EQ(carol->secret_ids.count("evil-secret"), 0u);
+}
+
+TEST(Attack13Provenance, RemovedContentPlusInjectedKeyDoesNotLeadModifyToTheAttackerKey) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("genuine"), {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  auto forged = forge_delegation(w, "2", "hcp-bob", "hcp-alice", w.alice.spki(), "hcp-bob");
+  inject(w, id, forged, std::nullopt);
+  auto read = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(read);  // nothing to decrypt; the extra key is reported
+  EXPECT_TRUE(has_warning(*read, "another entity key")) << join_lines(read->warnings);
+  EXPECT_TRUE(w.alice.reported(id));
+  Json changed = read->entity;
+  changed["note"] = "written after the attack";
+  changed["descr"] = "x";
+  ASSERT_OK(w.alice.core->modify("HealthElement", changed));
+  const Json stored = w.db().get("health_elements", id);
+  ASSERT_TRUE(stored.contains("encryptedSelf"));
+  EXPECT_FALSE(opens_with(stored, forged.entity_key));
+  // CryptoApi-style encryption without storage follows the same rule.
+  auto enc = w.alice.core->encrypt_existing("HealthElement", changed);
+  ASSERT_OK(enc);
+  EXPECT_FALSE(opens_with(*enc, forged.entity_key));
+}
+
+TEST(Attack13Provenance, DelegationNamingAnotherPairThanItsExchangeDataIsIgnored) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("genuine"), {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  // Exchange data says hcp-bob → hcp-alice; the delegation claims hcp-carol as delegator.
+  auto forged = forge_delegation(w, "3", "hcp-bob", "hcp-alice", w.alice.spki(), "hcp-carol");
+  inject(w, id, forged, he("attacker's words"));
+  auto read = w.alice.core->get("HealthElement", id);
+  // The forged delegation is not used at all: its key does not even count as a second key, and
+  // the replaced content opens with no key this user accepts.
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code(), ErrorCode::kDecryptionFailed) << read.error().to_string();
+  bool pair_reported = false;
+  {
+    std::lock_guard lock(w.alice.events_mutex);
+    for (const auto& ev : w.alice.events) {
+      pair_reported = pair_reported || ev.error.message().find("names a pair other than") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(pair_reported);
+}
+
+TEST(Attack13Provenance, KeysSharedByOthersNeedAnExplicitAcceptBeforeWriting) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  auto got = w.bob.core->get("HealthElement", id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->provenance, Provenance::kUnverified);
+  EXPECT_TRUE(got->warnings.empty()) << join_lines(got->warnings);
+  Json changed = got->entity;
+  changed["note"] = "bob's addition";
+  auto refused = w.bob.core->modify("HealthElement", changed);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kNoVerifiedKey);
+  EXPECT_NE(refused.error().message().find("accept_shared_key"), std::string::npos) << refused.error().message();
+  EXPECT_EQ(w.db().get("health_elements", id)["rev"], e->entity["rev"]);  // nothing written
+  auto accepted = w.bob.core->accept_shared_key("HealthElement", id);
+  ASSERT_OK(accepted);
+  EXPECT_EQ(accepted->provenance, Provenance::kVerified);
+  changed = accepted->entity;
+  changed["note"] = "bob's addition";
+  ASSERT_OK(w.bob.core->modify("HealthElement", changed));
+  auto alice_view = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(alice_view);
+  EXPECT_EQ(alice_view->entity["note"], "bob's addition");
+  EXPECT_TRUE(alice_view->warnings.empty()) << join_lines(alice_view->warnings);
+
+  // After the accept, a substituted key on bob's side is detected like on the creator's.
+  auto forged = forge_delegation(w, "4", "hcp-alice", "hcp-bob", w.bob.spki(), "hcp-alice");
+  inject(w, id, forged, he("attacker's words"));
+  auto tampered = w.bob.core->get("HealthElement", id);
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_EQ(tampered.error().code(), ErrorCode::kTamperDetected);
+}
+
+TEST(Attack13Provenance, ConflictingUnverifiedKeysAreReportedAndNeitherAcceptedNorShared) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  auto forged = forge_delegation(w, "5", "hcp-alice", "hcp-bob", w.bob.spki(), "hcp-alice");
+  inject(w, id, forged, he("attacker's words"));
+  auto read = w.bob.core->get("HealthElement", id);
+  ASSERT_OK(read);  // cannot tell which key is genuine: content returned, flagged, reported
+  EXPECT_EQ(read->provenance, Provenance::kUnverified);
+  EXPECT_TRUE(has_warning(*read, "different entity keys")) << join_lines(read->warnings);
+  EXPECT_TRUE(w.bob.reported(id));
+  auto accept = w.bob.core->accept_shared_key("HealthElement", id);
+  ASSERT_FALSE(accept.ok());
+  EXPECT_EQ(accept.error().code(), ErrorCode::kTamperDetected);
+  auto share = w.bob.core->share("HealthElement", id, "hcp-carol", api::AccessLevel::kRead);
+  ASSERT_FALSE(share.ok());
+  EXPECT_EQ(share.error().code(), ErrorCode::kTamperDetected);
+  Json changed = read->entity;
+  changed["note"] = "must not be written";
+  auto modified = w.bob.core->modify("HealthElement", changed);
+  ASSERT_FALSE(modified.ok());
+  EXPECT_EQ(modified.error().code(), ErrorCode::kNoVerifiedKey);
+  EXPECT_EQ(w.db().get("health_elements", id).dump().find("must not be written"), std::string::npos);
 }
 
 }  // namespace

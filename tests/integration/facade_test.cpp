@@ -82,7 +82,15 @@ TEST(Facade, SessionLogsNoSecretAndKeepsUnknownFields) {
   auto got = (*bob)->health_elements().get(he->entity["id"]);
   ASSERT_OK(got);
   EXPECT_TRUE(got->can_write);
+  EXPECT_EQ(got->provenance, Provenance::kUnverified);  // shared by alice: origin not provable
   Json changed = got->entity;
+  changed["note"] = "metformin 500 mg";
+  // Writing under a key that came from another data owner needs the app's explicit acceptance.
+  EXPECT_ERROR_CODE((*bob)->health_elements().modify(changed), ErrorCode::kNoVerifiedKey);
+  auto accepted = (*bob)->health_elements().accept_shared_key(he->entity["id"]);
+  ASSERT_OK(accepted);
+  EXPECT_EQ(accepted->provenance, Provenance::kVerified);
+  changed = accepted->entity;
   changed["note"] = "metformin 500 mg";
   auto saved = (*bob)->health_elements().modify(changed);
   ASSERT_OK(saved);

@@ -104,6 +104,12 @@ TEST(EntityCrypto, CreateShareExplicitAndAnonymousThenDecrypt) {
     ASSERT_OK(a);
     auto clear = decrypt_json(stored, a->key_pointers());
     ASSERT_OK(clear);
+    // Only the creator holds the key through exchange data it made (and can verify).
+    const Provenance expected = reader == &alice ? Provenance::kVerified : Provenance::kUnverified;
+    ASSERT_EQ(a->keys.size(), 1u);
+    EXPECT_EQ(a->keys.front().provenance, expected);
+    EXPECT_EQ(a->any_verified, reader == &alice);
+    EXPECT_EQ(a->verified_keys().size(), reader == &alice ? 1u : 0u);
     EXPECT_EQ((*clear)["descr"], "Asthma");
     EXPECT_EQ((*clear)["note"], "inhaler");
     EXPECT_TRUE(reader->events.empty()) << reader->events.front().error.to_string();
@@ -135,10 +141,9 @@ TEST(EntityCrypto, GarbledDelegationValuesAreReportedNotFatal) {
   EXPECT_ERROR_CODE(alice.crypto.open(tampered, "HealthElement"), ErrorCode::kKeyNotAvailable);
   ASSERT_FALSE(alice.events.empty());
   EXPECT_EQ(alice.events.back().record_id, "he-2");
-  // Wrong entity type: the delegation key does not derive; reported.
+  // Wrong entity type: the delegation key does not derive; reported and not used.
   alice.events.clear();
-  auto wrong_type = alice.crypto.open(he, "Patient");
-  ASSERT_OK(wrong_type);
+  EXPECT_ERROR_CODE(alice.crypto.open(he, "Patient"), ErrorCode::kKeyNotAvailable);
   ASSERT_FALSE(alice.events.empty());
   EXPECT_EQ(alice.events.back().error.code(), ErrorCode::kTamperDetected);
   // Malformed metadata.
