@@ -70,6 +70,7 @@ struct Client {
   std::unique_ptr<api::SdkCore> core;
   std::function<Result<api::ApiResponse>(const api::ApiRequest&, const api::ApiCall&)> interceptor;
   std::shared_ptr<CryptoStrategies> other_strategies;  // used instead of `strategies` when set
+  std::optional<std::filesystem::path> state_file;     // CoreOptions::trust_state_file
 
   Status start(const testing::DevServer& server, const std::string& login) {
     api::CoreOptions o;
@@ -83,6 +84,7 @@ struct Client {
     });
     o.keys = keys;
     o.strategies = other_strategies ? other_strategies : strategies;
+    o.trust_state_file = state_file;
     o.on_tamper = [this](const engine::TamperEvent& e) {
       std::lock_guard lock(events_mutex);
       events.push_back(e);
@@ -775,6 +777,54 @@ TEST(Attack18, KeyChangingOaepListIsReportedAndNoUnreadableShareIsOk) {
   } else {
     EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected) << shared.error().to_string();
   }
+}
+
+// 19. §3/§5 across a restart: with the trust state persisted next to the key store, a rollback
+// and a key moved between the OAEP lists are still noticed by the next session.
+TEST(Attack19, PersistedTrustStateCatchesRollbacksAndMovedKeysAfterARestart) {
+  World w;
+  char dir_template[] = "/tmp/cardinal-state-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(dir_template);
+  std::string id;
+  Json v1;
+  {
+    Client alice;
+    alice.keys = w.alice.keys;
+    alice.strategies = w.alice.strategies;
+    alice.state_file = dir / "trust-state.json";
+    ASSERT_OK(alice.start(w.server, "alice"));
+    auto e = alice.core->create("HealthElement", he("v1"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+    ASSERT_OK(e);
+    id = e->entity["id"];
+    v1 = w.db().get("health_elements", id);
+    Json changed = e->entity;
+    changed["descr"] = "v2";
+    ASSERT_OK(alice.core->modify("HealthElement", changed));
+  }
+  {
+    auto db = w.db();
+    db.put("health_elements", v1);
+    move_key_to_sha1_list(db, "hcp-bob", w.bob.spki());
+    for (const auto& xd : db.all("exchange_data")) {  // hide the good exchange data alice → bob
+      if (xd["delegate"] == "hcp-bob") db.remove("exchange_data", xd["id"]);
+    }
+  }
+  Client alice;
+  alice.keys = w.alice.keys;
+  alice.strategies = w.alice.strategies;
+  alice.state_file = dir / "trust-state.json";
+  ASSERT_OK(alice.start(w.server, "alice"));
+  auto read = alice.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  EXPECT_FALSE(read->warnings.empty());
+  EXPECT_TRUE(alice.reported(id, "rollback"));
+  auto e2 = alice.core->create("HealthElement", he("second"), {});
+  ASSERT_OK(e2);
+  auto shared = alice.core->share("HealthElement", e2->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  ASSERT_FALSE(shared.ok()) << "shared with a SHA-1 encryption the delegate cannot open";
+  EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected);
+  EXPECT_TRUE(alice.reported("hcp-bob", "legacy OAEP-SHA-1 list"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
