@@ -89,8 +89,22 @@ class CARDINAL_EXPORT CryptoStrategies {
 
   /// The subset of `keys` (SPKI hex, as published on `delegate`) that the application verified
   /// out of band. New exchange data is encrypted only for these. Not called for the current user.
+  /// Called by the default `verify_delegate_published_keys` only.
   virtual std::vector<std::string> verify_delegate_public_keys(const DataOwnerInfo& delegate,
                                                                const std::vector<std::string>& keys) = 0;
+
+  /// The per-variant form of `verify_delegate_public_keys`: the subset of `keys` (each an SPKI
+  /// with the OAEP hash of the list that publishes it on `delegate`) that the application
+  /// verified **for that hash**. The SDK encrypts for a delegate key only with the hash of an
+  /// accepted entry (an entry whose SPKI or hash is not among `keys` is ignored). Keys the SDK
+  /// remembers as verified under another hash (a key moved between the OAEP lists) are reported
+  /// as tampering and not offered here. Not called for the current user.
+  ///
+  /// Default: the entries whose SPKI `verify_delegate_public_keys` accepts, with the hash they
+  /// are published under. Override it to bind a verification to the variant
+  /// (`keys::PinningCryptoStrategies` does).
+  virtual std::vector<PublishedKey> verify_delegate_published_keys(const DataOwnerInfo& delegate,
+                                                                   const std::vector<PublishedKey>& keys);
 
   /// Whether delegations to/from this data owner hide its id (default: everyone but HCPs).
   virtual bool data_owner_requires_anonymous_delegation(const DataOwnerInfo& data_owner) {
@@ -101,17 +115,38 @@ class CARDINAL_EXPORT CryptoStrategies {
   virtual void notify_new_key_created(const crypto::RsaPublicKey& /*key*/) {}
 };
 
-/// The platform's basic strategies: no recovery, nothing extra verified, new keys allowed — and,
-/// like the official SDK's default, **every delegate key is trusted**. That default is what a
-/// compromised database exploits (it can add keys to a delegate); it exists for compatibility and
-/// tests. Production code should verify keys (see `PinnedKeyVerifier` and docs/key-verification.md).
+/// When the basic strategies let the SDK create a new key pair for the current user.
+enum class NewKeyPolicy {
+  /// Default: only for a data owner that publishes no key yet (its first sign-in). A data owner
+  /// that already publishes keys, none of whose private keys is on this device (a new device
+  /// without the key store or recovery key), gets `kKeyNotAvailable` instead: data encrypted for
+  /// the existing keys would stay unreadable with a new key, and delegates would share to a key
+  /// nobody verified.
+  kFirstKeyOnly,
+  /// Explicit opt-in: also create (and publish) a new key pair for a data owner that already
+  /// publishes keys this device cannot use.
+  kAlways,
+};
+
+/// The platform's basic strategies: no recovery, nothing extra verified, a first key pair created
+/// for a data owner without keys (see `NewKeyPolicy`) — and, like the official SDK's default,
+/// **every delegate key is trusted**. That default is what a compromised database exploits (it can
+/// add keys to a delegate); it exists for compatibility and tests. Production code should verify
+/// keys (see `PinnedKeyVerifier` and docs/key-verification.md).
 class CARDINAL_EXPORT BasicCryptoStrategies : public CryptoStrategies {
  public:
+  /// `policy`: when a new key pair may be created for the current user.
+  explicit BasicCryptoStrategies(NewKeyPolicy policy = NewKeyPolicy::kFirstKeyOnly) : policy_(policy) {}
   Result<std::map<std::string, RecoveredKeys>> recover_and_verify_self_hierarchy_keys(
       const std::vector<SelfKeysStatus>& keys) override;
   KeyGenerationDecision generate_new_key_for_data_owner(const DataOwnerInfo& self) override;
   std::vector<std::string> verify_delegate_public_keys(const DataOwnerInfo& delegate,
                                                        const std::vector<std::string>& keys) override;
+  /// The policy given at construction.
+  [[nodiscard]] NewKeyPolicy new_key_policy() const noexcept { return policy_; }
+
+ private:
+  NewKeyPolicy policy_;
 };
 
 }  // namespace cardinal

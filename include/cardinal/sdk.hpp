@@ -36,6 +36,7 @@
 #include <cardinal/result.hpp>
 #include <cardinal/secret.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <map>
@@ -79,6 +80,15 @@ struct SdkOptions {
   /// A recovery key (from `CryptoApi::create_recovery_key`): on a new device, the key pairs it
   /// unlocks are restored into `key_store` before anything else.
   SecretBytes recovery_key;
+  /// Optional file (keep it next to the key store) where the SDK remembers, across sessions, what
+  /// the server served: the highest revision of each record (an older one afterwards is reported
+  /// as tampering), the OAEP hash each verified key was verified for (a key moved between the
+  /// OAEP lists is reported and not used with the new hash) and the OAEP hash of the exchange
+  /// data it created (exchange data its delegate cannot open is not reused). Empty: the same
+  /// checks, for this session only. A damaged file fails `initialize` with kMalformedInput.
+  std::filesystem::path trust_state_file;
+  /// Records remembered per list of that state (least recently seen forgotten first).
+  std::size_t trust_state_capacity = 10000;
 };
 
 /// Permission given by a share: read only, or read and write (the platform's READ / WRITE).

@@ -202,6 +202,8 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
   core.exchange_data_cache_size = options.exchange_data_cache_size;
   core.manifests = std::move(options.manifests);
   if (!options.recovery_key.empty()) core.recovery_key = options.recovery_key;
+  if (!options.trust_state_file.empty()) core.trust_state_file = options.trust_state_file;
+  core.trust_state_capacity = options.trust_state_capacity;
   CARDINAL_ASSIGN_OR_RETURN(impl->core, api::SdkCore::start(std::move(core)));
   impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core, impl->gate);
   impl->attachments = std::make_unique<AttachmentApiImpl>(*impl->core, impl->gate);

@@ -7,6 +7,7 @@
 
 #include "api/recovery.hpp"
 #include "api/rest_backend.hpp"
+#include "api/tracking_backend.hpp"
 #include "engine/data_owner_keys.hpp"
 #include "engine/json_encryption.hpp"
 
@@ -62,6 +63,13 @@ Error rejection_error(const Json& rejection, const std::string& entity_id) {
   return Error{mapped == ErrorCode::kMalformedResponse ? ErrorCode::kServerError : mapped, msg};
 }
 
+// The SDK remembers the OAEP hash of its own verified keys (a key moving list is then reported).
+void bind_verified_keys(TrustState& trust, const engine::KeyRing& ring) {
+  for (const auto& [fp, own] : ring.all()) {
+    if (own.verified) trust.bind(own.data_owner_id, own.key.public_key().spki_hex(), own.key.hash());
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SdkCore>> SdkCore::start(CoreOptions options) {
@@ -72,7 +80,11 @@ Result<std::unique_ptr<SdkCore>> SdkCore::start(CoreOptions options) {
                  "crypto strategies are required: the application decides which public keys it trusts "
                  "(BasicCryptoStrategies trusts every delegate key, like the official SDK's default)"};
   }
+  CARDINAL_ASSIGN_OR_RETURN(auto trust,
+                            TrustState::open(TrustState::Options{options.trust_state_capacity, options.trust_state_file}));
+  options.backend = std::make_shared<TrackingBackend>(std::move(options.backend), trust, options.on_tamper);
   std::unique_ptr<SdkCore> core(new SdkCore(std::move(options)));
+  core->trust_ = std::move(trust);
   CARDINAL_RETURN_IF_ERROR(core->init_keys());
   return core;
 }
@@ -161,8 +173,21 @@ Status SdkCore::init_keys() {
     KeyGenerationDecision decision = strategies.generate_new_key_for_data_owner(engine::info_of(self_));
     std::optional<crypto::RsaPrivateKey> key;
     switch (decision.kind) {
-      case KeyGenerationDecision::Kind::kDeny:
+      case KeyGenerationDecision::Kind::kDeny: {
+        const auto published = published_by_owner.find(self_.id);
+        if (published != published_by_owner.end() && !published->second.empty()) {
+          return Error{ErrorCode::kKeyNotAvailable,
+                       "data owner " + self_.id + " already publishes " + std::to_string(published->second.size()) +
+                           " public key(s), but no private key for them is available on this device, and no new "
+                           "key is created without being asked (data encrypted for the existing keys would stay "
+                           "unreadable). Ways forward: start with the recovery key (SdkOptions::recovery_key); use "
+                           "the key store file of a device that has the key; recover the key through the "
+                           "strategies (recover_and_verify_self_hierarchy_keys), e.g. from another device; or "
+                           "explicitly opt in to a new key pair (BasicCryptoStrategies / PinningCryptoStrategies "
+                           "with NewKeyPolicy::kAlways)"};
+        }
         return Error{ErrorCode::kKeyNotAvailable, "the current data owner has no verified key and none may be created"};
+      }
       case KeyGenerationDecision::Kind::kKeyless:
         break;
       case KeyGenerationDecision::Kind::kUseProvided:
@@ -185,10 +210,12 @@ Status SdkCore::init_keys() {
   }
 
   self_anonymous_ = strategies.data_owner_requires_anonymous_delegation(engine::info_of(self_));
+  bind_verified_keys(*trust_, *ring_);
   std::set<std::string> ids;
   for (const auto& m : hierarchy_) ids.insert(m.id);
   exchange_data_ = std::make_unique<engine::ExchangeDataManager>(self_.id, ring_, backend,
                                                                  options_.exchange_data_cache_size, options_.on_tamper);
+  exchange_data_->set_recipient_variants(trust_);
   entities_ = std::make_unique<engine::EntityCrypto>(*exchange_data_, ids, self_anonymous_, options_.on_tamper);
   if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
   return {};
@@ -239,11 +266,13 @@ Result<std::string> SdkCore::rotate_key() {
     if (!saved.ok()) return saved.error();
   }
   ring_ = ring;
+  bind_verified_keys(*trust_, *ring_);
   // Managers built on the old ring see the new key after a restart; rebuild them now.
   std::set<std::string> ids;
   for (const auto& m : hierarchy_) ids.insert(m.id);
   exchange_data_ = std::make_unique<engine::ExchangeDataManager>(self_.id, ring_, *options_.backend,
                                                                  options_.exchange_data_cache_size, options_.on_tamper);
+  exchange_data_->set_recipient_variants(trust_);
   entities_ = std::make_unique<engine::EntityCrypto>(*exchange_data_, ids, self_anonymous_, options_.on_tamper);
   if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
   options_.strategies->notify_new_key_created(key.public_key());
@@ -318,7 +347,7 @@ Result<std::vector<crypto::RsaPublicKey>> SdkCore::delegate_keys(const model::Da
     if (out.empty()) return Error{ErrorCode::kNoVerifiedKey, "no verified key for hierarchy member " + member.id};
     return out;
   }
-  return engine::verified_delegate_keys(delegate, *options_.strategies);
+  return engine::verified_delegate_keys(delegate, *options_.strategies, trust_.get());
 }
 
 Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEntityOptions& options) {
@@ -395,6 +424,9 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
   }
   Decrypted out{std::move(clear).value(), std::move(warnings), access.secret_ids_to_share(), access.can_write,
                 provenance};
+  if (auto rev = encrypted.find("rev"); rev != encrypted.end() && rev->is_string()) {
+    if (auto w = trust_->rollback_warning(type, id, rev->get_ref<const std::string&>())) out.warnings.push_back(*w);
+  }
   for (const auto& path : findings.clear_and_encrypted) {
     std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});

@@ -10,8 +10,10 @@
 #include <cardinal/provenance.hpp>
 
 #include "api/backend.hpp"
+#include "api/trust_state.hpp"
 #include "engine/entity_crypto.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -34,6 +36,11 @@ struct CoreOptions {
   int max_conflict_retries = 3;
   /// A recovery key (text form): key pairs it unlocks are restored into the key store at start.
   std::optional<SecretBytes> recovery_key;
+  /// Where what the SDK saw (highest revisions, OAEP hashes of verified keys and of the exchange
+  /// data it created) is kept across sessions; unset: this session only (trust_state.hpp).
+  std::optional<std::filesystem::path> trust_state_file;
+  /// Records remembered per list of the trust state (LRU).
+  std::size_t trust_state_capacity = 10000;
 };
 
 enum class AccessLevel { kRead, kWrite };
@@ -115,6 +122,7 @@ class SdkCore {
   void warn(std::string_view type, const std::string& id, Error e) const;
 
   CoreOptions options_;
+  std::shared_ptr<TrustState> trust_;
   model::DataOwner self_;
   std::vector<model::DataOwner> hierarchy_;  // self first
   bool self_anonymous_ = false;

@@ -156,15 +156,37 @@ Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
   }
   if (delegate != self_) recipients.insert(recipients.end(), delegate_keys.begin(), delegate_keys.end());
 
-  auto covers_delegate = [&](const DecryptedExchangeData& d) {
-    if (delegate == self_) return true;
-    for (const auto& k : delegate_keys) {
-      if (d.record.exchange_key.count(k.fingerprint_v2()) != 0) return true;
-    }
-    return false;
-  };
+  // The keys new data may reach, with the OAEP hash each is verified for.
+  std::map<std::string, crypto::RsaOaepHash> allowed;
+  for (const auto& k : recipients) allowed.emplace(k.fingerprint_v2(), k.hash());
+  std::set<std::string> reported_variants;
   auto usable = [&](const DecryptedExchangeData& d) {
-    return d.record.delegate == delegate && d.verified_for_encryption(self_) && covers_delegate(d);
+    if (d.record.delegate != delegate || !d.verified_for_encryption(self_)) return false;
+    bool covers_delegate = delegate == self_;
+    for (const auto* m : {&d.record.exchange_key, &d.record.access_control_secret, &d.record.shared_signature_key}) {
+      for (const auto& [fp, ct] : *m) {
+        auto a = allowed.find(fp);
+        if (a == allowed.end()) return false;  // reaches a key not verified now: not for new data
+        if (variants_) {
+          const auto made_with = variants_->variant(d.record.id, fp);
+          if (made_with && *made_with != a->second) {
+            if (reported_variants.insert(d.record.id).second) {
+              report(d.record.id, Error{ErrorCode::kVerificationFailed,
+                                        "exchange data " + d.record.id + " was encrypted for key " + fp + " with " +
+                                            std::string(crypto::to_string(*made_with)) +
+                                            " but that key is verified for " +
+                                            std::string(crypto::to_string(a->second)) +
+                                            ": its owner cannot open it; not reused for new shares"});
+            }
+            return false;
+          }
+        }
+        if (delegate != self_ && m == &d.record.exchange_key) {
+          for (const auto& k : delegate_keys) covers_delegate = covers_delegate || k.fingerprint_v2() == fp;
+        }
+      }
+    }
+    return covers_delegate;
   };
 
   for (const auto& c : cached()) {
@@ -184,6 +206,7 @@ Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
   CARDINAL_ASSIGN_OR_RETURN(std::string id, crypto::random_uuid());
   CARDINAL_ASSIGN_OR_RETURN(model::ExchangeData record,
                             build_exchange_data(id, self_, delegate, secrets, recipients, signers));
+  if (variants_) variants_->record(id, allowed);
   CARDINAL_ASSIGN_OR_RETURN(model::ExchangeData stored, source_.create(record));
   // The server's answer is not trusted: the stored record must open and verify like ours.
   CARDINAL_ASSIGN_OR_RETURN(auto opened, open_and_cache(stored));

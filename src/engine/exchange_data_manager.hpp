@@ -14,6 +14,8 @@
 #include <condition_variable>
 #include <functional>
 #include <list>
+#include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -46,6 +48,18 @@ using TamperListener = std::function<void(const TamperEvent&)>;
 
 using OpenedExchangeData = std::shared_ptr<const DecryptedExchangeData>;
 
+/// Remembers the OAEP hash each recipient entry of exchange data was encrypted with: the record
+/// itself does not say, and a delegate whose private key uses another hash cannot open the entry.
+/// Implementations are thread-safe.
+class RecipientVariants {
+ public:
+  virtual ~RecipientVariants() = default;
+  /// Records the hash of each recipient entry (by fingerprint v2) of exchange data we created.
+  virtual void record(const std::string& exchange_data_id, const std::map<std::string, crypto::RsaOaepHash>& by_fp2) = 0;
+  /// The hash the entry `fp2` of `exchange_data_id` was encrypted with, if known.
+  virtual std::optional<crypto::RsaOaepHash> variant(const std::string& exchange_data_id, const std::string& fp2) = 0;
+};
+
 class ExchangeDataManager {
  public:
   ExchangeDataManager(std::string self_id, std::shared_ptr<const KeyRing> keys, ExchangeDataSource& source,
@@ -62,15 +76,21 @@ class ExchangeDataManager {
   /// Opens the exchange data of a delegation through its exchange data map (delegations that name
   /// us on one side and hide the other). Errors: kNotFound, kKeyNotAvailable.
   Result<OpenedExchangeData> get_via_map(const std::string& delegation_key);
-  /// Verified exchange data self → delegate for new shares: an existing record created by us and
-  /// untampered, or a new one encrypted for our verified keys and `delegate_keys` (which the caller
-  /// took from the verification hook). Errors: kNoVerifiedKey.
+  /// Verified exchange data self → delegate for new shares: an existing record created by us,
+  /// untampered, encrypted for at least one of `delegate_keys` and for no key outside our verified
+  /// keys and `delegate_keys` (new data must reach only keys verified now), none of whose entries
+  /// is known (see `set_recipient_variants`) to use another OAEP hash than the key it names; or a
+  /// new one encrypted for our verified keys and `delegate_keys` (which the caller took from the
+  /// verification hook). Errors: kNoVerifiedKey.
   Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
                                                           const std::vector<crypto::RsaPublicKey>& delegate_keys);
   /// All opened exchange data in the cache (for access control headers).
   std::vector<OpenedExchangeData> cached() const;
   /// Counts RSA-backed openings (for benchmarks and tests).
   std::size_t openings() const;
+  /// Where the OAEP hash of the entries of exchange data this manager creates is recorded, and
+  /// looked up before a record is reused (call before first use; null: not tracked).
+  void set_recipient_variants(std::shared_ptr<RecipientVariants> variants) { variants_ = std::move(variants); }
 
   [[nodiscard]] const std::string& self_id() const noexcept { return self_; }
   [[nodiscard]] const KeyRing& keys() const noexcept { return *keys_; }
@@ -86,6 +106,7 @@ class ExchangeDataManager {
   ExchangeDataSource& source_;
   std::size_t capacity_;
   TamperListener on_tamper_;
+  std::shared_ptr<RecipientVariants> variants_;
 
   mutable std::mutex mutex_;
   std::list<OpenedExchangeData> lru_;  // front = most recent

@@ -7,6 +7,7 @@
 #include "common/files.hpp"
 
 #include <cstdio>
+#include <optional>
 
 namespace cardinal::keys {
 
@@ -65,21 +66,53 @@ Result<std::string> verification_qr_payload(const std::string& owner, const std:
   return "cvc1:" + crypto::hex_encode(ByteView(d).first(32));
 }
 
+namespace {
+
+const char* hash_name(crypto::RsaOaepHash h) { return h == crypto::RsaOaepHash::kSha1 ? "sha-1" : "sha-256"; }
+
+std::optional<crypto::RsaOaepHash> parse_hash_name(const Json& j) {
+  if (!j.is_string()) return std::nullopt;
+  const auto& s = j.get_ref<const std::string&>();
+  if (s == "sha-1") return crypto::RsaOaepHash::kSha1;
+  if (s == "sha-256") return crypto::RsaOaepHash::kSha256;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesystem::path pin_file,
                                                                    Callback on_new_key) {
   std::shared_ptr<PinnedKeyVerifier> v(new PinnedKeyVerifier(std::move(pin_file), std::move(on_new_key)));
   CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(v->path_, kMaxPinFile));
   if (!data) return v;
+  const Error malformed{ErrorCode::kMalformedInput,
+                        "pin file " + v->path_.string() +
+                            " is malformed (damaged or edited): restore it from a backup; deleting it forgets every "
+                            "verified key"};
   auto doc = parse_json(std::string_view(reinterpret_cast<const char*>(data->data()), data->size()));  // NOLINT
-  if (!doc.ok() || !doc->is_object() || doc->value("version", 0) != 1 || !doc->contains("pins") ||
-      !(*doc)["pins"].is_object()) {
-    return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+  if (!doc.ok() || !doc->is_object() || !doc->contains("version") || !(*doc)["version"].is_number_integer() ||
+      !doc->contains("pins") || !(*doc)["pins"].is_object()) {
+    return malformed;
   }
+  const auto version = (*doc)["version"].get<std::int64_t>();
+  if (version != 1 && version != 2) return malformed;
   for (const auto& [owner, keys] : (*doc)["pins"].items()) {
-    if (!keys.is_array()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+    if (!keys.is_array()) return malformed;
     for (const auto& k : keys) {
-      if (!k.is_string()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
-      v->pins_[owner].insert(k.get<std::string>());
+      if (k.is_string()) {  // version 1 (or a v2 pin whose hash is not recorded yet)
+        v->pins_[owner][k.get<std::string>()];
+        continue;
+      }
+      if (version != 2 || !k.is_object() || !k.contains("spki") || !k["spki"].is_string() || !k.contains("oaep") ||
+          !k["oaep"].is_array()) {
+        return malformed;
+      }
+      Pin& pin = v->pins_[owner][k["spki"].get<std::string>()];
+      for (const auto& h : k["oaep"]) {
+        auto hash = parse_hash_name(h);
+        if (!hash) return malformed;
+        pin.insert(*hash);
+      }
     }
   }
   return v;
@@ -87,27 +120,49 @@ Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesyst
 
 Status PinnedKeyVerifier::save_locked() {
   Json pins = Json::object();
-  for (const auto& [owner, keys] : pins_) pins[owner] = Json(std::vector<std::string>(keys.begin(), keys.end()));
-  const std::string text = Json{{"version", 1}, {"pins", pins}}.dump();
+  for (const auto& [owner, keys] : pins_) {
+    Json list = Json::array();
+    for (const auto& [spki, hashes] : keys) {
+      if (hashes.empty()) {
+        list.push_back(spki);
+        continue;
+      }
+      Json oaep = Json::array();
+      for (auto h : hashes) oaep.push_back(hash_name(h));
+      list.push_back(Json{{"spki", spki}, {"oaep", oaep}});
+    }
+    pins[owner] = std::move(list);
+  }
+  const std::string text = Json{{"version", 2}, {"pins", pins}}.dump();
   return internal::write_atomically(path_, as_bytes(text));
 }
 
-std::vector<std::string> PinnedKeyVerifier::verify(const std::string& owner, const std::vector<std::string>& keys) {
+std::vector<PublishedKey> PinnedKeyVerifier::verify_keys(const std::string& owner,
+                                                         const std::vector<PublishedKey>& keys) {
   std::lock_guard lock(mutex_);
-  std::vector<std::string> accepted;
+  std::vector<PublishedKey> accepted;
   bool changed = false;
-  const bool had_pins = !pins_[owner].empty();
+  auto& pins = pins_[owner];
+  const bool had_pins = !pins.empty();
   for (const auto& k : keys) {
-    if (pins_[owner].count(k) != 0) {
-      accepted.push_back(k);
-      continue;
+    auto it = pins.find(k.spki_hex);
+    if (it != pins.end()) {
+      if (it->second.empty()) {  // pinned by a version 1 file: bound to this hash now
+        it->second.insert(k.hash);
+        changed = true;
+      }
+      if (it->second.count(k.hash) != 0) {
+        accepted.push_back(k);
+        continue;
+      }
     }
-    auto code = verification_code(owner, k);
+    auto code = verification_code(owner, k.spki_hex);
     if (!code.ok()) continue;  // not a valid key: never accepted
-    KeyEvent event{owner, k, *code, had_pins};
+    const bool variant_changed = it != pins.end();
+    KeyEvent event{owner, k.spki_hex, *code, had_pins, k.hash, variant_changed};
     Decision d = callback_ ? callback_(event) : (had_pins ? Decision::kReject : Decision::kAccept);
     if (d == Decision::kAccept) {
-      pins_[owner].insert(k);
+      pins[k.spki_hex].insert(k.hash);
       accepted.push_back(k);
       changed = true;
     }
@@ -116,18 +171,55 @@ std::vector<std::string> PinnedKeyVerifier::verify(const std::string& owner, con
   return accepted;
 }
 
-Status PinnedKeyVerifier::pin(const std::string& owner, const std::string& spki_hex) {
-  CARDINAL_RETURN_IF_ERROR(crypto::RsaPublicKey::from_spki_hex(spki_hex, crypto::RsaOaepHash::kSha256).status());
+std::vector<std::string> PinnedKeyVerifier::verify(const std::string& owner, const std::vector<std::string>& keys) {
   std::lock_guard lock(mutex_);
-  pins_[owner].insert(spki_hex);
+  std::vector<std::string> accepted;
+  bool changed = false;
+  auto& pins = pins_[owner];
+  const bool had_pins = !pins.empty();
+  for (const auto& k : keys) {
+    if (pins.count(k) != 0) {
+      accepted.push_back(k);
+      continue;
+    }
+    auto code = verification_code(owner, k);
+    if (!code.ok()) continue;  // not a valid key: never accepted
+    KeyEvent event{owner, k, *code, had_pins, crypto::RsaOaepHash::kSha256, false};
+    Decision d = callback_ ? callback_(event) : (had_pins ? Decision::kReject : Decision::kAccept);
+    if (d == Decision::kAccept) {
+      pins[k];  // hash not known here: bound at the next verify_keys
+      accepted.push_back(k);
+      changed = true;
+    }
+  }
+  if (changed) (void)save_locked();
+  return accepted;
+}
+
+Status PinnedKeyVerifier::pin(const std::string& owner, const std::string& spki_hex, crypto::RsaOaepHash hash) {
+  CARDINAL_RETURN_IF_ERROR(crypto::RsaPublicKey::from_spki_hex(spki_hex, hash).status());
+  std::lock_guard lock(mutex_);
+  pins_[owner][spki_hex].insert(hash);
   return save_locked();
 }
 
 std::vector<std::string> PinnedKeyVerifier::pinned(const std::string& owner) const {
   std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
   auto it = pins_.find(owner);
-  return it == pins_.end() ? std::vector<std::string>{}
-                           : std::vector<std::string>(it->second.begin(), it->second.end());
+  if (it == pins_.end()) return out;
+  for (const auto& [spki, hashes] : it->second) out.push_back(spki);
+  return out;
+}
+
+std::vector<crypto::RsaOaepHash> PinnedKeyVerifier::pinned_hashes(const std::string& owner,
+                                                                   const std::string& spki_hex) const {
+  std::lock_guard lock(mutex_);
+  auto it = pins_.find(owner);
+  if (it == pins_.end()) return {};
+  auto k = it->second.find(spki_hex);
+  if (k == it->second.end()) return {};
+  return {k->second.begin(), k->second.end()};
 }
 
 }  // namespace cardinal::keys

@@ -6,6 +6,8 @@
 
 #include <cardinal/crypto/encoding.hpp>
 
+#include <cardinal/keys/verification.hpp>
+
 #include "api/sdk_core.hpp"
 #include "devserver_process.hpp"
 #include "engine/access_control.hpp"
@@ -17,6 +19,7 @@
 #include "tamper_db.hpp"
 #include "test_util.hpp"
 
+#include <filesystem>
 #include <set>
 
 namespace cardinal {
@@ -68,6 +71,8 @@ struct Client {
   std::vector<api::ApiRequest> sent;  // every request, for leak checks
   std::unique_ptr<api::SdkCore> core;
   std::function<Result<api::ApiResponse>(const api::ApiRequest&, const api::ApiCall&)> interceptor;
+  std::shared_ptr<CryptoStrategies> other_strategies;  // used instead of `strategies` when set
+  std::optional<std::filesystem::path> state_file;     // CoreOptions::trust_state_file
 
   Status start(const testing::DevServer& server, const std::string& login) {
     api::CoreOptions o;
@@ -80,7 +85,8 @@ struct Client {
       return interceptor ? interceptor(r, inner) : inner(r);
     });
     o.keys = keys;
-    o.strategies = strategies;
+    o.strategies = other_strategies ? other_strategies : strategies;
+    o.trust_state_file = state_file;
     o.on_tamper = [this](const engine::TamperEvent& e) {
       std::lock_guard lock(events_mutex);
       events.push_back(e);
@@ -95,6 +101,14 @@ struct Client {
     std::lock_guard lock(events_mutex);
     for (const auto& e : events) {
       if (e.record_id == record_id) return true;
+    }
+    return false;
+  }
+  /// A report about `record_id` whose message contains `words`.
+  bool reported(const std::string& record_id, const std::string& words) {
+    std::lock_guard lock(events_mutex);
+    for (const auto& e : events) {
+      if (e.record_id == record_id && e.error.message().find(words) != std::string::npos) return true;
     }
     return false;
   }
@@ -797,6 +811,248 @@ TEST(Attack13Provenance, ConflictingUnverifiedKeysAreReportedAndNeitherAcceptedN
   ASSERT_FALSE(modified.ok());
   EXPECT_EQ(modified.error().code(), ErrorCode::kNoVerifiedKey);
   EXPECT_EQ(w.db().get("health_elements", id).dump().find("must not be written"), std::string::npos);
+}
+
+// --- Issue 13 §3, §5, §6 (replayed exchange data) -------------------------------------------
+
+/// The id of the exchange data delegator → delegate behind `entity_id`'s delegation to `delegate`.
+std::string exchange_data_of(TamperDb& db, const std::string& table, const std::string& entity_id,
+                             const std::string& delegate) {
+  const Json stored = db.get(table, entity_id);
+  for (const auto& [k, d] : stored["securityMetadata"]["secureDelegations"].items()) {
+    if (d.value("delegate", "") == delegate) return d.value("exchangeDataId", "");
+  }
+  return "";
+}
+
+/// Moves `spki` from the data owner's OAEP-SHA-256 list to its legacy (OAEP-SHA-1) `publicKey`.
+void move_key_to_sha1_list(TamperDb& db, const std::string& owner, const std::string& spki) {
+  Json d = db.get("healthcare_parties", owner);
+  Json kept = Json::array();
+  for (const auto& k : d["publicKeysForOaepWithSha256"]) {
+    if (k != spki) kept.push_back(k);
+  }
+  d["publicKeysForOaepWithSha256"] = kept;
+  d["publicKey"] = spki;
+  db.put("healthcare_parties", d);
+}
+
+void move_key_back_to_sha256_list(TamperDb& db, const std::string& owner, const std::string& spki) {
+  Json d = db.get("healthcare_parties", owner);
+  d.erase("publicKey");
+  d["publicKeysForOaepWithSha256"] = Json::array({spki});
+  db.put("healthcare_parties", d);
+}
+
+// 13. §3: the server serves an older revision of an entity: reported, with a warning on the result.
+TEST(Attack13, RolledBackEntityIsReportedWithAWarning) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("v1"), {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  const Json v1 = w.db().get("health_elements", id);
+  Json changed = e->entity;
+  changed["descr"] = "v2: allergy to penicillin";
+  auto v2 = w.alice.core->modify("HealthElement", changed);
+  ASSERT_OK(v2);
+  ASSERT_TRUE(v2->warnings.empty());
+  w.db().put("health_elements", v1);  // the server rolls the record back
+  auto read = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->entity["descr"], "v1");
+  ASSERT_FALSE(read->warnings.empty()) << "a rollback must not read as a clean record";
+  EXPECT_NE(read->warnings.front().find("older version"), std::string::npos) << read->warnings.front();
+  EXPECT_TRUE(w.alice.reported(id, "rollback"));
+}
+
+// 14. §3: an older revision of a data owner (e.g. to bring back a removed key) is refused.
+TEST(Attack14, RolledBackDataOwnerIsRefused) {
+  World w;
+  auto first = w.alice.core->create("HealthElement", he("first"), {});
+  ASSERT_OK(first);
+  const Json original = w.db().get("healthcare_parties", "hcp-bob");
+  {
+    auto db = w.db();
+    Json newer = original;  // what a later legitimate update of bob's record looks like
+    newer["rev"] = "7-0123456789abcdef";
+    db.put("healthcare_parties", newer);
+  }
+  ASSERT_OK(w.alice.core->share("HealthElement", first->entity["id"], "hcp-bob", api::AccessLevel::kRead));
+  w.db().put("healthcare_parties", original);  // rolled back to its older revision
+  auto second = w.alice.core->create("HealthElement", he("second"), {});
+  ASSERT_OK(second);
+  const auto exchange_before = w.db().all("exchange_data").size();
+  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  ASSERT_FALSE(shared.ok()) << "a share must not rely on a rolled-back data owner";
+  EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected) << shared.error().to_string();
+  EXPECT_TRUE(w.alice.reported("hcp-bob", "rollback"));
+  EXPECT_EQ(w.db().all("exchange_data").size(), exchange_before);
+}
+
+// 15. §6: an old revision of exchange data re-served after key rotation is reported and not used
+// for new shares.
+TEST(Attack15, ReplayedOldExchangeDataAfterKeyRotationIsReportedAndNotReused) {
+  World w;
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  ASSERT_OK(first);
+  std::string xd_id;
+  Json old_revision;
+  {
+    auto db = w.db();
+    xd_id = exchange_data_of(db, "health_elements", first->entity["id"], "hcp-bob");
+    ASSERT_FALSE(xd_id.empty());
+    old_revision = db.get("exchange_data", xd_id);
+  }
+  ASSERT_OK(w.alice.core->rotate_key());  // extends the exchange data to the new key: new revision
+  ASSERT_NE(w.db().get("exchange_data", xd_id)["rev"], old_revision["rev"]);
+  w.db().put("exchange_data", old_revision);  // the server replays the old revision
+  auto second = w.alice.core->create("HealthElement", he("second"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  ASSERT_OK(second);
+  EXPECT_TRUE(w.alice.reported(xd_id, "rollback"));
+  auto db = w.db();
+  EXPECT_NE(exchange_data_of(db, "health_elements", second->entity["id"], "hcp-bob"), xd_id);
+  auto read = w.bob.core->get("HealthElement", second->entity["id"]);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->entity["descr"], "second");
+}
+
+// 16. §3/§6: a delegate stops publishing a key (it leaked; the delegate rotated). The exchange
+// data that still reaches the old key is re-served, but new data must not reach that key, and
+// the vanished verified key is reported.
+TEST(Attack16, ExchangeDataReachingAKeyNoLongerVerifiedIsNotReused) {
+  World w;
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  ASSERT_OK(first);
+  const std::string old_spki = w.bob.spki();
+  auto old_keys = w.bob.keys->keys_of("hcp-bob");
+  ASSERT_OK(old_keys);
+  ASSERT_EQ(old_keys->size(), 1u);
+  const crypto::RsaPrivateKey leaked = old_keys->front().key;
+  auto new_spki = w.bob.core->rotate_key();  // also extends the exchange data alice → bob to the new key
+  ASSERT_OK(new_spki);
+  {
+    auto db = w.db();
+    Json bob = db.get("healthcare_parties", "hcp-bob");
+    bob["publicKeysForOaepWithSha256"] = Json::array({*new_spki});  // the leaked key is withdrawn
+    db.put("healthcare_parties", bob);
+  }
+  w.alice.strategies->pin("hcp-bob", *new_spki);  // verified out of band
+  auto second = w.alice.core->create("HealthElement", he("after the leak"),
+                                     {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  ASSERT_OK(second);
+  EXPECT_TRUE(w.alice.reported("hcp-bob", "no longer publishes")) << "a verified key vanished silently";
+  auto db = w.db();
+  EXPECT_TRUE(attacker_reads(db, {leaked}, {{"health_elements", second->entity["id"]}}).empty())
+      << "new data reached a key the delegate no longer publishes";
+  EXPECT_FALSE(attacker_reads(db, {leaked}, {{"health_elements", first->entity["id"]}}).empty());  // control
+}
+
+// 17. §5: a pinned delegate key moved from its OAEP-SHA-256 list to the legacy SHA-1 field. The
+// share must not report OK while the delegate cannot open it.
+TEST(Attack17, PinnedKeyMovedToTheSha1ListIsNotUsed) {
+  World w;
+  char dir_template[] = "/tmp/cardinal-pins-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(dir_template);
+  auto verifier = keys::PinnedKeyVerifier::open(dir / "pins.json");
+  ASSERT_OK(verifier);
+  ASSERT_OK((*verifier)->pin("hcp-bob", w.bob.spki()));  // compared out of band: a SHA-256 key
+  Client alice;
+  alice.keys = w.alice.keys;
+  alice.other_strategies = std::make_shared<keys::PinningCryptoStrategies>(*verifier);
+  ASSERT_OK(alice.start(w.server, "alice"));
+  auto e = alice.core->create("HealthElement", he("moved key"), {});
+  ASSERT_OK(e);
+  {
+    auto db = w.db();
+    move_key_to_sha1_list(db, "hcp-bob", w.bob.spki());
+  }
+  auto shared = alice.core->share("HealthElement", e->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  if (shared.ok()) {
+    auto read = w.bob.core->get("HealthElement", e->entity["id"]);
+    EXPECT_TRUE(read.ok()) << "the share reported OK but the delegate cannot open it: "
+                           << (read.ok() ? "" : read.error().to_string());
+  } else {
+    EXPECT_EQ(shared.error().code(), ErrorCode::kNoVerifiedKey) << shared.error().to_string();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// 18. §5: a delegate key changes list after it was verified: reported, and no share the delegate
+// cannot open is reported OK; exchange data made for the wrong hash is never reused.
+TEST(Attack18, KeyChangingOaepListIsReportedAndNoUnreadableShareIsOk) {
+  World w;
+  const std::string bob_spki = w.bob.spki();
+  // First sight of bob's key is in the wrong list: the SDK cannot know (the hook verifies SPKIs).
+  {
+    auto db = w.db();
+    move_key_to_sha1_list(db, "hcp-bob", bob_spki);
+  }
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  ASSERT_OK(first);
+  // The key goes back where it belongs; the exchange data made with SHA-1 stays on the server.
+  {
+    auto db = w.db();
+    move_key_back_to_sha256_list(db, "hcp-bob", bob_spki);
+  }
+  auto second = w.alice.core->create("HealthElement", he("second"), {});
+  ASSERT_OK(second);
+  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  EXPECT_TRUE(w.alice.reported("hcp-bob", "OAEP-SHA-256 list")) << "a key that changed list was not reported";
+  if (shared.ok()) {
+    auto read = w.bob.core->get("HealthElement", second->entity["id"]);
+    EXPECT_TRUE(read.ok()) << "the share reported OK but the delegate cannot open it: "
+                           << (read.ok() ? "" : read.error().to_string());
+  } else {
+    EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected) << shared.error().to_string();
+  }
+}
+
+// 19. §3/§5 across a restart: with the trust state persisted next to the key store, a rollback
+// and a key moved between the OAEP lists are still noticed by the next session.
+TEST(Attack19, PersistedTrustStateCatchesRollbacksAndMovedKeysAfterARestart) {
+  World w;
+  char dir_template[] = "/tmp/cardinal-state-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(dir_template);
+  std::string id;
+  Json v1;
+  {
+    Client alice;
+    alice.keys = w.alice.keys;
+    alice.strategies = w.alice.strategies;
+    alice.state_file = dir / "trust-state.json";
+    ASSERT_OK(alice.start(w.server, "alice"));
+    auto e = alice.core->create("HealthElement", he("v1"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+    ASSERT_OK(e);
+    id = e->entity["id"];
+    v1 = w.db().get("health_elements", id);
+    Json changed = e->entity;
+    changed["descr"] = "v2";
+    ASSERT_OK(alice.core->modify("HealthElement", changed));
+  }
+  {
+    auto db = w.db();
+    db.put("health_elements", v1);
+    move_key_to_sha1_list(db, "hcp-bob", w.bob.spki());
+    for (const auto& xd : db.all("exchange_data")) {  // hide the good exchange data alice → bob
+      if (xd["delegate"] == "hcp-bob") db.remove("exchange_data", xd["id"]);
+    }
+  }
+  Client alice;
+  alice.keys = w.alice.keys;
+  alice.strategies = w.alice.strategies;
+  alice.state_file = dir / "trust-state.json";
+  ASSERT_OK(alice.start(w.server, "alice"));
+  auto read = alice.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  EXPECT_FALSE(read->warnings.empty());
+  EXPECT_TRUE(alice.reported(id, "rollback"));
+  auto e2 = alice.core->create("HealthElement", he("second"), {});
+  ASSERT_OK(e2);
+  auto shared = alice.core->share("HealthElement", e2->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  ASSERT_FALSE(shared.ok()) << "shared with a SHA-1 encryption the delegate cannot open";
+  EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected);
+  EXPECT_TRUE(alice.reported("hcp-bob", "legacy OAEP-SHA-1 list"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

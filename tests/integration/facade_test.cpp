@@ -3,6 +3,7 @@
 // lossless JSON, logs free of secrets, concurrent use, and a new device restoring its keys.
 
 #include <cardinal/crypto/encoding.hpp>
+#include <cardinal/keys/verification.hpp>
 #include <cardinal/logging.hpp>
 #include <cardinal/sdk.hpp>
 
@@ -35,13 +36,14 @@ class CapturingSink : public LogSink {
 };
 
 Result<std::unique_ptr<CardinalSdk>> sign_in(const testing::DevServer& server, const std::string& login,
-                                             std::shared_ptr<keys::KeyStore> store = nullptr) {
+                                             std::shared_ptr<keys::KeyStore> store = nullptr,
+                                             std::shared_ptr<CryptoStrategies> strategies = nullptr) {
   SdkOptions o;
   o.base_url = server.base_url();
   o.username = login;
   o.password = SecretBytes::from_string("pw");
   o.key_store = store ? store : std::make_shared<keys::InMemoryKeyStore>();
-  o.strategies = std::make_shared<BasicCryptoStrategies>();
+  o.strategies = strategies ? strategies : std::make_shared<BasicCryptoStrategies>();
   return CardinalSdk::initialize(std::move(o));
 }
 
@@ -161,10 +163,61 @@ TEST(Facade, NewDeviceRestoresKeysFromItsKeyStoreFile) {
   auto he = (*alice2)->health_elements().get(id);
   ASSERT_OK(he);
   EXPECT_EQ(he->entity["descr"], "kept across devices");
-  // A device without the keys cannot read it, and creates a second key (the server lists two).
-  auto fresh = sign_in(server, "alice");
+  // A device without the keys gets no silent new key (NewDeviceWithoutKeysIsToldTheWaysForward);
+  // with the explicit opt-in it creates a second key, and still cannot read the old data.
+  EXPECT_ERROR_CODE(sign_in(server, "alice"), ErrorCode::kKeyNotAvailable);
+  auto fresh = sign_in(server, "alice", nullptr, std::make_shared<BasicCryptoStrategies>(NewKeyPolicy::kAlways));
   ASSERT_OK(fresh);
   EXPECT_FALSE((*fresh)->health_elements().get(id).ok());
+  std::filesystem::remove_all(dir);
+}
+
+// Issue 14 §5: a second device signing in without the key store or recovery key must not publish
+// a new key pair silently, with the default strategies nor with the pinning ones.
+TEST(Facade, NewDeviceWithoutKeysIsToldTheWaysForward) {
+  testing::DevServer server;
+  auto first_store = std::make_shared<keys::InMemoryKeyStore>();
+  std::string id;
+  {
+    auto alice = sign_in(server, "alice", first_store);
+    ASSERT_OK(alice);
+    auto he = (*alice)->health_elements().create(Json{{"descr", "first device"}});
+    ASSERT_OK(he);
+    id = he->entity["id"];
+  }
+  char dir_template[] = "/tmp/cardinal-pins-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(dir_template);
+  auto verifier = keys::PinnedKeyVerifier::open(dir / "pins.json");
+  ASSERT_OK(verifier);
+  std::vector<std::shared_ptr<CryptoStrategies>> recommended = {
+      std::make_shared<BasicCryptoStrategies>(), std::make_shared<keys::PinningCryptoStrategies>(*verifier)};
+  for (const auto& strategies : recommended) {
+    auto second = sign_in(server, "alice", nullptr, strategies);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code(), ErrorCode::kKeyNotAvailable);
+    const std::string& msg = second.error().message();
+    for (const char* way : {"recovery key", "key store", "another device", "NewKeyPolicy::kAlways"}) {
+      EXPECT_NE(msg.find(way), std::string::npos) << way << " missing from: " << msg;
+    }
+  }
+  // Nothing was published: the first device sees no key it does not hold, and reads its data.
+  struct Recording : BasicCryptoStrategies {
+    std::size_t unavailable = 0;
+    Result<std::map<std::string, RecoveredKeys>> recover_and_verify_self_hierarchy_keys(
+        const std::vector<SelfKeysStatus>& keys) override {
+      for (const auto& k : keys) unavailable += k.unavailable_keys.size();
+      return std::map<std::string, RecoveredKeys>{};
+    }
+  };
+  auto recording = std::make_shared<Recording>();
+  auto first = sign_in(server, "alice", first_store, recording);
+  ASSERT_OK(first);
+  EXPECT_EQ(recording->unavailable, 0u);
+  ASSERT_OK((*first)->health_elements().get(id));
+  // A data owner without any key (first sign-in) still gets one by default.
+  auto bob = sign_in(server, "bob", nullptr, std::make_shared<keys::PinningCryptoStrategies>(*verifier));
+  ASSERT_OK(bob);
+  EXPECT_EQ((*bob)->crypto().verified_public_keys().size(), 1u);
   std::filesystem::remove_all(dir);
 }
 
