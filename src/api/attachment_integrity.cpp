@@ -13,6 +13,7 @@
 namespace cardinal::api {
 
 namespace {
+constexpr std::string_view kFamily = "cardinalCppAttachmentIntegrity/";
 constexpr std::string_view kPrefix = "cardinalCppAttachmentIntegrity/v1 ";
 constexpr std::size_t kReplayChunk = 64 * 1024;
 }  // namespace
@@ -21,13 +22,14 @@ std::string AttachmentIntegrity::to_field() const {
   return std::string(kPrefix) + "sha256=" + crypto::hex_encode(sha256) + " length=" + std::to_string(length);
 }
 
-bool is_integrity_field(std::string_view value) noexcept {
-  return value.substr(0, kPrefix.size() - 1) == kPrefix.substr(0, kPrefix.size() - 1);
-}
+bool is_integrity_field(std::string_view value) noexcept { return value.starts_with(kFamily); }
 
 Result<AttachmentIntegrity> parse_integrity_field(std::string_view value) {
   const Error bad{ErrorCode::kTamperDetected, "the attachment integrity record is malformed"};
-  if (!value.starts_with(kPrefix)) return bad;
+  if (!value.starts_with(kFamily)) return bad;
+  if (!value.starts_with(kPrefix)) {
+    return Error{ErrorCode::kUnsupported, "the attachment integrity record has a version this SDK does not know"};
+  }
   value.remove_prefix(kPrefix.size());
   if (!value.starts_with("sha256=") || value.size() < 7 + 64) return bad;
   const std::string_view hex = value.substr(7, 64);

@@ -35,9 +35,10 @@ struct AttachmentIntegrity {
   [[nodiscard]] std::uint64_t ciphertext_size() const noexcept { return 16 + (length / 16 + 1) * 16; }
 };
 
-/// Whether a `hash` value claims to be this SDK's record (its prefix).
+/// Whether a `hash` value claims to be this SDK's record, of any version.
 bool is_integrity_field(std::string_view value) noexcept;
-/// Parses a record. Errors: kTamperDetected (it has the prefix but is malformed).
+/// Parses a record. Errors: kTamperDetected (a malformed v1 record), kUnsupported (another
+/// version: written by a newer SDK).
 Result<AttachmentIntegrity> parse_integrity_field(std::string_view value);
 
 /// Decrypts a streamed attachment and checks it against an optional record: length bounds as the

@@ -520,19 +520,28 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
     auto fields = engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key});
     if (fields.ok()) encrypted_value = string_field(*fields, "hash");
   }
+  std::optional<std::string> unverifiable;
   if (is_integrity_field(encrypted_value)) {
     auto parsed = parse_integrity_field(encrypted_value);
-    if (!parsed.ok()) {
+    if (!parsed.ok() && parsed.error().code() == ErrorCode::kUnsupported) {
+      unverifiable = "the attachment integrity record of document " + document_id +
+                     " has a version this SDK does not know (written by a newer SDK?): its integrity could not be "
+                     "verified";
+    } else if (!parsed.ok()) {
       Error e{ErrorCode::kTamperDetected, "the attachment integrity record of document " + document_id +
-                                              " is malformed: it was altered"};
+                                              " is malformed (altered, or written by another program)"};
       warn(kType, document_id, e);
       return e;
+    } else {
+      expected = std::move(parsed).value();
     }
-    expected = std::move(parsed).value();
-  } else {
-    std::string w = "the attachment of document " + document_id +
-                    " has no integrity record (written by another SDK?): its integrity could not be verified";
-    if (is_integrity_field(string_field(doc, "hash"))) {
+  }
+  if (!expected) {
+    std::string w = unverifiable ? *unverifiable
+                                 : "the attachment of document " + document_id +
+                                       " has no integrity record (written by another SDK?): its integrity could not "
+                                       "be verified";
+    if (!unverifiable && is_integrity_field(string_field(doc, "hash"))) {
       w = "the attachment integrity record of document " + document_id +
           " is stored in clear (the document was saved by an SDK that does not encrypt it, or by the server): it "
           "cannot be trusted, and the attachment's integrity could not be verified";
