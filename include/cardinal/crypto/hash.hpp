@@ -24,10 +24,10 @@ CARDINAL_EXPORT Bytes sha512(ByteView data);
 /// movable, not copyable.
 class CARDINAL_EXPORT Sha256Stream {
  public:
-  Sha256Stream();
-  ~Sha256Stream();
-  Sha256Stream(Sha256Stream&&) noexcept;
-  Sha256Stream& operator=(Sha256Stream&&) noexcept;
+  Sha256Stream();   ///< An empty digest.
+  ~Sha256Stream();  ///< Frees the OpenSSL context.
+  Sha256Stream(Sha256Stream&&) noexcept;             ///< Moves the digest state.
+  Sha256Stream& operator=(Sha256Stream&&) noexcept;  ///< Moves the digest state.
   Sha256Stream(const Sha256Stream&) = delete;
   Sha256Stream& operator=(const Sha256Stream&) = delete;
   /// Adds bytes to the digest.
