@@ -159,6 +159,9 @@ struct AttachmentDownload {
 /// content (its `hash` field, see docs/interoperability.md) and `download` checks them, so that a
 /// server that removes, reorders, flips, truncates or appends bytes is detected (kTamperDetected).
 /// Attachments written by other SDKs have no such record: they download with a warning.
+///
+/// Size: a download is bounded by the transport's response limit (`CurlTransportOptions::
+/// max_response_bytes`, 64 MiB by default): raise it for larger attachments.
 class CARDINAL_EXPORT AttachmentApi {
  public:
   virtual ~AttachmentApi() = default;
