@@ -27,7 +27,8 @@ struct CurlTransportOptions {
   std::chrono::milliseconds total_timeout{60'000};
   /// e.g. "http://proxy:3128"; empty = none (curl's environment variables are ignored).
   std::string proxy;
-  /// Responses larger than this are refused (kMalformedResponse) without being kept.
+  /// Responses larger than this are refused (kMalformedResponse) without being kept, streamed
+  /// ones (`HttpRequest::response_sink`, e.g. attachment downloads) included.
   std::size_t max_response_bytes = 64 * 1024 * 1024;
   std::string user_agent = "cardinal-cpp/0.1";  ///< `User-Agent` header
   /// Set when the host application already called curl_global_init.

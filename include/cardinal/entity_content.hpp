@@ -21,6 +21,16 @@ namespace cardinal {
 CARDINAL_EXPORT Result<Json> encrypt_entity_content(const Json& clear, const crypto::AesKey& entity_key,
                                                     const EncryptedFieldsManifest& manifest);
 
+/// A Contact, encrypted as the official SDK does: `contact_manifest` on the contact, and each
+/// service of `services` separately under the same key, with `service_manifest` plus `content`
+/// (or, when every content value is compound, each compound sub-service the same way).
+/// `EncryptedFieldsManifest::platform_default("Contact")` / `("Service")` are the defaults.
+/// Errors: kInvalidArgument (as `encrypt_entity_content`; the contact manifest lists `services`
+/// or the service manifest lists `content`).
+CARDINAL_EXPORT Result<Json> encrypt_contact_content(const Json& clear, const crypto::AesKey& entity_key,
+                                                     const EncryptedFieldsManifest& contact_manifest,
+                                                     const EncryptedFieldsManifest& service_manifest);
+
 /// Decrypts every `encryptedSelf` with the first key that opens it and merges the fields back.
 /// `warnings` (optional) receives integrity findings (fields both in clear and encrypted).
 /// Errors: kDecryptionFailed, kMalformedInput, kTamperDetected (the content carries another

@@ -29,9 +29,22 @@ class CARDINAL_EXPORT EncryptedFieldsManifest {
   static Result<EncryptedFieldsManifest> parse(const std::vector<std::string>& entries);
 
   /// The platform's default manifest of an entity type ("HealthElement", "Patient", "Document",
-  /// "Contact", "Service", "Message", …); an empty manifest for types without encrypted fields.
-  /// Errors: kInvalidArgument for an unknown type.
+  /// "Contact", "Service", "Message", …), as the official SDK configures it. "Service" is the
+  /// base manifest of the services nested in a Contact (their `content` is added automatically,
+  /// see docs/entity-fields.md).
+  /// Errors: kInvalidArgument for a type the platform has no manifest for: unknown types, and
+  /// "Article" / "ClassificationTemplate" (the official SDK does not encrypt them; pass your own
+  /// manifest rather than store their content in clear by accident).
   static Result<EncryptedFieldsManifest> platform_default(std::string_view entity_type);
+
+  /// A copy of this manifest with more entries (same grammar and errors as `parse`).
+  [[nodiscard]] Result<EncryptedFieldsManifest> extended(const std::vector<std::string>& entries) const;
+
+  /// Whether `name` plays any role at this level (encrypted field, nested object, map or array).
+  [[nodiscard]] bool mentions(const std::string& name) const noexcept {
+    return fields_.count(name) != 0 || nested_.count(name) != 0 || maps_.count(name) != 0 ||
+           arrays_.count(name) != 0;
+  }
 
   /// `*` at this level: every field is encrypted.
   [[nodiscard]] bool encrypts_everything() const noexcept { return all_; }

@@ -36,6 +36,7 @@
 #include <cardinal/result.hpp>
 #include <cardinal/secret.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -150,16 +151,63 @@ class CARDINAL_EXPORT EntityApi {
   virtual Result<DecryptedEntity> accept_shared_key(const std::string& id) = 0;
 };
 
+/// How `AttachmentApi::download` hands out the decrypted bytes.
+enum class AttachmentDelivery {
+  /// Default. Nothing is written to the output before the whole attachment arrived and passed its
+  /// checks: the received ciphertext is held in memory up to `max_in_memory_bytes`, beyond that in
+  /// an unlinked temporary file (mode 0600, ciphertext only) in `temp_directory`.
+  kVerifiedOnly,
+  /// Bytes are written as they are decrypted and the checks complete at the end. Contract: when
+  /// the call returns an error, **discard everything it wrote** (it may be altered or truncated).
+  kStreaming,
+};
+
+/// Options of `AttachmentApi::download`.
+struct AttachmentDownloadOptions {
+  AttachmentDelivery delivery = AttachmentDelivery::kVerifiedOnly;  ///< see `AttachmentDelivery`
+  /// kVerifiedOnly: ciphertext held in memory up to this size, in a temporary file beyond.
+  std::size_t max_in_memory_bytes = 16 * 1024 * 1024;
+  /// kVerifiedOnly: where the temporary file goes; empty = the system's temporary directory.
+  std::string temp_directory;
+  /// Refuse (kVerificationFailed) attachments without this SDK's integrity record instead of
+  /// returning them with a warning.
+  bool require_integrity_record = false;
+};
+
+/// What `AttachmentApi::download` wrote.
+struct AttachmentDownload {
+  std::uint64_t size = 0;           ///< plaintext bytes written to the output
+  bool integrity_verified = false;  ///< length and SHA-256 matched the document's integrity record
+  /// E.g. that the attachment has no integrity record (written by another SDK), so that only the
+  /// CBC padding could be checked.
+  std::vector<std::string> warnings;
+};
+
 /// The main attachment of Documents, encrypted with the document's key in the platform format
-/// (AES-256-CBC, IV prepended) and streamed both ways: memory use does not grow with the size.
+/// (AES-256-CBC, IV prepended, no MAC) and streamed both ways.
+///
+/// Integrity: `upload` also stores the plaintext's length and SHA-256 in the document's encrypted
+/// content (its `hash` field, see docs/interoperability.md) and `download` checks them, so that a
+/// server that removes, reorders, flips, truncates or appends bytes is detected (kTamperDetected).
+/// Attachments written by other SDKs have no such record: they download with a warning.
+///
+/// Size: a download is bounded by the transport's response limit (`CurlTransportOptions::
+/// max_response_bytes`, 64 MiB by default): raise it for larger attachments.
 class CARDINAL_EXPORT AttachmentApi {
  public:
   virtual ~AttachmentApi() = default;
-  /// Encrypts everything `in` yields and stores it as the main attachment of the document.
+  /// Encrypts everything `in` yields, stores it as the main attachment of the document, then
+  /// saves the integrity record in the document (a second request, on the revision the upload
+  /// produced). Returns the document as saved. Errors: transport and server errors; when the
+  /// attachment was stored but the record could not be saved, the error says so (upload again).
   virtual Result<DecryptedEntity> upload(const std::string& document_id, std::istream& in) = 0;
-  /// Writes the decrypted attachment to `out`. CBC carries no MAC: when this fails (tampered or
-  /// truncated data) discard what was already written.
-  virtual Status download(const std::string& document_id, std::ostream& out) = 0;
+  /// Writes the decrypted attachment to `out` (see `AttachmentDelivery`). Errors: kTamperDetected
+  /// (does not match its integrity record, or the record is malformed), kDecryptionFailed (no
+  /// record and the data does not decrypt), kVerificationFailed (no record and
+  /// `require_integrity_record`), kMalformedResponse (larger than the transport accepts), kIo,
+  /// transport errors.
+  virtual Result<AttachmentDownload> download(const std::string& document_id, std::ostream& out,
+                                              const AttachmentDownloadOptions& options = {}) = 0;
 };
 
 /// Encryption without storage: for entities the application stores itself, and tools.
@@ -209,9 +257,16 @@ class CARDINAL_EXPORT CardinalSdk {
   EntityApi& patients();
   /// Document entities.
   EntityApi& documents();
+  /// Contact entities: the contact's fields with the Contact manifest, and every service in
+  /// `services` encrypted on its own with the contact's key (the Service manifest plus `content`,
+  /// or each compound sub-service), exactly as the official SDK does.
+  EntityApi& contacts();
   /// Main attachments of Document entities, streamed and encrypted.
   AttachmentApi& attachments();
-  /// Any encryptable entity type the backend serves ("Contact", "Message", …).
+  /// Any encryptable entity type the backend serves ("Contact", "Message", …). Errors:
+  /// kInvalidArgument for a type that is not an encryptable entity, or that has no known
+  /// encrypted-fields manifest (e.g. "Article") unless `SdkOptions::manifests` gives one: its
+  /// content would otherwise be stored in clear (docs/entity-fields.md lists every type).
   Result<EntityApi*> entities(std::string_view entity_type);
 
  private:

@@ -134,13 +134,25 @@ class AttachmentApiImpl : public AttachmentApi {
         }));
     return to_public(std::move(d));
   }
-  Status download(const std::string& document_id, std::ostream& out) override {
+  Result<AttachmentDownload> download(const std::string& document_id, std::ostream& out,
+                                      const AttachmentDownloadOptions& options) override {
     std::shared_lock lock(gate_);
-    return core_.download_attachment(document_id, [&out](std::span<const std::uint8_t> chunk) -> Status {
-      out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));  // NOLINT
-      if (!out) return Error{ErrorCode::kIo, "cannot write the attachment"};
-      return {};
-    });
+    api::AttachmentReadOptions o;
+    o.streaming = options.delivery == AttachmentDelivery::kStreaming;
+    o.max_in_memory = options.max_in_memory_bytes;
+    o.temp_directory = options.temp_directory;
+    o.require_integrity_record = options.require_integrity_record;
+    CARDINAL_ASSIGN_OR_RETURN(
+        auto r, core_.download_attachment(
+                    document_id,
+                    [&out](std::span<const std::uint8_t> chunk) -> Status {
+                      out.write(reinterpret_cast<const char*>(chunk.data()),  // NOLINT
+                                static_cast<std::streamsize>(chunk.size()));
+                      if (!out) return Error{ErrorCode::kIo, "cannot write the attachment"};
+                      return {};
+                    },
+                    o));
+    return AttachmentDownload{r.size, r.integrity_verified, std::move(r.warnings)};
   }
 
  private:
@@ -214,11 +226,13 @@ CryptoApi& CardinalSdk::crypto() { return *impl_->crypto; }
 EntityApi& CardinalSdk::health_elements() { return impl_->entity("HealthElement"); }
 EntityApi& CardinalSdk::patients() { return impl_->entity("Patient"); }
 EntityApi& CardinalSdk::documents() { return impl_->entity("Document"); }
+EntityApi& CardinalSdk::contacts() { return impl_->entity("Contact"); }
 AttachmentApi& CardinalSdk::attachments() { return *impl_->attachments; }
 
 Result<EntityApi*> CardinalSdk::entities(std::string_view type) {
   CARDINAL_RETURN_IF_ERROR(api::rest_path_of(type).status());
   if (!engine::is_entity_type(type)) return Error{ErrorCode::kInvalidArgument, "not an encryptable entity type"};
+  CARDINAL_RETURN_IF_ERROR(impl_->core->manifest_of(type).status());  // no manifest: nothing goes in clear
   return &impl_->entity(type);
 }
 

@@ -5,9 +5,11 @@
 #include <cardinal/crypto/hash.hpp>
 #include <cardinal/crypto/random.hpp>
 
+#include "api/attachment_integrity.hpp"
 #include "api/recovery.hpp"
 #include "api/rest_backend.hpp"
 #include "api/tracking_backend.hpp"
+#include "engine/contact_encryption.hpp"
 #include "engine/data_owner_keys.hpp"
 #include "engine/json_encryption.hpp"
 
@@ -321,9 +323,32 @@ Result<SecretBytes> SdkCore::create_recovery_key(std::optional<std::int64_t> lif
 }
 
 Result<EncryptedFieldsManifest> SdkCore::manifest_of(std::string_view type) const {
+  EncryptedFieldsManifest m;
   auto it = options_.manifests.find(std::string(type));
-  if (it != options_.manifests.end()) return it->second;
-  return EncryptedFieldsManifest::platform_default(type);
+  if (it != options_.manifests.end()) {
+    m = it->second;
+  } else {
+    auto platform = EncryptedFieldsManifest::platform_default(type);
+    if (!platform.ok()) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "entity type '" + std::string(type) +
+                       "' has no known encrypted-fields manifest, so its content would be stored in clear: pass "
+                       "one in SdkOptions::manifests (e.g. [\"*\"] to encrypt every field)"};
+    }
+    m = std::move(platform).value();
+  }
+  // The attachment integrity record (api/attachment_integrity.hpp) never goes in clear.
+  if (type == "Document" && !m.encrypts_everything() && !m.mentions("hash")) {
+    CARDINAL_ASSIGN_OR_RETURN(m, m.extended({"hash"}));
+  }
+  return m;
+}
+
+Result<Json> SdkCore::encrypt_content(std::string_view type, const Json& clear, const crypto::AesKey& key,
+                                      const EncryptedFieldsManifest& manifest, const Json& bound) const {
+  if (type != "Contact") return engine::encrypt_json(clear, key, manifest, bound);
+  CARDINAL_ASSIGN_OR_RETURN(auto service, manifest_of("Service"));
+  return engine::encrypt_contact(clear, key, engine::ContactManifests{manifest, std::move(service)}, bound);
 }
 
 void SdkCore::warn(std::string_view type, const std::string& id, Error e) const {
@@ -370,7 +395,7 @@ Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEn
   CARDINAL_ASSIGN_OR_RETURN(clear["securityMetadata"], entities_->root_metadata(type, entity_key, secret_id, owning));
   if (!options.secret_foreign_keys.empty()) clear["secretForeignKeys"] = options.secret_foreign_keys;
   const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
-  return engine::encrypt_json(clear, entity_key, manifest, bound);
+  return encrypt_content(type, clear, entity_key, manifest, bound);
 }
 
 Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
@@ -440,7 +465,7 @@ Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear)
   // The key that opens the current content, so readers holding only that key keep access.
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, content_key(clear, type));
   const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
-  return engine::encrypt_json(clear, key, manifest, bound);
+  return encrypt_content(type, clear, key, manifest, bound);
 }
 
 Result<crypto::AesKey> SdkCore::content_key(const Json& entity, std::string_view type) {
@@ -493,6 +518,15 @@ Result<Decrypted> SdkCore::accept_shared_key(std::string_view type, const std::s
   return share(type, id, self_.id, access.can_write ? AccessLevel::kWrite : AccessLevel::kRead);
 }
 
+namespace {
+
+std::string string_field(const Json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
                                              std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain) {
   constexpr std::string_view kType = "Document";
@@ -503,6 +537,8 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
     crypto::aes_cbc::StreamEncryptor enc;
     std::function<Result<std::size_t>(std::span<std::uint8_t>)> read;
     SecretBytes plain = SecretBytes::zeros(64 * 1024);
+    crypto::Sha256Stream hash;  // of the plaintext, for the integrity record
+    std::uint64_t length = 0;
     Bytes pending;
     std::size_t offset = 0;
     bool done = false;
@@ -518,6 +554,11 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
         CARDINAL_ASSIGN_OR_RETURN(state->pending, state->enc.finish());
         state->done = true;
       } else {
+        state->length += n;
+        if (state->length > kMaxAttachmentLength) {
+          return Error{ErrorCode::kInvalidArgument, "attachment larger than 2^50 bytes"};
+        }
+        state->hash.update(state->plain.reveal().first(n));
         CARDINAL_ASSIGN_OR_RETURN(state->pending, state->enc.update(state->plain.reveal().first(n)));
       }
       state->offset = 0;
@@ -527,28 +568,143 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
     state->offset += n;
     return n;
   };
-  const std::string rev = doc.contains("rev") && doc["rev"].is_string() ? doc["rev"].get<std::string>() : "";
+  const std::string rev = string_field(doc, "rev");
   CARDINAL_ASSIGN_OR_RETURN(Json stored,
                             options_.backend->upload_attachment(document_id, rev, source, request_keys(kType)));
-  return decrypt(kType, stored);
+  if (!state->done) {
+    return Error{ErrorCode::kMalformedResponse, "the server accepted the attachment of document " + document_id +
+                                                    " before it was sent whole: upload it again"};
+  }
+  const AttachmentIntegrity record{state->hash.finish(), state->length};
+  const std::string attachment_id = string_field(stored, "attachmentId");
+
+  // Second step: the integrity record goes into the document's encrypted content, on the revision
+  // the upload produced. A failure here is reported: the attachment is stored, its record is not.
+  auto not_recorded = [&](const Error& cause) {
+    return Error{cause.code(), "the attachment of document " + document_id +
+                                   " was stored but its integrity record could not be saved (" + cause.message() +
+                                   "): downloads cannot verify it (or report kTamperDetected if it replaced an "
+                                   "attachment that had one) until it is uploaded again"};
+  };
+  Json current = std::move(stored);
+  for (int attempt = 0;; ++attempt) {
+    if (string_field(current, "attachmentId") != attachment_id) {
+      return not_recorded(Error{ErrorCode::kConflict, "another upload replaced the attachment meanwhile"});
+    }
+    auto clear = decrypt(kType, current);
+    if (!clear.ok()) return not_recorded(clear.error());
+    clear->entity["hash"] = record.to_field();
+    auto encrypted = encrypt_existing(kType, clear->entity);
+    if (!encrypted.ok()) return not_recorded(encrypted.error());
+    auto saved = options_.backend->modify_entity(kType, *encrypted, request_keys(kType));
+    if (saved.ok()) {
+      if (!same_delegations(*saved, *encrypted)) {
+        warn(kType, document_id,
+             Error{ErrorCode::kTamperDetected, "the server changed security metadata on the attachment update"});
+      }
+      return decrypt(kType, *saved);
+    }
+    if (saved.error().code() != ErrorCode::kConflict || attempt >= options_.max_conflict_retries) {
+      return not_recorded(saved.error());
+    }
+    // Someone changed the document meanwhile: set the record on their revision.
+    auto fresh = options_.backend->get_entity(kType, document_id, request_keys(kType));
+    if (!fresh.ok()) return not_recorded(fresh.error());
+    current = std::move(fresh).value();
+  }
 }
 
-Status SdkCore::download_attachment(const std::string& document_id,
-                                    std::function<Status(std::span<const std::uint8_t>)> write_plain) {
+Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_id,
+                                                    std::function<Status(std::span<const std::uint8_t>)> write_plain,
+                                                    const AttachmentReadOptions& options) {
   constexpr std::string_view kType = "Document";
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, reading_key(doc, kType));
-  CARDINAL_ASSIGN_OR_RETURN(auto decryptor, crypto::aes_cbc::StreamDecryptor::create(key));
-  auto dec = std::make_shared<crypto::aes_cbc::StreamDecryptor>(std::move(decryptor));
-  BodySink sink = [dec, &write_plain](std::span<const std::uint8_t> chunk) -> Status {
-    CARDINAL_ASSIGN_OR_RETURN(SecretBytes plain, dec->update(chunk));
-    if (plain.empty()) return {};
-    return write_plain(plain.reveal());
+  AttachmentRead result;
+
+  // The record counts only when it comes from the encrypted content: in clear, the server could
+  // have written it.
+  std::optional<AttachmentIntegrity> expected;
+  std::string encrypted_value;
+  if (auto es = doc.find("encryptedSelf"); es != doc.end() && es->is_string()) {
+    auto fields = engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key});
+    if (fields.ok()) encrypted_value = string_field(*fields, "hash");
+  }
+  std::optional<std::string> unverifiable;
+  if (is_integrity_field(encrypted_value)) {
+    auto parsed = parse_integrity_field(encrypted_value);
+    if (!parsed.ok() && parsed.error().code() == ErrorCode::kUnsupported) {
+      unverifiable = "the attachment integrity record of document " + document_id +
+                     " has a version this SDK does not know (written by a newer SDK?): its integrity could not be "
+                     "verified";
+    } else if (!parsed.ok()) {
+      Error e{ErrorCode::kTamperDetected, "the attachment integrity record of document " + document_id +
+                                              " is malformed (altered, or written by another program)"};
+      warn(kType, document_id, e);
+      return e;
+    } else {
+      expected = std::move(parsed).value();
+    }
+  }
+  if (!expected) {
+    std::string w = unverifiable ? *unverifiable
+                                 : "the attachment of document " + document_id +
+                                       " has no integrity record (written by another SDK?): its integrity could not "
+                                       "be verified";
+    if (!unverifiable && is_integrity_field(string_field(doc, "hash"))) {
+      w = "the attachment integrity record of document " + document_id +
+          " is stored in clear (the document was saved by an SDK that does not encrypt it, or by the server): it "
+          "cannot be trusted, and the attachment's integrity could not be verified";
+    }
+    if (options.require_integrity_record) return Error{ErrorCode::kVerificationFailed, w};
+    result.warnings.push_back(std::move(w));
+  }
+
+  CARDINAL_ASSIGN_OR_RETURN(auto verifier, AttachmentVerifier::create(key, expected, document_id));
+  auto check = std::make_shared<AttachmentVerifier>(std::move(verifier));
+  auto report = [&](const Status& st) -> Status {
+    if (!st.ok() && st.error().code() == ErrorCode::kTamperDetected) warn(kType, document_id, st.error());
+    return st;
   };
-  CARDINAL_RETURN_IF_ERROR(options_.backend->download_attachment(document_id, sink, request_keys(kType)));
-  CARDINAL_ASSIGN_OR_RETURN(SecretBytes tail, dec->finish());
-  if (!tail.empty()) return write_plain(tail.reveal());
-  return {};
+
+  if (options.streaming) {
+    std::uint64_t written = 0;
+    auto out = [&](std::span<const std::uint8_t> plain) -> Status {
+      written += plain.size();
+      return write_plain(plain);
+    };
+    BodySink sink = [check, &out](std::span<const std::uint8_t> chunk) -> Status { return check->update(chunk, out); };
+    CARDINAL_RETURN_IF_ERROR(report(options_.backend->download_attachment(document_id, sink, request_keys(kType))));
+    CARDINAL_RETURN_IF_ERROR(report(check->finish(out)));
+    result.size = written;
+    result.integrity_verified = expected.has_value();
+    return result;
+  }
+
+  // Verified-only: the ciphertext is kept (memory, then an unlinked temporary file) and checked
+  // whole before a single byte is written.
+  auto spool = std::make_shared<CiphertextSpool>(options.max_in_memory, options.temp_directory);
+  if (expected && expected->ciphertext_size() > options.max_in_memory) CARDINAL_RETURN_IF_ERROR(spool->use_file());
+  BodySink sink = [check, spool](std::span<const std::uint8_t> chunk) -> Status {
+    CARDINAL_RETURN_IF_ERROR(check->update(chunk, nullptr));
+    return spool->append(chunk);
+  };
+  CARDINAL_RETURN_IF_ERROR(report(options_.backend->download_attachment(document_id, sink, request_keys(kType))));
+  CARDINAL_RETURN_IF_ERROR(report(check->finish(nullptr)));
+  // Second pass: decrypt again from the spool, and check it is what was verified.
+  CARDINAL_ASSIGN_OR_RETURN(auto replay, AttachmentVerifier::create(
+                                             key, AttachmentIntegrity{check->digest(), check->plaintext_size()},
+                                             document_id));
+  std::uint64_t written = 0;
+  auto out = [&](std::span<const std::uint8_t> plain) -> Status {
+    written += plain.size();
+    return write_plain(plain);
+  };
+  CARDINAL_RETURN_IF_ERROR(spool->replay([&](std::span<const std::uint8_t> chunk) { return replay.update(chunk, out); }));
+  CARDINAL_RETURN_IF_ERROR(replay.finish(out));
+  result.size = written;
+  result.integrity_verified = expected.has_value();
+  return result;
 }
 
 Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEntityOptions& options) {

@@ -62,6 +62,19 @@ struct Decrypted {
   Provenance provenance = Provenance::kUnverified;  ///< of the key that opened the content
 };
 
+struct AttachmentReadOptions {
+  bool streaming = false;
+  std::size_t max_in_memory = 16 * 1024 * 1024;
+  std::string temp_directory;
+  bool require_integrity_record = false;
+};
+
+struct AttachmentRead {
+  std::uint64_t size = 0;
+  bool integrity_verified = false;
+  std::vector<std::string> warnings;
+};
+
 class SdkCore {
  public:
   static Result<std::unique_ptr<SdkCore>> start(CoreOptions options);
@@ -87,10 +100,13 @@ class SdkCore {
   /// and stores them as the document's main attachment.
   Result<Decrypted> upload_attachment(const std::string& document_id,
                                       std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain);
-  /// Streams the decrypted main attachment to `write_plain`. CBC has no MAC: if this fails, the
-  /// bytes already written must be discarded.
-  Status download_attachment(const std::string& document_id,
-                             std::function<Status(std::span<const std::uint8_t>)> write_plain);
+  /// Writes the decrypted main attachment to `write_plain`, checked against the integrity record
+  /// this SDK stores in the document (see api/attachment_integrity.hpp). Verified-only delivery
+  /// (`streaming` false) writes nothing before the whole attachment passed its checks; streaming
+  /// delivery writes as it decrypts, and a failure means: discard what was written.
+  Result<AttachmentRead> download_attachment(const std::string& document_id,
+                                             std::function<Status(std::span<const std::uint8_t>)> write_plain,
+                                             const AttachmentReadOptions& options = {});
 
   /// Stores the current user's verified key pairs as KEYPAIR_RECOVERY data; returns the recovery
   /// key (text form) that alone restores them on a new device. Show it once; never log it.
@@ -100,6 +116,11 @@ class SdkCore {
   /// created, stored, published, and every exchange data the user can open is extended to it, so data shared before
   /// stays readable with the new key alone. Returns the new public key (SPKI hex).
   Result<std::string> rotate_key();
+
+  /// The encrypted-fields manifest used for an entity type: SdkOptions::manifests, else the
+  /// platform's; Documents always also encrypt `hash` (the attachment integrity record).
+  /// Errors: kInvalidArgument for a type without any (nothing is stored in clear by accident).
+  Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
 
   /// Access control keys for an entity type (sent by anonymous users).
   AccessKeys access_control_keys(std::string_view type) const;
@@ -116,7 +137,9 @@ class SdkCore {
   Result<crypto::AesKey> content_key(const Json& entity, std::string_view type);
   /// The key that reads existing content (verified first, any otherwise).
   Result<crypto::AesKey> reading_key(const Json& entity, std::string_view type);
-  Result<EncryptedFieldsManifest> manifest_of(std::string_view type) const;
+  // Encrypts with the type's manifest(s): Contacts with their services as the official SDK does.
+  Result<Json> encrypt_content(std::string_view type, const Json& clear, const crypto::AesKey& key,
+                               const EncryptedFieldsManifest& manifest, const Json& bound) const;
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
   AccessKeys request_keys(std::string_view type) const;
   void warn(std::string_view type, const std::string& id, Error e) const;

@@ -28,6 +28,42 @@ const char* hmac_digest_name(HmacHash h) noexcept { return h == HmacHash::kSha25
 Bytes sha256(ByteView data) { return digest(internal::sha256_md(), data); }
 Bytes sha512(ByteView data) { return digest(internal::sha512_md(), data); }
 
+struct Sha256Stream::State {
+  EVP_MD_CTX* ctx = nullptr;
+  State() : ctx(EVP_MD_CTX_new()) {
+    if (ctx == nullptr || EVP_DigestInit_ex2(ctx, internal::sha256_md(), nullptr) != 1) {
+      internal::fatal_openssl("EVP_DigestInit_ex2");
+    }
+  }
+  ~State() { EVP_MD_CTX_free(ctx); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+};
+
+Sha256Stream::Sha256Stream() : state_(std::make_unique<State>()) {}
+Sha256Stream::~Sha256Stream() = default;
+Sha256Stream::Sha256Stream(Sha256Stream&&) noexcept = default;
+Sha256Stream& Sha256Stream::operator=(Sha256Stream&&) noexcept = default;
+
+void Sha256Stream::update(ByteView data) {
+  if (!state_) state_ = std::make_unique<State>();
+  if (data.empty()) return;
+  internal::ErrorQueueGuard guard;
+  if (EVP_DigestUpdate(state_->ctx, data.data(), data.size()) != 1) internal::fatal_openssl("EVP_DigestUpdate");
+}
+
+Bytes Sha256Stream::finish() {
+  if (!state_) state_ = std::make_unique<State>();
+  internal::ErrorQueueGuard guard;
+  Bytes out(32);
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(state_->ctx, out.data(), &len) != 1 ||
+      EVP_DigestInit_ex2(state_->ctx, internal::sha256_md(), nullptr) != 1) {
+    internal::fatal_openssl("EVP_DigestFinal_ex");
+  }
+  return out;
+}
+
 Result<HmacKey> HmacKey::create(HmacHash hash, SecretBytes key) {
   if (key.empty()) return Error{ErrorCode::kInvalidArgument, "HMAC key must not be empty"};
   return HmacKey(hash, std::move(key));

@@ -1,6 +1,7 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include <cardinal/entity_content.hpp>
 
+#include "engine/contact_encryption.hpp"
 #include "engine/json_encryption.hpp"
 
 namespace cardinal {
@@ -8,6 +9,12 @@ namespace cardinal {
 Result<Json> encrypt_entity_content(const Json& clear, const crypto::AesKey& entity_key,
                                     const EncryptedFieldsManifest& manifest) {
   return engine::encrypt_json(clear, entity_key, manifest);
+}
+
+Result<Json> encrypt_contact_content(const Json& clear, const crypto::AesKey& entity_key,
+                                     const EncryptedFieldsManifest& contact_manifest,
+                                     const EncryptedFieldsManifest& service_manifest) {
+  return engine::encrypt_contact(clear, entity_key, engine::ContactManifests{contact_manifest, service_manifest});
 }
 
 Result<Json> decrypt_entity_content(const Json& encrypted, const std::vector<crypto::AesKey>& keys,

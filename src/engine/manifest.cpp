@@ -21,6 +21,12 @@ Result<EncryptedFieldsManifest> EncryptedFieldsManifest::parse(const std::vector
   return m;
 }
 
+Result<EncryptedFieldsManifest> EncryptedFieldsManifest::extended(const std::vector<std::string>& entries) const {
+  EncryptedFieldsManifest m = *this;
+  for (const auto& e : entries) CARDINAL_RETURN_IF_ERROR(m.add(e, e));
+  return m;
+}
+
 Status EncryptedFieldsManifest::add(std::string_view entry, std::string_view path) {
   if (entry == "*") {
     if (!fields_.empty() || !nested_.empty() || !maps_.empty() || !arrays_.empty()) {
@@ -81,7 +87,7 @@ Result<EncryptedFieldsManifest> EncryptedFieldsManifest::platform_default(std::s
       {"CalendarItem",
        {"details", "title", "patientId", "phoneNumber", "address", "addressText", "meetingTags[].*", "flowItem"}},
       {"Contact", {"descr", "notes[].markdown", "location", "encounterLocation", "participants", "participantList"}},
-      {"Service", {"notes[].markdown", "comment", "content"}},
+      {"Service", {"notes[].markdown", "comment"}},
       {"HealthElement",
        {"descr", "note", "notes[].markdown", "careTeam[].careTeamMemberType", "careTeam[].healthcarePartyId",
         "careTeam[].quality", "episodes[].name", "episodes[].comment"}},
@@ -122,12 +128,12 @@ Result<EncryptedFieldsManifest> EncryptedFieldsManifest::platform_default(std::s
       {"Receipt", {"references"}},
       {"Classification", {"label"}},
       {"Invoice", {"reason"}},
-      {"Article", {}},
-      {"ClassificationTemplate", {}},
   };
   auto it = kDefaults.find(entity_type);
   if (it == kDefaults.end()) {
-    return Error{ErrorCode::kInvalidArgument, "no default manifest for entity type '" + std::string(entity_type) + "'"};
+    return Error{ErrorCode::kInvalidArgument,
+                 "no platform manifest for entity type '" + std::string(entity_type) +
+                     "': give one (SdkOptions::manifests) listing the fields to encrypt, or '*' for all"};
   }
   return parse(it->second);
 }

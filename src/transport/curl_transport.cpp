@@ -32,6 +32,7 @@ struct Transfer {
   std::string body;
   HttpHeaders headers;
   std::size_t limit = 0;
+  std::size_t streamed = 0;  // bytes given to `sink`
   bool too_large = false;
   const CancellationToken* cancel = nullptr;
   CURL* handle = nullptr;
@@ -47,6 +48,12 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     long status = 0;
     curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) {
+      // The size limit holds for streamed bodies too (attachments).
+      t->streamed += n;
+      if (t->streamed > t->limit) {
+        t->too_large = true;
+        return 0;  // aborts the transfer
+      }
       auto st = (*t->sink)(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data), n));  // NOLINT
       if (!st.ok()) {
         t->stream_error = st.error();

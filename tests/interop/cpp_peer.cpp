@@ -6,6 +6,8 @@
 //   cpp_peer ... create <Type> <json> <owner-id|-> [<delegate>:<READ|WRITE> ...]
 //   cpp_peer ... share <Type> <id> <delegate> <READ|WRITE>
 //   cpp_peer ... get <Type> <id>
+//   cpp_peer ... upload-attachment <documentId> <text>
+//   cpp_peer ... download-attachment <documentId>   → {"text", "verified", "warnings"}
 //   cpp_peer ... exchange-pairs
 
 #include <cardinal/crypto/encoding.hpp>
@@ -13,6 +15,7 @@
 #include "api/sdk_core.hpp"
 #include "httplib_api_call.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace {
@@ -81,6 +84,25 @@ int main(int argc, char** argv) {
     auto r = sdk.get(args[1], args[2]);
     if (!r.ok()) return fail(r.error());
     out = r->entity;
+  } else if (cmd == "upload-attachment" && args.size() == 3) {
+    std::size_t offset = 0;
+    const std::string& text = args[2];
+    auto r = sdk.upload_attachment(args[1], [&](std::span<std::uint8_t> buf) -> Result<std::size_t> {
+      const std::size_t n = std::min(buf.size(), text.size() - offset);
+      std::copy_n(text.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
+      offset += n;
+      return n;
+    });
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "download-attachment" && args.size() == 2) {
+    std::string text;
+    auto r = sdk.download_attachment(args[1], [&](std::span<const std::uint8_t> chunk) -> Status {
+      text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());  // NOLINT
+      return {};
+    });
+    if (!r.ok()) return fail(r.error());
+    out = Json{{"text", text}, {"verified", r->integrity_verified}, {"warnings", r->warnings}};
   } else if (cmd == "exchange-pairs") {
     auto all = backend->get_by_participant(sdk.self().id);
     if (!all.ok()) return fail(all.error());

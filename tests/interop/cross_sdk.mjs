@@ -4,13 +4,19 @@
 // A: C++ alice writes a Patient and a HealthElement, shares them with bob (official SDK, HCP) and
 //    the HealthElement with pat (official SDK, patient: anonymous delegation); they decrypt them.
 // B: official bob writes and shares with C++ alice; she decrypts. carol (C++, no share) reads nothing.
+// C: Contacts with services (plain and compound content) both ways; no service content in clear.
+// D: Document attachments both ways: the C++ integrity record does not disturb the official SDK,
+//    and an official attachment reads in C++ with the "could not be verified" warning.
 // Exchange data is never duplicated: one record per (delegator, delegate) pair after repeated shares.
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement } from '@icure/cardinal-sdk'
+import {
+  CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, DecryptedContact, DecryptedService,
+  DecryptedContent, DecryptedDocument,
+} from '@icure/cardinal-sdk'
 
 const [serverPath, peerPath] = process.argv.slice(2)
 if (!serverPath || !peerPath) {
@@ -114,6 +120,110 @@ try {
   })
   await step('C++ carol cannot read the official HealthElement', async () => {
     if (!cppFails('carol', 'get', 'HealthElement', jsHe.id)) throw new Error('carol read it')
+  })
+
+  // C: Contacts and their services, both ways.
+  const SVC = 'service text ' + randomUUID()
+  const SUB = 'compound sub text ' + randomUUID()
+  const findService = (services, id) => {
+    const found = (services ?? []).find((x) => x.id === id)
+    if (!found) throw new Error(`service ${id} missing`)
+    return found
+  }
+  const noClearServiceContent = (encrypted, what) => {
+    const text = JSON.stringify(encrypted)
+    for (const secret of [SVC, SUB, 'contact descr']) if (text.includes(secret)) throw new Error(`${what}: "${secret}" stored in clear`)
+  }
+  const jsContact = await step('official bob creates a Contact with plain and compound services, shares it with alice', async () => {
+    const c = await bob.contact.createContact(await bob.contact.withEncryptionMetadata(new DecryptedContact({
+      id: randomUUID(), descr: 'contact descr js',
+      services: [
+        new DecryptedService({ id: 'svc-js-1', label: 'note', comment: 'comment js',
+          content: { en: new DecryptedContent({ stringValue: SVC + ' js', numberValue: 72.5 }) } }),
+        new DecryptedService({ id: 'svc-js-2', label: 'panel',
+          content: { en: new DecryptedContent({ compoundValue: [
+            new DecryptedService({ id: 'svc-js-2a', label: 'glucose', content: { en: new DecryptedContent({ stringValue: SUB + ' js' }) } }),
+          ] }) } }),
+      ],
+    }), jsPatient))
+    return bob.contact.shareWith('hcp-alice', c)
+  })
+  await step('the official Contact holds no service content in clear', async () => {
+    noClearServiceContent(await bob.contact.encrypted.getContact(jsContact.id), 'official contact')
+  })
+  await step('C++ alice decrypts the official Contact and its services', async () => {
+    const c = cpp('alice', 'get', 'Contact', jsContact.id)
+    expectEq(c.descr, 'contact descr js', 'descr')
+    const s1 = findService(c.services, 'svc-js-1')
+    expectEq(s1.content.en.stringValue, SVC + ' js', 'service stringValue')
+    expectEq(s1.content.en.numberValue, 72.5, 'service numberValue')
+    expectEq(s1.comment, 'comment js', 'service comment')
+    const sub = findService(findService(c.services, 'svc-js-2').content.en.compoundValue, 'svc-js-2a')
+    expectEq(sub.content.en.stringValue, SUB + ' js', 'compound sub-service stringValue')
+  })
+  const cppContact = await step('C++ alice creates a Contact with plain and compound services, shared with bob', () =>
+    cpp('alice', 'create', 'Contact', JSON.stringify({
+      descr: 'contact descr cpp',
+      services: [
+        { id: 'svc-cpp-1', label: 'note', comment: 'comment cpp', content: { en: { stringValue: SVC + ' cpp', numberValue: 36.6 } } },
+        { id: 'svc-cpp-2', label: 'panel', content: { en: { compoundValue: [
+          { id: 'svc-cpp-2a', label: 'glucose', content: { en: { stringValue: SUB + ' cpp' } } },
+        ] } } },
+      ],
+    }), jsPatient.id, 'hcp-bob:READ'))
+  await step('the C++ Contact holds no service content in clear (as bob\'s SDK receives it)', async () => {
+    const encrypted = await bob.contact.encrypted.getContact(cppContact.id)
+    noClearServiceContent(encrypted, 'C++ contact')
+    const s2 = findService(encrypted.services, 'svc-cpp-2')
+    if (!s2.content?.en?.compoundValue?.[0]?.encryptedSelf) throw new Error('compound sub-service not encrypted on its own')
+  })
+  await step('official bob decrypts the C++ Contact and its services', async () => {
+    const c = await bob.contact.getContact(cppContact.id)
+    expectEq(c.descr, 'contact descr cpp', 'descr')
+    const s1 = findService(c.services, 'svc-cpp-1')
+    expectEq(s1.content.en.stringValue, SVC + ' cpp', 'service stringValue')
+    expectEq(s1.content.en.numberValue, 36.6, 'service numberValue')
+    expectEq(s1.comment, 'comment cpp', 'service comment')
+    const sub = findService(findService(c.services, 'svc-cpp-2').content.en.compoundValue, 'svc-cpp-2a')
+    expectEq(sub.content.en.stringValue, SUB + ' cpp', 'compound sub-service stringValue')
+  })
+
+  // D: attachments, both ways.
+  const CPP_ATTACHMENT = 'C++ attachment ' + randomUUID() + ' ' + 'x'.repeat(5000)
+  const cppDoc = await step('C++ alice creates a Document shared with bob and uploads its attachment', async () => {
+    const d = cpp('alice', 'create', 'Document', JSON.stringify({ name: 'scan.txt' }), '-', 'hcp-bob:READ')
+    return cpp('alice', 'upload-attachment', d.id, CPP_ATTACHMENT)
+  })
+  await step('official bob reads the C++ Document (integrity record in `hash`) and its attachment', async () => {
+    const d = await bob.document.getDocument(cppDoc.id)
+    expectEq(d.name, 'scan.txt', 'name')
+    if (!d.hash?.startsWith('cardinalCppAttachmentIntegrity/v1 sha256=')) throw new Error(`hash is ${d.hash}`)
+    const bytes = await bob.document.getAndDecryptMainAttachment(d)
+    expectEq(Buffer.from(bytes).toString('utf8'), CPP_ATTACHMENT, 'attachment')
+    const raw = await bob.document.encrypted.getDocument(cppDoc.id)
+    if (raw.hash !== undefined && raw.hash !== null) throw new Error('the integrity record is stored in clear')
+  })
+  await step('C++ alice verifies her own attachment', async () => {
+    const r = cpp('alice', 'download-attachment', cppDoc.id)
+    expectEq(r.text, CPP_ATTACHMENT, 'attachment'); expectEq(r.verified, true, 'verified')
+  })
+  const JS_ATTACHMENT = 'official attachment ' + randomUUID()
+  const jsDoc = await step('official bob creates a Document with an attachment and shares it with alice', async () => {
+    const d = await bob.document.createDocument(await bob.document.withEncryptionMetadata(
+      new DecryptedDocument({ id: randomUUID(), name: 'js.txt' }), undefined))
+    await bob.document.encryptAndSetMainAttachment(d, ['public.plain-text'], new Int8Array(new TextEncoder().encode(JS_ATTACHMENT)))
+    return bob.document.shareWith('hcp-alice', await bob.document.getDocument(d.id))
+  })
+  await step('C++ alice reads the official attachment, with the "could not be verified" warning', async () => {
+    const r = cpp('alice', 'download-attachment', jsDoc.id)
+    expectEq(r.text, JS_ATTACHMENT, 'attachment'); expectEq(r.verified, false, 'verified')
+    if (r.warnings.length !== 1 || !r.warnings[0].includes('could not be verified')) throw new Error(`warnings: ${JSON.stringify(r.warnings)}`)
+  })
+  await step('the official SDK refuses unknown fields in decrypted Document content (why the record uses `hash`)', async () => {
+    const d = cpp('alice', 'create', 'Document', JSON.stringify({ name: 'probe', cardinalCppAttachmentIntegrity: 'x' }), '-', 'hcp-bob:READ')
+    let refused = false
+    try { await bob.document.getDocument(d.id) } catch (e) { refused = true; console.log(`  official SDK: ${String(e?.message ?? e).slice(0, 160)}`) }
+    if (!refused) throw new Error('the official SDK accepted an unknown field: the record could use its own field name')
   })
 
   // Repeated shares in both directions reuse the existing exchange data.

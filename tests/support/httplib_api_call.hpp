@@ -7,8 +7,11 @@
 
 #include "api/rest_backend.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <vector>
 
 namespace cardinal::testing {
 
@@ -40,14 +43,32 @@ inline api::ApiCall httplib_api_call(const std::string& host, int port, const st
     for (const auto& [k, v] : req.headers) {
       if (k != "Content-Type") headers.emplace(k, v);
     }
+    // Streamed bodies (attachments) are collected, then sent in one piece.
+    std::string body = req.body;
+    std::string content_type = "application/json";
+    if (req.body_source) {
+      content_type = "application/octet-stream";
+      std::vector<std::uint8_t> buf(64 * 1024);
+      for (;;) {
+        auto n = req.body_source(std::span<std::uint8_t>(buf));
+        if (!n.ok()) return n.error();
+        if (*n == 0) break;
+        body.append(reinterpret_cast<const char*>(buf.data()), *n);  // NOLINT
+      }
+    }
     auto send = [&]() -> httplib::Result {
-      if (req.method == "POST") return client.Post(req.path, headers, req.body, "application/json");
-      if (req.method == "PUT") return client.Put(req.path, headers, req.body, "application/json");
+      if (req.method == "POST") return client.Post(req.path, headers, body, content_type);
+      if (req.method == "PUT") return client.Put(req.path, headers, body, content_type);
       if (req.method == "DELETE") return client.Delete(req.path, headers);
       return client.Get(req.path, headers);
     };
     auto r = send();
     if (!r) return Error{ErrorCode::kTransport, "no answer for " + req.path};
+    if (req.response_sink && r->status >= 200 && r->status < 300) {
+      CARDINAL_RETURN_IF_ERROR(req.response_sink(
+          std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(r->body.data()), r->body.size())));  // NOLINT
+      return api::ApiResponse{r->status, ""};
+    }
     return api::ApiResponse{r->status, r->body};
   };
 }

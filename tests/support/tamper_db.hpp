@@ -60,6 +60,37 @@ class TamperDb {
     sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
   }
 
+  /// Attachment bytes (table `attachments`: `id TEXT PRIMARY KEY, data BLOB`).
+  std::string get_blob(const std::string& id) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT data FROM attachments WHERE id = ?", -1, &st, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("select blob");
+    }
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string out;
+    const bool found = sqlite3_step(st) == SQLITE_ROW;
+    if (found) {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(st, 0));
+      out.assign(p == nullptr ? "" : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))));
+    }
+    sqlite3_finalize(st);
+    if (!found) throw std::runtime_error("no attachment " + id);
+    return out;
+  }
+  /// Replaces attachment bytes as is.
+  void put_blob(const std::string& id, const std::string& data) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO attachments (id, data) VALUES (?, ?)", -1, &st, nullptr) !=
+        SQLITE_OK) {
+      throw std::runtime_error("insert blob");
+    }
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 2, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) throw std::runtime_error("blob write failed");
+  }
+
  private:
   sqlite3* db_ = nullptr;
 };

@@ -50,6 +50,27 @@ TEST(Manifest, PlatformDefaults) {
   ASSERT_OK(doc);
   EXPECT_EQ(doc->fields(), (std::set<std::string>{"medicalLocationId", "name"}));
   EXPECT_ERROR_CODE(EncryptedFieldsManifest::platform_default("Nope"), ErrorCode::kInvalidArgument);
+  // The official SDK has no manifest for these: no silent "everything in clear".
+  EXPECT_ERROR_CODE(EncryptedFieldsManifest::platform_default("Article"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(EncryptedFieldsManifest::platform_default("ClassificationTemplate"), ErrorCode::kInvalidArgument);
+  // The Service manifest is the base one: `content` is added by the contact encryption.
+  auto service = EncryptedFieldsManifest::platform_default("Service");
+  ASSERT_OK(service);
+  EXPECT_FALSE(service->mentions("content"));
+}
+
+TEST(Manifest, ExtendedAddsEntriesAndKeepsTheRules) {
+  auto doc = EncryptedFieldsManifest::platform_default("Document");
+  ASSERT_OK(doc);
+  auto more = doc->extended({"hash", "notes[].markdown"});
+  ASSERT_OK(more);
+  EXPECT_TRUE(more->mentions("hash"));
+  EXPECT_TRUE(more->mentions("notes"));
+  EXPECT_FALSE(doc->mentions("hash"));  // the original is unchanged
+  EXPECT_ERROR_CODE(doc->extended({"name.sub"}), ErrorCode::kInvalidArgument);  // two roles
+  auto all = EncryptedFieldsManifest::parse({"*"});
+  ASSERT_OK(all);
+  EXPECT_ERROR_CODE(all->extended({"x"}), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

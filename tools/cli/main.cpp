@@ -212,7 +212,10 @@ int entity_cmd(const std::string& sub, const Args& a) {
   auto key = must(crypto::AesKey::create(must(crypto::hex_decode_secret(require(a, "--key")))));
   auto input = parse_json(read_all(std::cin));
   if (!input.ok()) fail(Error{ErrorCode::kMalformedInput, "standard input is not valid JSON"});
-  if (sub == "encrypt") {
+  if (sub == "encrypt" && type == "Contact") {
+    // Services are encrypted one by one, as the official SDK does.
+    print(must(encrypt_contact_content(*input, key, manifest, must(EncryptedFieldsManifest::platform_default("Service")))));
+  } else if (sub == "encrypt") {
     print(must(encrypt_entity_content(*input, key, manifest)));
   } else if (sub == "decrypt") {
     std::vector<std::string> warnings;

@@ -10,6 +10,7 @@
 #include <cardinal/secret.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <utility>
 
 namespace cardinal::crypto {
@@ -18,6 +19,26 @@ namespace cardinal::crypto {
 CARDINAL_EXPORT Bytes sha256(ByteView data);
 /// SHA-512 of `data` (64 bytes).
 CARDINAL_EXPORT Bytes sha512(ByteView data);
+
+/// Incremental SHA-256, for data that arrives in pieces (streamed attachments). Not thread-safe;
+/// movable, not copyable.
+class CARDINAL_EXPORT Sha256Stream {
+ public:
+  Sha256Stream();   ///< An empty digest.
+  ~Sha256Stream();  ///< Frees the OpenSSL context.
+  Sha256Stream(Sha256Stream&&) noexcept;             ///< Moves the digest state.
+  Sha256Stream& operator=(Sha256Stream&&) noexcept;  ///< Moves the digest state.
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  /// Adds bytes to the digest.
+  void update(ByteView data);
+  /// The digest of everything added (32 bytes). The stream starts over afterwards.
+  [[nodiscard]] Bytes finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// The digest of an HMAC key.
 enum class HmacHash { kSha256, kSha512 };
