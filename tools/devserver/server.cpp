@@ -1100,6 +1100,35 @@ struct Server::Impl {
           return json_reply(*doc);
         });
       }));
+      // A user for an existing data owner (what the platform's invitation of a patient does):
+      // {login, password, patientId | healthcarePartyId | deviceId, id?}.
+      http.Post("/devserver/admin/users", open([this](const httplib::Request& req) {
+        const json body = parse_object_body(req);
+        const std::string login = require_string(body, "login");
+        const std::string password = require_string(body, "password");
+        if (login.empty() || password.empty()) fail(400, "login and password must not be empty");
+        return db.transaction([&] {
+          if (!db.find_by(table::kUsers, "$.login", login).empty()) fail(409, "A user with login " + login + " exists");
+          const std::string user_id = optional_string(body, "id").value_or("user-" + login);
+          if (!valid_entity_id(user_id)) fail(400, "Invalid user id");
+          if (db.exists(table::kUsers, user_id)) fail(409, "A user with id " + user_id + " exists");
+          json user = {{"id", user_id}, {"rev", next_rev(json::object())}, {"login", login},
+                       {"passwordHash", password_hash(password)}};
+          int owners = 0;
+          for (const auto& k : kDataOwnerKinds) {
+            const auto owner = optional_string(body, k.user_field);
+            if (!owner) continue;
+            ++owners;
+            if (!db.exists(k.table, *owner)) fail(404, std::string("No data owner ") + *owner + " for " + k.user_field);
+            user[k.user_field] = *owner;
+          }
+          if (owners != 1) fail(400, "Exactly one of patientId, healthcarePartyId, deviceId is required");
+          db.insert(table::kUsers, user_id, user);
+          json out = user;
+          out.erase("passwordHash");
+          return json_reply(out);
+        });
+      }));
       http.Put(R"(/devserver/admin/([a-z_]+)/([^/]+))", open([this, table_for](const httplib::Request& req) {
         const json doc = parse_object_body(req);
         return db.transaction([&] {
