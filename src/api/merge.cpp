@@ -11,11 +11,33 @@ bool managed(const std::string& field) {
   return field == "rev" || field == "securityMetadata" || field == "encryptedSelf";
 }
 
+// Equal values, whatever the order of object keys (Json keeps insertion order and compares with it).
+bool equivalent(const Json& a, const Json& b) {
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& [k, v] : a.items()) {
+      auto it = b.find(k);
+      if (it == b.end() || !equivalent(v, *it)) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!equivalent(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
 // Writes into `out` (initialised with `theirs`) the merge of the three values at `path`; a field
 // absent on a side is `nullopt`.
 void merge_into(const std::string& path, const Json* base, const Json* mine, const Json* theirs, Json& out,
                 const std::string& field, std::vector<std::string>& conflicts) {
-  auto same = [](const Json* a, const Json* b) { return (a == nullptr && b == nullptr) || (a && b && *a == *b); };
+  auto same = [](const Json* a, const Json* b) {
+    return (a == nullptr && b == nullptr) || (a && b && equivalent(*a, *b));
+  };
   if (same(mine, base)) return;  // unchanged by us: theirs (already in out)
   if (same(theirs, base) || same(mine, theirs)) {
     if (mine != nullptr) out[field] = *mine;
