@@ -567,6 +567,27 @@ struct Server::Impl {
     return entity;
   }
 
+  // Security metadata as the backend's model sees it: absent collections are empty (clients that
+  // omit default values, like the official SDK, or add them, send the same metadata).
+  static json normalized_metadata(const json& sm) {
+    if (!sm.is_object()) return sm;
+    json out = sm;
+    if (!out.contains("keysEquivalences") || out["keysEquivalences"].is_null()) out["keysEquivalences"] = json::object();
+    auto sd = out.find("secureDelegations");
+    if (sd == out.end() || sd->is_null()) {
+      out["secureDelegations"] = json::object();
+    } else if (sd->is_object()) {
+      for (auto& [key, d] : sd->items()) {
+        if (!d.is_object()) continue;
+        for (const char* f : {"secretIds", "encryptionKeys", "owningEntityIds", "parentDelegations"}) {
+          if (!d.contains(f) || d[f].is_null()) d[f] = json::array();
+        }
+        for (auto it = d.begin(); it != d.end();) it = it->is_null() ? d.erase(it) : std::next(it);
+      }
+    }
+    return out;
+  }
+
   json modify_entity(const EntityKind& k, json entity, const Caller& c) {
     if (!entity.is_object()) fail(400, "Expected a JSON object");
     const std::string id = require_string(entity, "id");
@@ -578,7 +599,7 @@ struct Server::Impl {
     const auto sm_old = stored.doc.find("securityMetadata");
     const json a = sm_new == entity.end() ? json() : *sm_new;
     const json b = sm_old == stored.doc.end() ? json() : *sm_old;
-    if (a != b) {
+    if (normalized_metadata(a) != normalized_metadata(b)) {
       // Only an entity without security metadata (e.g. a seeded patient initialising its own) may get
       // its first metadata through a modify; existing metadata changes only through bulk share.
       if (!secure_delegations_of(stored.doc).empty()) {

@@ -503,6 +503,24 @@ TEST_F(DevServerTest, EveryEntityKindEnforcesRevOnUpdate) {
   }
 }
 
+TEST_F(DevServerTest, ModifyComparesSecurityMetadataAsTheBackendModelDoes) {
+  // The official SDK adds default values (keysEquivalences: {}) to metadata another client wrote
+  // without them, or omits empty collections: the same metadata for the backend, not a change.
+  auto alice = as("alice");
+  const json he = alice_entity(*alice, "he-meta");
+  json with_defaults = he;
+  with_defaults["securityMetadata"]["keysEquivalences"] = json::object();
+  for (auto& [key, d] : with_defaults["securityMetadata"]["secureDelegations"].items()) {
+    d["parentDelegations"] = json::array();
+    d.erase("owningEntityIds");
+  }
+  const auto ok = alice->put(kHe, with_defaults);
+  EXPECT_EQ(ok.status, 200) << ok.raw;
+  json changed = ok.body;
+  for (auto& [key, d] : changed["securityMetadata"]["secureDelegations"].items()) d["permissions"] = "READ";
+  EXPECT_EQ(alice->put(kHe, changed).status, 400) << "a real change still goes through bulk share only";
+}
+
 TEST_F(DevServerTest, BadInputGets4xxWithJsonBody) {
   auto alice = as("alice");
   alice_entity(*alice, "he-bad");
