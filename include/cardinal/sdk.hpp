@@ -156,7 +156,9 @@ class CARDINAL_EXPORT EntityApi {
   /// concurrency, as the platform: when the entity changed on the server since that `rev` (or the
   /// `rev` is not one the server gave), nothing is written and the result is kConflict; read the
   /// current version with `get`, or use the overload with `ModifyOptions` to receive it (or to
-  /// merge). Errors: kInvalidArgument (no id or rev), kConflict, kPermissionDenied (no WRITE),
+  /// merge). When the current version already has exactly this content (e.g. this write was
+  /// applied, its answer lost and the request repeated), that version is returned: success.
+  /// Errors: kInvalidArgument (no id or rev), kConflict, kPermissionDenied (no WRITE),
   /// kKeyNotAvailable, transport errors.
   virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
   /// `modify` with a conflict policy: see `ModifyOptions`. With ConflictPolicy::kMerge, a change

@@ -86,6 +86,17 @@ MergeResult three_way_merge(const Json& base, const Json& mine, const Json& thei
   return r;
 }
 
+bool same_content(const Json& a, const Json& b) {
+  if (!a.is_object() || !b.is_object()) return equivalent(a, b);
+  Json x = a;
+  Json y = b;
+  for (const char* f : {"rev", "securityMetadata", "encryptedSelf"}) {
+    x.erase(f);
+    y.erase(f);
+  }
+  return equivalent(x, y);
+}
+
 void RevisionCache::put(const std::string& type, const std::string& id, const std::string& rev, const Json& entity) {
   if (id.empty() || rev.empty()) return;
   std::lock_guard lock(mutex_);

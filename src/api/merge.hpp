@@ -27,6 +27,10 @@ struct MergeResult {
 /// `encryptedSelf`) are taken from `theirs`.
 MergeResult three_way_merge(const Json& base, const Json& mine, const Json& theirs);
 
+/// Whether two decrypted entities have the same content, ignoring the fields `three_way_merge`
+/// takes from the current version (`rev`, `securityMetadata`, `encryptedSelf`) and key order.
+bool same_content(const Json& a, const Json& b);
+
 /// The last decrypted versions returned to the caller, by (entity type, id, rev). Bounded LRU;
 /// thread-safe.
 class RevisionCache {

@@ -551,6 +551,9 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
                       current.error().message() + ")",
                   {}, std::nullopt);
     }
+    // Our own write, whose answer was lost and whose repeat (PUT is retried on transport faults)
+    // met the new rev: the server holds exactly this change, nothing to report.
+    if (same_content(current->entity, mine)) return current;
     const std::string current_rev = current->entity.value("rev", std::string());
     const std::string stale = what + " was not saved: it was changed on the server since revision " + read_rev +
                               " (current revision " + current_rev + ")";

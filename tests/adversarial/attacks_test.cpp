@@ -477,6 +477,23 @@ TEST(Attack09, StaleOrReplayedRevisionIsAConflictThatLosesNoWrite) {
   ASSERT_OK(merged);
   EXPECT_EQ(merged->entity["descr"], "my local change");
   EXPECT_EQ(merged->entity["note"], "changed elsewhere");
+  // A write applied by the server whose answer was lost, repeated by the transport (PUT with a rev
+  // is retried): the repeat meets the new rev (409), and the server holds exactly this change, so
+  // it is a success, not a false conflict.
+  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+    if (r.method == "PUT" && r.path == "/rest/v2/helement") {
+      auto applied = inner(r);
+      if (!applied.ok()) return applied;
+      return inner(r);  // the repeat
+    }
+    return inner(r);
+  };
+  Json again = merged->entity;
+  again["descr"] = "final";
+  auto repeated = w.alice.core->modify("HealthElement", again);
+  w.alice.interceptor = nullptr;
+  ASSERT_OK(repeated);
+  EXPECT_EQ(repeated->entity["descr"], "final");
 }
 
 // 10. Malformed JSON, hex, base64, keys, huge fields, wrong types in stored records.
