@@ -105,6 +105,14 @@ struct CreateOptions {
   std::vector<std::pair<std::string, AccessLevel>> share_with;
 };
 
+/// What `EntityApi::share` did.
+enum class ShareOutcome {
+  kNewShare,       ///< the delegate had no access: a new delegation was added
+  kUpgraded,       ///< the delegate could read only: a new WRITE delegation was added
+  kExtended,       ///< the delegate's delegation got what it lacked (entity keys, secret ids)
+  kAlreadyShared,  ///< nothing to do: the delegate already had this level (or higher) and everything; nothing was sent
+};
+
 /// An entity decrypted on this device.
 struct DecryptedEntity {
   Json entity;                        ///< clear content (`encryptedSelf` kept, as the platform does)
@@ -120,6 +128,40 @@ struct DecryptedEntity {
   /// `EntityApi::accept_shared_key` first. Content that opens only with an unverified key while a
   /// verified one exists is refused with kTamperDetected, never returned.
   Provenance provenance = Provenance::kUnverified;
+  /// Set by `EntityApi::share` (and only by it): what the share changed.
+  std::optional<ShareOutcome> share_outcome;
+};
+
+/// What `EntityApi::modify` does when the entity changed on the server since the caller read it.
+enum class ConflictPolicy {
+  /// Write nothing and return kConflict with the current server version (the default: the
+  /// platform's optimistic concurrency; never last-writer-wins).
+  kFail,
+  /// Field-level three-way merge of the caller's change onto the current version, the base being
+  /// the version the caller read: fields changed on one side only are merged and stored; a field
+  /// changed on both sides (to different values) returns kConflict naming it, writing nothing.
+  kMerge,
+};
+
+/// Filled by `EntityApi::modify` when it returns kConflict.
+struct ModifyConflict {
+  /// The current version on the server, decrypted (empty `entity` if it could not be read).
+  DecryptedEntity current;
+  /// With ConflictPolicy::kMerge: the fields changed on both sides ("a.b" for nested objects).
+  std::vector<std::string> fields;
+};
+
+/// Options of `EntityApi::modify`.
+struct ModifyOptions {
+  /// What to do when the caller's `rev` is not the current one (stale or made up).
+  ConflictPolicy on_conflict = ConflictPolicy::kFail;
+  /// kMerge only: the decrypted entity as the caller read it (the base of the merge). When null,
+  /// the SDK uses its own copy of the revision the caller's `rev` names: the SDK keeps the last
+  /// 256 entities it returned (by id and rev) in memory; without a base, kConflict.
+  const Json* base = nullptr;
+  /// When not null, filled with the current server version (and the conflicting fields) when
+  /// `modify` returns kConflict.
+  ModifyConflict* conflict = nullptr;
 };
 
 /// Create / read / modify / share / delete one kind of encryptable entity through the backend.
@@ -131,13 +173,28 @@ class CARDINAL_EXPORT EntityApi {
   /// Fetches and decrypts an entity. Errors: kNotFound, kDecryptionFailed, kKeyNotAvailable,
   /// kTamperDetected, transport errors.
   virtual Result<DecryptedEntity> get(const std::string& id) = 0;
-  /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). A stale
-  /// revision is retried on the current one, keeping this change.
+  /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). Optimistic
+  /// concurrency, as the platform: when the entity changed on the server since that `rev` (or the
+  /// `rev` is not one the server gave), nothing is written and the result is kConflict; read the
+  /// current version with `get`, or use the overload with `ModifyOptions` to receive it (or to
+  /// merge). When the current version already has exactly this content (e.g. this write was
+  /// applied, its answer lost and the request repeated), that version is returned: success.
+  /// Errors: kInvalidArgument (no id or rev), kConflict, kPermissionDenied (no WRITE),
+  /// kKeyNotAvailable, transport errors.
   /// The new content is encrypted only under an entity key of verified provenance (see
   /// `Provenance`): for an entity whose key reached this user only from another data owner,
   /// kNoVerifiedKey (call `accept_shared_key` first if the user trusts it).
   virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
+  /// `modify` with a conflict policy: see `ModifyOptions`. With ConflictPolicy::kMerge, a change
+  /// that merges cleanly is stored on the current revision (the result has the merged content);
+  /// otherwise kConflict names the fields changed on both sides. `options.conflict` receives the
+  /// current server version on kConflict.
+  virtual Result<DecryptedEntity> modify(const Json& clear, const ModifyOptions& options) = 0;
   /// Shares with a data owner: only with keys the strategies verified (kNoVerifiedKey otherwise).
+  /// `share_outcome` in the result tells what changed: a new share, an upgrade from READ to WRITE
+  /// (a second, WRITE delegation: the platform does not change the permission of an existing one),
+  /// an extension, or nothing (kAlreadyShared, nothing sent; a lower level than the delegate has
+  /// never downgrades it).
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
   /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
@@ -268,6 +325,20 @@ class CARDINAL_EXPORT CardinalSdk {
   /// encrypted-fields manifest (e.g. "Article") unless `SdkOptions::manifests` gives one: its
   /// content would otherwise be stored in clear (docs/entity-fields.md lists every type).
   Result<EntityApi*> entities(std::string_view entity_type);
+
+  /// For a patient user: makes its own Patient record usable by the patient (the official SDK's
+  /// `ensureEncryptionMetadataForSelfIsInitialized`). A record without security metadata (a
+  /// patient who signed up alone, or seeded) gets an entity key, a secret id and a root delegation
+  /// for the patient, and its content is encrypted; a record that already has some is left as it
+  /// is. Then the record is shared with `share_with` (e.g. the patient's doctor), and returned
+  /// decrypted. A record created by a healthcare party needs no initialisation: that party shares
+  /// it with the patient (after the patient signed in once, so that it has a key).
+  /// Errors: kInvalidArgument (the user is not a patient), kKeyNotAvailable (the record was
+  /// created by someone else and not shared with this patient yet: the message says so),
+  /// kConflict (the record changed meanwhile: call again), kNoVerifiedKey (a delegate), transport
+  /// errors.
+  Result<DecryptedEntity> initialize_own_patient_record(
+      const std::vector<std::pair<std::string, AccessLevel>>& share_with = {});
 
  private:
   struct Impl;

@@ -16,9 +16,24 @@ namespace cardinal {
 
 namespace {
 
+std::optional<ShareOutcome> to_public(std::optional<api::ShareOutcome> o) {
+  if (!o) return std::nullopt;
+  switch (*o) {
+    case api::ShareOutcome::kNewShare:
+      return ShareOutcome::kNewShare;
+    case api::ShareOutcome::kUpgraded:
+      return ShareOutcome::kUpgraded;
+    case api::ShareOutcome::kExtended:
+      return ShareOutcome::kExtended;
+    case api::ShareOutcome::kAlreadyShared:
+      return ShareOutcome::kAlreadyShared;
+  }
+  return std::nullopt;
+}
+
 DecryptedEntity to_public(api::Decrypted d) {
   return DecryptedEntity{std::move(d.entity), std::move(d.warnings), {d.secret_ids.begin(), d.secret_ids.end()},
-                         d.can_write, d.provenance};
+                         d.can_write, d.provenance, to_public(d.share_outcome)};
 }
 
 api::NewEntityOptions to_core(const CreateOptions& o) {
@@ -47,10 +62,22 @@ class EntityApiImpl : public EntityApi {
     CARDINAL_ASSIGN_OR_RETURN(auto d, core_.get(type_, id));
     return to_public(std::move(d));
   }
-  Result<DecryptedEntity> modify(const Json& clear) override {
+  Result<DecryptedEntity> modify(const Json& clear) override { return modify(clear, ModifyOptions{}); }
+  Result<DecryptedEntity> modify(const Json& clear, const ModifyOptions& options) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.modify(type_, clear));
-    return to_public(std::move(d));
+    api::ModifyParams params;
+    params.policy = options.on_conflict == ConflictPolicy::kMerge ? api::ConflictPolicy::kMerge : api::ConflictPolicy::kFail;
+    params.base = options.base;
+    api::Conflict conflict;
+    auto d = core_.modify(type_, clear, params, options.conflict != nullptr ? &conflict : nullptr);
+    if (!d.ok()) {
+      if (options.conflict != nullptr && d.error().code() == ErrorCode::kConflict) {
+        *options.conflict = ModifyConflict{
+            conflict.current ? to_public(std::move(*conflict.current)) : DecryptedEntity{}, std::move(conflict.fields)};
+      }
+      return d.error();
+    }
+    return to_public(std::move(d).value());
   }
   Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) override {
     std::shared_lock lock(gate_);
@@ -228,6 +255,17 @@ EntityApi& CardinalSdk::patients() { return impl_->entity("Patient"); }
 EntityApi& CardinalSdk::documents() { return impl_->entity("Document"); }
 EntityApi& CardinalSdk::contacts() { return impl_->entity("Contact"); }
 AttachmentApi& CardinalSdk::attachments() { return *impl_->attachments; }
+
+Result<DecryptedEntity> CardinalSdk::initialize_own_patient_record(
+    const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
+  std::shared_lock lock(impl_->gate);
+  std::vector<std::pair<std::string, api::AccessLevel>> delegates;
+  for (const auto& [id, level] : share_with) {
+    delegates.emplace_back(id, level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead);
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto d, impl_->core->initialize_own_patient_record(delegates));
+  return to_public(std::move(d));
+}
 
 Result<EntityApi*> CardinalSdk::entities(std::string_view type) {
   CARDINAL_RETURN_IF_ERROR(api::rest_path_of(type).status());

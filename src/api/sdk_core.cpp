@@ -87,6 +87,7 @@ Result<std::unique_ptr<SdkCore>> SdkCore::start(CoreOptions options) {
   options.backend = std::make_shared<TrackingBackend>(std::move(options.backend), trust, options.on_tamper);
   std::unique_ptr<SdkCore> core(new SdkCore(std::move(options)));
   core->trust_ = std::move(trust);
+  core->revisions_ = std::make_unique<RevisionCache>(core->options_.revision_cache_size);
   CARDINAL_RETURN_IF_ERROR(core->init_keys());
   return core;
 }
@@ -401,7 +402,7 @@ Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEn
 Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
   const std::string id = id_of(encrypted);
   const std::string what = std::string(type) + " " + id;
-  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(encrypted, type));
+  CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(encrypted, type));
   engine::DecryptionFindings findings;
   std::vector<std::string> warnings;
   auto note = [&](std::string w) {
@@ -448,7 +449,7 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
     return e;
   }
   Decrypted out{std::move(clear).value(), std::move(warnings), access.secret_ids_to_share(), access.can_write,
-                provenance};
+                provenance, std::nullopt};
   if (auto rev = encrypted.find("rev"); rev != encrypted.end() && rev->is_string()) {
     if (auto w = trust_->rollback_warning(type, id, rev->get_ref<const std::string&>())) out.warnings.push_back(*w);
   }
@@ -456,6 +457,10 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
     std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
     out.warnings.push_back(std::move(w));
+  }
+  // Remembered as the base of a later merge (ConflictPolicy::kMerge) by whoever read this revision.
+  if (auto rev = out.entity.find("rev"); rev != out.entity.end() && rev->is_string()) {
+    revisions_->put(std::string(type), id, rev->get<std::string>(), out.entity);
   }
   return out;
 }
@@ -469,7 +474,7 @@ Result<Json> SdkCore::encrypt_existing(std::string_view type, const Json& clear)
 }
 
 Result<crypto::AesKey> SdkCore::content_key(const Json& entity, std::string_view type) {
-  CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+  CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
   const auto verified = access.verified_keys();
   if (verified.empty()) {
     const std::string id = id_of(entity);
@@ -728,17 +733,63 @@ Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEn
 }
 
 Result<Decrypted> SdkCore::get(std::string_view type, const std::string& id) {
-  CARDINAL_ASSIGN_OR_RETURN(Json stored, options_.backend->get_entity(type, id, request_keys(type)));
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, fetch(type, id));
   return decrypt(type, stored);
 }
 
-Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear) {
+Result<Json> SdkCore::fetch(std::string_view type, const std::string& id) {
+  auto stored = options_.backend->get_entity(type, id, request_keys(type));
+  if (stored.ok() || stored.error().code() != ErrorCode::kPermissionDenied || !self_anonymous_) return stored;
+  // An anonymous data owner proves access with the access control keys of the exchange data it
+  // knows: a share made since they were loaded needs them reloaded (once).
+  CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+  stored = options_.backend->get_entity(type, id, request_keys(type));
+  if (stored.ok() || stored.error().code() != ErrorCode::kPermissionDenied) return stored;
+  return Error{ErrorCode::kPermissionDenied,
+               "no access yet: " + std::string(type) + " " + id + " was not shared with data owner " + self_.id +
+                   " (its exchange data were reloaded); ask a data owner who can read it to share it"};
+}
+
+Result<engine::EntityAccess> SdkCore::open_access(const Json& entity, std::string_view type) {
+  auto access = entities_->open(entity, type);
+  if (access.ok() || access.error().code() != ErrorCode::kKeyNotAvailable) return access;
+  const std::string id = id_of(entity);
+  auto delegations = model::secure_delegations_of(entity);
+  if (delegations.ok() && delegations->empty()) {
+    if (type == "Patient" && id == self_.id) {
+      return Error{ErrorCode::kKeyNotAvailable,
+                   "the patient record " + id +
+                       " of the current user has no encryption metadata yet: initialise it with "
+                       "CardinalSdk::initialize_own_patient_record (or ask its healthcare party to share it)"};
+    }
+    return Error{ErrorCode::kKeyNotAvailable, std::string(type) + " " + id + " has no security metadata"};
+  }
+  if (self_anonymous_) {
+    // An anonymous user finds delegations through the exchange data it loaded: one made since then
+    // is found after a reload (once).
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+    access = entities_->open(entity, type);
+    if (access.ok() || access.error().code() != ErrorCode::kKeyNotAvailable) return access;
+  }
+  return Error{ErrorCode::kKeyNotAvailable,
+               "no access yet: no delegation of " + std::string(type) + " " + id + " opens for data owner " +
+                   self_.id + ": it was not shared with this data owner, or not with its current keys; ask a data "
+                   "owner who can read it to share it"};
+}
+
+Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, const ModifyParams& params,
+                                  Conflict* conflict) {
   const std::string id = id_of(clear);
-  if (id.empty() || !clear.contains("rev"))
-    return Error{ErrorCode::kInvalidArgument, "modify needs an entity with id and rev"};
-  Json current = clear;
+  if (id.empty() || !clear.contains("rev") || !clear["rev"].is_string() || clear["rev"].get_ref<const std::string&>().empty()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "modify needs an entity with its id and rev, as returned by get or create"};
+  }
+  const std::string read_rev = clear["rev"].get<std::string>();
+  const std::string what = std::string(type) + " " + id;
+  std::optional<Json> base;
+  Json mine = clear;
   for (int attempt = 0;; ++attempt) {
-    CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_existing(type, current));
+    CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_existing(type, mine));
     auto stored = options_.backend->modify_entity(type, encrypted, request_keys(type));
     if (stored.ok()) {
       if (!same_delegations(*stored, encrypted)) {
@@ -746,13 +797,62 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear) {
       }
       return decrypt(type, *stored);
     }
-    if (stored.error().code() != ErrorCode::kConflict || attempt >= options_.max_conflict_retries)
-      return stored.error();
-    // Stale revision: apply our change on top of the server's current revision.
-    CARDINAL_ASSIGN_OR_RETURN(Json fresh, options_.backend->get_entity(type, id, request_keys(type)));
-    if (!fresh.contains("rev")) return Error{ErrorCode::kMalformedResponse, "entity without rev"};
-    current["rev"] = fresh["rev"];
-    current["securityMetadata"] = fresh.contains("securityMetadata") ? fresh["securityMetadata"] : Json(nullptr);
+    if (stored.error().code() != ErrorCode::kConflict) return stored.error();
+    // Stale or unknown revision: nothing was written. Never overwrite the other writer's change.
+    auto fail = [&](std::string message, std::vector<std::string> fields, std::optional<Decrypted> current) -> Error {
+      if (conflict != nullptr) *conflict = Conflict{std::move(current), std::move(fields)};
+      return Error{ErrorCode::kConflict, std::move(message)};
+    };
+    auto fresh = options_.backend->get_entity(type, id, request_keys(type));
+    if (!fresh.ok()) {
+      return fail(what + " was not saved: revision " + read_rev +
+                      " is not the current one, and the current version cannot be read (" + fresh.error().message() +
+                      ")",
+                  {}, std::nullopt);
+    }
+    auto current = decrypt(type, *fresh);
+    if (!current.ok()) {
+      return fail(what + " was not saved: revision " + read_rev +
+                      " is not the current one, and the current version cannot be decrypted (" +
+                      current.error().message() + ")",
+                  {}, std::nullopt);
+    }
+    // Our own write, whose answer was lost and whose repeat (PUT is retried on transport faults)
+    // met the new rev: the server holds exactly this change, nothing to report.
+    if (same_content(current->entity, mine)) return current;
+    const std::string current_rev = current->entity.value("rev", std::string());
+    const std::string stale = what + " was not saved: it was changed on the server since revision " + read_rev +
+                              " (current revision " + current_rev + ")";
+    if (params.policy == ConflictPolicy::kFail) {
+      return fail(stale + "; nothing was written. Apply the change to the current version (ModifyOptions::conflict "
+                          "or get) and modify again, or modify with ConflictPolicy::kMerge",
+                  {}, std::move(current).value());
+    }
+    if (!base) {
+      if (params.base != nullptr) {
+        base = *params.base;
+      } else {
+        base = revisions_->get(std::string(type), id, read_rev);
+      }
+      if (!base) {
+        return fail(stale + "; nothing was written and no merge was tried: revision " + read_rev +
+                        " is not one this SDK returned recently (pass the version you read as ModifyOptions::base)",
+                    {}, std::move(current).value());
+      }
+    }
+    MergeResult merged = three_way_merge(*base, clear, current->entity);
+    if (!merged.conflicts.empty()) {
+      std::string names;
+      for (const auto& f : merged.conflicts) names += (names.empty() ? "" : ", ") + f;
+      return fail(stale + "; nothing was written: both changed the field(s) " + names, std::move(merged.conflicts),
+                  std::move(current).value());
+    }
+    if (attempt >= options_.max_conflict_retries) {
+      return fail(stale + "; nothing was written: the entity keeps changing, merge given up after " +
+                      std::to_string(attempt + 1) + " attempts",
+                  {}, std::move(current).value());
+    }
+    mine = std::move(merged.merged);  // on the current rev and security metadata
   }
 }
 
@@ -762,8 +862,8 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
   const bool anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(delegate));
   CARDINAL_ASSIGN_OR_RETURN(auto keys, delegate_keys(delegate));
   for (int attempt = 0;; ++attempt) {
-    CARDINAL_ASSIGN_OR_RETURN(Json entity, options_.backend->get_entity(type, id, request_keys(type)));
-    CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
+    CARDINAL_ASSIGN_OR_RETURN(Json entity, fetch(type, id));
+    CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
     if (!access.any_verified && access.keys.size() > 1) {
       Error e{ErrorCode::kTamperDetected, std::string(type) + " " + id + " carries " +
                                               std::to_string(access.keys.size()) + " different entity keys (" +
@@ -774,8 +874,16 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
     }
     engine::ShareTarget target{delegate_id, anonymous,
                                level == AccessLevel::kWrite ? engine::ShareLevel::kWrite : engine::ShareLevel::kRead};
-    CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys));
-    if (request.is_null()) return decrypt(type, entity);  // nothing to add
+    engine::ShareRequestKind kind = engine::ShareRequestKind::kNew;
+    CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys, &kind));
+    const ShareOutcome outcome = kind == engine::ShareRequestKind::kUpgrade  ? ShareOutcome::kUpgraded
+                                 : kind == engine::ShareRequestKind::kUpdate ? ShareOutcome::kExtended
+                                                                             : ShareOutcome::kNewShare;
+    auto with_outcome = [](Result<Decrypted> d, ShareOutcome o) -> Result<Decrypted> {
+      if (d.ok()) d->share_outcome = o;
+      return d;
+    };
+    if (request.is_null()) return with_outcome(decrypt(type, entity), ShareOutcome::kAlreadyShared);  // nothing sent
     std::string expected_key;
     if (request.contains("share")) {
       CARDINAL_ASSIGN_OR_RETURN(Bytes ack,
@@ -802,7 +910,7 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
     auto updated = result->find("updatedEntity");
     if (updated == result->end() || !updated->is_object()) {
       CARDINAL_ASSIGN_OR_RETURN(Json fresh, options_.backend->get_entity(type, id, request_keys(type)));
-      return decrypt(type, fresh);
+      return with_outcome(decrypt(type, fresh), outcome);
     }
     // The server is not trusted: the answer must be this entity, with the new delegation, and
     // with every delegation it had before.
@@ -815,7 +923,7 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
       warn(type, id, e);
       return e;
     }
-    return decrypt(type, *updated);
+    return with_outcome(decrypt(type, *updated), outcome);
   }
 }
 

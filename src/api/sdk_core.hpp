@@ -11,6 +11,7 @@
 
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
+#include "api/merge.hpp"
 #include "engine/entity_crypto.hpp"
 
 #include <filesystem>
@@ -33,7 +34,10 @@ struct CoreOptions {
   /// whose encrypted id differs from its clear id (detects encryptedSelf swapped between entities;
   /// readers that do not know this see the same id and are unaffected).
   bool bind_entity_id = true;
+  /// kMerge: how many times a clean merge is retried when the entity keeps changing meanwhile.
   int max_conflict_retries = 3;
+  /// Decrypted versions remembered by (type, id, rev) as merge bases.
+  std::size_t revision_cache_size = 256;
   /// A recovery key (text form): key pairs it unlocks are restored into the key store at start.
   std::optional<SecretBytes> recovery_key;
   /// Where what the SDK saw (highest revisions, OAEP hashes of verified keys and of the exchange
@@ -54,12 +58,31 @@ struct NewEntityOptions {
   std::vector<std::pair<std::string, AccessLevel>> delegates;
 };
 
+/// What a share changed.
+enum class ShareOutcome { kNewShare, kUpgraded, kExtended, kAlreadyShared };
+
 struct Decrypted {
   Json entity;                        ///< clear JSON (encryptedSelf kept, as the platform does)
   std::vector<std::string> warnings;  ///< integrity findings (also reported to the tamper listener)
   std::set<std::string> secret_ids;   ///< secret ids this user can read (verified ones when there are any)
   bool can_write = false;
   Provenance provenance = Provenance::kUnverified;  ///< of the key that opened the content
+  std::optional<ShareOutcome> share_outcome;  ///< set by share()
+};
+
+/// What modify() does on a stale or unknown rev.
+enum class ConflictPolicy { kFail, kMerge };
+
+struct ModifyParams {
+  ConflictPolicy policy = ConflictPolicy::kFail;
+  /// kMerge: the decrypted version the caller read; null = the revision cache's copy of its rev.
+  const Json* base = nullptr;
+};
+
+/// Filled by modify() when it returns kConflict.
+struct Conflict {
+  std::optional<Decrypted> current;  ///< the server's current version, when readable
+  std::vector<std::string> fields;   ///< fields changed on both sides (kMerge)
 };
 
 struct AttachmentReadOptions {
@@ -88,13 +111,23 @@ class SdkCore {
 
   Result<Decrypted> create(std::string_view type, Json clear, const NewEntityOptions& options);
   Result<Decrypted> get(std::string_view type, const std::string& id);
-  Result<Decrypted> modify(std::string_view type, const Json& clear);
+  /// Optimistic concurrency: a stale or unknown rev writes nothing and returns kConflict (with the
+  /// current version in `conflict`), or with ConflictPolicy::kMerge a three-way merge onto it.
+  Result<Decrypted> modify(std::string_view type, const Json& clear, const ModifyParams& params = {},
+                           Conflict* conflict = nullptr);
   Result<Decrypted> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<Decrypted> accept_shared_key(std::string_view type, const std::string& id);
+
+  /// The current patient's own Patient record, usable by the patient: when it has no security
+  /// metadata yet (a patient who signed up alone), gives it an entity key, a secret id and a root
+  /// delegation for the patient and encrypts its content; then shares it with `share_with`.
+  /// Errors: kInvalidArgument (not a patient), kKeyNotAvailable (created by someone else and not
+  /// shared with this patient), kNoVerifiedKey, transport errors.
+  Result<Decrypted> initialize_own_patient_record(const std::vector<std::pair<std::string, AccessLevel>>& share_with);
 
   /// Encrypts `read_plain`'s bytes (until it returns 0) with the document's entity key, streaming,
   /// and stores them as the document's main attachment.
@@ -140,6 +173,10 @@ class SdkCore {
   // Encrypts with the type's manifest(s): Contacts with their services as the official SDK does.
   Result<Json> encrypt_content(std::string_view type, const Json& clear, const crypto::AesKey& key,
                                const EncryptedFieldsManifest& manifest, const Json& bound) const;
+  /// GET of an entity; an anonymous user reloads its exchange data once on a 403.
+  Result<Json> fetch(std::string_view type, const std::string& id);
+  /// EntityCrypto::open; an anonymous user reloads its exchange data once when nothing opens.
+  Result<engine::EntityAccess> open_access(const Json& entity, std::string_view type);
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
   AccessKeys request_keys(std::string_view type) const;
   void warn(std::string_view type, const std::string& id, Error e) const;
@@ -152,6 +189,7 @@ class SdkCore {
   std::shared_ptr<engine::KeyRing> ring_;
   std::unique_ptr<engine::ExchangeDataManager> exchange_data_;
   std::unique_ptr<engine::EntityCrypto> entities_;
+  std::unique_ptr<RevisionCache> revisions_;
 };
 
 }  // namespace cardinal::api

@@ -185,7 +185,8 @@ Result<Json> EntityCrypto::root_metadata(std::string_view entity_type, const cry
 
 Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view entity_type, const EntityAccess& access,
                                          const ShareTarget& target,
-                                         const std::vector<crypto::RsaPublicKey>& delegate_keys) {
+                                         const std::vector<crypto::RsaPublicKey>& delegate_keys,
+                                         ShareRequestKind* kind) {
   if (!is_entity_type(entity_type)) {
     return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
   }
@@ -193,8 +194,7 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   CARDINAL_ASSIGN_OR_RETURN(auto opened,
                             exchange_data_.get_or_create_for_encryption(target.delegate_id, delegate_keys));
   CARDINAL_ASSIGN_OR_RETURN(auto ack, access_control_key(opened->secrets.access_control_secret, entity_type));
-  const std::string key = secure_delegation_key(ack.reveal());
-  const crypto::AesKey& ek = opened->secrets.exchange_key;
+  std::string key = secure_delegation_key(ack.reveal());
 
   // Verified keys and ids when the entity has any: what arrived through unverifiable exchange data
   // next to them is not passed on (it may be the server's).
@@ -207,10 +207,41 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     owning_ids.assign(access.owning_ids_to_share().begin(), access.owning_ids_to_share().end());
 
   CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
-  if (auto existing = delegations.find(key); existing != delegations.end()) {
-    // The delegate already has a delegation through this exchange data: add what is missing.
-    CARDINAL_ASSIGN_OR_RETURN(auto have, open_values(existing->second, ek));
-    Json update = Json{{"metadataAccessControlHash", key}};
+  const int wanted = target.level == ShareLevel::kWrite ? 1 : 0;
+  auto rank = [](const model::SecureDelegation& d) { return d.permissions == model::Permission::kWrite ? 1 : 0; };
+  // The delegation this user already gave the delegate with the highest permission: the one under
+  // the exchange data new shares use, or one under other exchange data self → delegate.
+  std::string best_key;
+  OpenedExchangeData best_data;
+  std::set<std::string> used_exchange_data;  // exchange data self → delegate already on the entity
+  auto consider = [&](const OpenedExchangeData& x) {
+    auto a = access_control_key(x->secrets.access_control_secret, entity_type);
+    if (!a.ok()) return;
+    const std::string k = secure_delegation_key(a->reveal());
+    auto it = delegations.find(k);
+    if (it == delegations.end()) return;
+    used_exchange_data.insert(x->record.id);
+    if (best_key.empty() || rank(it->second) > rank(delegations.at(best_key))) {
+      best_key = k;
+      best_data = x;
+    }
+  };
+  consider(opened);
+  auto cached = exchange_data_.cached();
+  for (const auto& x : cached) {
+    if (x->record.delegator == self && x->record.delegate == target.delegate_id) consider(x);
+  }
+  if (!best_key.empty() && rank(delegations.at(best_key)) < wanted) {
+    // Before adding a second delegation, look at every exchange data self → delegate the server has.
+    CARDINAL_ASSIGN_OR_RETURN(auto all, exchange_data_.all_to(target.delegate_id));
+    for (const auto& x : all) consider(x);
+  }
+
+  if (!best_key.empty() && rank(delegations.at(best_key)) >= wanted) {
+    // The delegate already has a delegation at this level: add what is missing.
+    const crypto::AesKey& ek = best_data->secrets.exchange_key;
+    CARDINAL_ASSIGN_OR_RETURN(auto have, open_values(delegations.at(best_key), ek));
+    Json update = Json{{"metadataAccessControlHash", best_key}};
     bool any = false;
     auto add_missing = [&](const char* field, Json values) {
       if (values.empty()) return;
@@ -241,8 +272,23 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     add_missing("secretIds", std::move(s_json));
     add_missing("owningEntityIds", std::move(o_json));
     if (!any) return Json(nullptr);
+    if (kind != nullptr) *kind = ShareRequestKind::kUpdate;
     return Json{{"update", update}};
   }
+  if (!best_key.empty()) {
+    // READ only, WRITE wanted: a new delegation under exchange data not yet used on this entity.
+    CARDINAL_ASSIGN_OR_RETURN(opened, exchange_data_.get_or_create_for_encryption(target.delegate_id, delegate_keys,
+                                                                                 used_exchange_data));
+    CARDINAL_ASSIGN_OR_RETURN(ack, access_control_key(opened->secrets.access_control_secret, entity_type));
+    key = secure_delegation_key(ack.reveal());
+    if (delegations.count(key) != 0) {
+      return Error{ErrorCode::kInternal, "no unused exchange data to " + target.delegate_id + " for the upgrade"};
+    }
+    if (kind != nullptr) *kind = ShareRequestKind::kUpgrade;
+  } else if (kind != nullptr) {
+    *kind = ShareRequestKind::kNew;
+  }
+  const crypto::AesKey& ek = opened->secrets.exchange_key;
 
   Json share = Json::object();
   if (!self_anonymous_) share["explicitDelegator"] = self;

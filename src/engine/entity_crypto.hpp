@@ -68,6 +68,13 @@ struct EntityAccess {
 /// Requested access level of a share.
 enum class ShareLevel { kRead, kWrite };
 
+/// What a share request does.
+enum class ShareRequestKind {
+  kNew,      ///< a first delegation to the delegate
+  kUpgrade,  ///< a WRITE delegation to a delegate that had READ only
+  kUpdate,   ///< adds missing values to the delegate's existing delegation
+};
+
 struct ShareTarget {
   std::string delegate_id;
   bool delegate_anonymous = false;
@@ -94,9 +101,14 @@ class EntityCrypto {
                              const std::string& secret_id, const std::vector<std::string>& owning_entity_ids);
 
   /// The request of a bulk share for one delegate (`{"share": …}` or `{"update": …}`), or null when
-  /// the delegate already has everything. `delegate_keys`: the delegate's verified keys.
+  /// the delegate already has everything at this level or higher. `delegate_keys`: the delegate's
+  /// verified keys. A READ delegation to the delegate is not changed by a WRITE share (the
+  /// platform cannot change permissions): a new WRITE delegation is requested under other
+  /// exchange data self → delegate (created if needed). `kind`, when not null, receives what the
+  /// request does (unchanged when null is returned).
   Result<Json> share_request(const Json& entity, std::string_view entity_type, const EntityAccess& access,
-                             const ShareTarget& target, const std::vector<crypto::RsaPublicKey>& delegate_keys);
+                             const ShareTarget& target, const std::vector<crypto::RsaPublicKey>& delegate_keys,
+                             ShareRequestKind* kind = nullptr);
 
   /// The access control keys (16 bytes each) of every cached exchange data for `entity_type`
   /// (the `Icure-Access-Control-Keys` header of anonymous users).

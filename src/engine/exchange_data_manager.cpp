@@ -126,7 +126,8 @@ std::size_t ExchangeDataManager::openings() const {
 }
 
 Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
-    const std::string& delegate, const std::vector<crypto::RsaPublicKey>& delegate_keys) {
+    const std::string& delegate, const std::vector<crypto::RsaPublicKey>& delegate_keys,
+    const std::set<std::string>& exclude) {
   const auto own_verified = keys_->verified_keys_of(self_);
   if (own_verified.empty()) return Error{ErrorCode::kNoVerifiedKey, "the current user has no verified key"};
   if (delegate != self_ && delegate_keys.empty()) {
@@ -161,7 +162,7 @@ Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
   for (const auto& k : recipients) allowed.emplace(k.fingerprint_v2(), k.hash());
   std::set<std::string> reported_variants;
   auto usable = [&](const DecryptedExchangeData& d) {
-    if (d.record.delegate != delegate || !d.verified_for_encryption(self_)) return false;
+    if (d.record.delegate != delegate || exclude.count(d.record.id) != 0 || !d.verified_for_encryption(self_)) return false;
     bool covers_delegate = delegate == self_;
     for (const auto* m : {&d.record.exchange_key, &d.record.access_control_secret, &d.record.shared_signature_key}) {
       for (const auto& [fp, ct] : *m) {
@@ -214,6 +215,22 @@ Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
     return Error{ErrorCode::kTamperDetected, "the server altered newly created exchange data " + id};
   }
   return opened;
+}
+
+Result<std::vector<OpenedExchangeData>> ExchangeDataManager::all_to(const std::string& delegate) {
+  CARDINAL_ASSIGN_OR_RETURN(auto records, source_.get_by_delegator_delegate(self_, delegate));
+  std::vector<OpenedExchangeData> out;
+  for (const auto& r : records) {
+    if (r.delegator != self_ || r.delegate != delegate) continue;
+    auto opened = lookup(r.id);
+    if (!opened || opened->record.rev != r.rev) {
+      auto fresh = open_and_cache(r);
+      if (!fresh.ok()) continue;
+      opened = *fresh;
+    }
+    out.push_back(std::move(opened));
+  }
+  return out;
 }
 
 }  // namespace cardinal::engine

@@ -82,8 +82,13 @@ class ExchangeDataManager {
   /// is known (see `set_recipient_variants`) to use another OAEP hash than the key it names; or a
   /// new one encrypted for our verified keys and `delegate_keys` (which the caller took from the
   /// verification hook). Errors: kNoVerifiedKey.
+  /// Records whose id is in `exclude` are not used (a new one is created if no other fits): a
+  /// second delegation to the same delegate needs other exchange data (permission upgrades).
   Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
-                                                          const std::vector<crypto::RsaPublicKey>& delegate_keys);
+                                                          const std::vector<crypto::RsaPublicKey>& delegate_keys,
+                                                          const std::set<std::string>& exclude = {});
+  /// Every exchange data self → `delegate` the server lists that opens (any verification state).
+  Result<std::vector<OpenedExchangeData>> all_to(const std::string& delegate);
   /// All opened exchange data in the cache (for access control headers).
   std::vector<OpenedExchangeData> cached() const;
   /// Counts RSA-backed openings (for benchmarks and tests).

@@ -459,20 +459,57 @@ TEST(Attack08, RemovedDelegationFailsCleanlyAndNothingIsResharedAutomatically) {
   EXPECT_EQ(db.get("health_elements", id)["securityMetadata"]["secureDelegations"].size(), 1u);
 }
 
-// 9. A stale revision replayed: 409, then retried on the fresh revision without losing the change.
-TEST(Attack09, StaleRevisionIsRetriedKeepingTheLocalChange) {
+// 9. A stale revision replayed: 409 → kConflict with the current version, nothing written; opt-in merge.
+TEST(Attack09, StaleOrReplayedRevisionIsAConflictThatLosesNoWrite) {
   World w;
   auto e = w.alice.core->create("HealthElement", he("v1"), {});
   ASSERT_OK(e);
+  const std::string id = e->entity["id"];
   Json stale = e->entity;
   Json first = e->entity;
   first["note"] = "changed elsewhere";
-  ASSERT_OK(w.alice.core->modify("HealthElement", first));
+  auto stored_first = w.alice.core->modify("HealthElement", first);
+  ASSERT_OK(stored_first);
+  // Replaying the old rev (a stale copy) writes nothing: kConflict with the current version.
   stale["descr"] = "my local change";
-  auto saved = w.alice.core->modify("HealthElement", stale);  // carries the old rev
-  ASSERT_OK(saved);
-  EXPECT_EQ(saved->entity["descr"], "my local change");
-  EXPECT_NE(saved->entity["rev"], e->entity["rev"]);
+  api::Conflict conflict;
+  auto saved = w.alice.core->modify("HealthElement", stale, {}, &conflict);
+  EXPECT_ERROR_CODE(saved, ErrorCode::kConflict);
+  ASSERT_TRUE(conflict.current.has_value());
+  EXPECT_EQ(conflict.current->entity["note"], "changed elsewhere");
+  EXPECT_EQ(conflict.current->entity["rev"], stored_first->entity["rev"]);
+  auto now = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(now);
+  EXPECT_EQ(now->entity["note"], "changed elsewhere") << "the other writer's change is kept";
+  EXPECT_EQ(now->entity["descr"], "v1") << "the stale write was not applied";
+  // A rev the server never gave (a newer generation, or a rev taken from the tampered store that the
+  // server no longer holds) is no way around it.
+  Json forged = now->entity;
+  forged["rev"] = "99-ffffffffffffffffffffffffffffffff";
+  forged["descr"] = "forged";
+  EXPECT_ERROR_CODE(w.alice.core->modify("HealthElement", forged), ErrorCode::kConflict);
+  // Opt-in merge: the disjoint change is merged onto the current version, nothing lost.
+  auto merged = w.alice.core->modify("HealthElement", stale, {api::ConflictPolicy::kMerge, nullptr});
+  ASSERT_OK(merged);
+  EXPECT_EQ(merged->entity["descr"], "my local change");
+  EXPECT_EQ(merged->entity["note"], "changed elsewhere");
+  // A write applied by the server whose answer was lost, repeated by the transport (PUT with a rev
+  // is retried): the repeat meets the new rev (409), and the server holds exactly this change, so
+  // it is a success, not a false conflict.
+  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+    if (r.method == "PUT" && r.path == "/rest/v2/helement") {
+      auto applied = inner(r);
+      if (!applied.ok()) return applied;
+      return inner(r);  // the repeat
+    }
+    return inner(r);
+  };
+  Json again = merged->entity;
+  again["descr"] = "final";
+  auto repeated = w.alice.core->modify("HealthElement", again);
+  w.alice.interceptor = nullptr;
+  ASSERT_OK(repeated);
+  EXPECT_EQ(repeated->entity["descr"], "final");
 }
 
 // 10. Malformed JSON, hex, base64, keys, huge fields, wrong types in stored records.

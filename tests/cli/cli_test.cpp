@@ -150,9 +150,15 @@ TEST_F(CliTest, BackendCommands) {
   // Bob's key is not verified yet: refused until the user trusts it.
   EXPECT_EQ(cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob", env).status, 1);
   EXPECT_EQ(cli("get " + bob + " --type HealthElement --id " + id, env).status, 1);
-  ASSERT_EQ(cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob --trust-new-keys", env).status,
-            0);
+  auto shared = cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob --trust-new-keys", env);
+  ASSERT_EQ(shared.status, 0);
+  EXPECT_EQ(json_of(shared)[0]["outcome"], "new share");
   EXPECT_EQ(json_of(cli("get " + bob + " --type HealthElement --id " + id, env))["descr"], "via cli");
+  // The same share again changes nothing, and says so; a write share upgrades.
+  auto again = cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob --trust-new-keys", env);
+  EXPECT_EQ(json_of(again)[0]["outcome"], "already shared (nothing sent)");
+  auto write = cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob --write --trust-new-keys", env);
+  EXPECT_EQ(json_of(write)[0]["outcome"], "upgraded to write");
   EXPECT_EQ(cli("get " + alice + " --type Unknown --id " + id, env).status, 1);
 
   // Recovery: create, then restore on a fresh store.

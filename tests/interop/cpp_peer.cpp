@@ -8,7 +8,11 @@
 //   cpp_peer ... get <Type> <id>
 //   cpp_peer ... upload-attachment <documentId> <text>
 //   cpp_peer ... download-attachment <documentId>   → {"text", "verified", "warnings"}
+//   cpp_peer ... modify <Type> <json>            (optimistic: a stale rev fails with kConflict)
+//   cpp_peer ... accept <Type> <id>              (accept_shared_key: write under a key others shared)
+//   cpp_peer ... init-own-patient [<delegate>:<READ|WRITE> ...]
 //   cpp_peer ... exchange-pairs
+// `share` prints {"entity": …, "outcome": "NEW"|"UPGRADED"|"EXTENDED"|"ALREADY_SHARED"}.
 
 #include <cardinal/crypto/encoding.hpp>
 
@@ -78,6 +82,29 @@ int main(int argc, char** argv) {
     out = r->entity;
   } else if (cmd == "share" && args.size() == 5) {
     auto r = sdk.share(args[1], args[2], args[3], level_of(args[4]));
+    if (!r.ok()) return fail(r.error());
+    const char* outcome = "NEW";
+    if (r->share_outcome == api::ShareOutcome::kUpgraded) outcome = "UPGRADED";
+    if (r->share_outcome == api::ShareOutcome::kExtended) outcome = "EXTENDED";
+    if (r->share_outcome == api::ShareOutcome::kAlreadyShared) outcome = "ALREADY_SHARED";
+    out = Json{{"entity", r->entity}, {"outcome", outcome}};
+  } else if (cmd == "modify" && args.size() == 3) {
+    auto clear = parse_json(args[2]);
+    if (!clear.ok()) return fail(clear.error());
+    auto r = sdk.modify(args[1], *clear);
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "accept" && args.size() == 3) {
+    auto r = sdk.accept_shared_key(args[1], args[2]);
+    if (!r.ok()) return fail(r.error());
+    out = r->entity;
+  } else if (cmd == "init-own-patient") {
+    std::vector<std::pair<std::string, api::AccessLevel>> delegates;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const auto c = args[i].find(':');
+      delegates.emplace_back(args[i].substr(0, c), level_of(args[i].substr(c + 1)));
+    }
+    auto r = sdk.initialize_own_patient_record(delegates);
     if (!r.ok()) return fail(r.error());
     out = r->entity;
   } else if (cmd == "get" && args.size() == 3) {

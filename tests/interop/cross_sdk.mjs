@@ -8,6 +8,10 @@
 // D: Document attachments both ways: the C++ integrity record does not disturb the official SDK,
 //    and an official attachment reads in C++ with the "could not be verified" warning.
 // Exchange data is never duplicated: one record per (delegator, delegate) pair after repeated shares.
+// Then (issue 14): a READ → WRITE upgrade by C++ alice lets official bob write; a patient uses its
+// own record across SDKs (official patient initialises it, C++ alice reads and writes it; official
+// bob creates a Patient that gets a user, the C++ patient reads and writes it; a C++ patient
+// initialises its record, official bob reads it).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +19,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
   CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, DecryptedContact, DecryptedService,
-  DecryptedContent, DecryptedDocument,
+  DecryptedContent, DecryptedDocument, AccessLevel,
 } from '@icure/cardinal-sdk'
 
 const [serverPath, peerPath] = process.argv.slice(2)
@@ -31,9 +35,10 @@ writeFileSync(seedPath, JSON.stringify({
     { login: 'bob', password: 'pw', dataOwner: { type: 'hcp', id: 'hcp-bob', firstName: 'Bob', lastName: 'Js' } },
     { login: 'carol', password: 'pw', dataOwner: { type: 'hcp', id: 'hcp-carol', firstName: 'Carol', lastName: 'Cpp' } },
     { login: 'pat', password: 'pw', dataOwner: { type: 'patient', id: 'pat-1', firstName: 'Pat', lastName: 'Js' } },
+    { login: 'pat3', password: 'pw', dataOwner: { type: 'patient', id: 'pat-3', firstName: 'Pat3', lastName: 'Cpp' } },
   ],
 }))
-const server = spawn(serverPath, ['--port', '0', '--db', ':memory:', '--seed', seedPath], { stdio: ['ignore', 'pipe', 'inherit'] })
+const server = spawn(serverPath, ['--port', '0', '--db', ':memory:', '--seed', seedPath, '--insecure-test-admin'], { stdio: ['ignore', 'pipe', 'inherit'] })
 const baseUrl = await new Promise((resolve, reject) => {
   let out = ''
   const timer = setTimeout(() => reject(new Error('devserver did not start')), 15000)
@@ -248,6 +253,51 @@ try {
     console.log(`  exchange data of alice: ${JSON.stringify(Object.fromEntries(seen))}`)
     for (const [k, n] of seen) if (n !== 1) throw new Error(`${n} exchange data for ${k}`)
     if (!seen.has('hcp-alice->hcp-bob') || !seen.has('hcp-bob->hcp-alice')) throw new Error('expected pairs missing')
+  })
+  await step('C++ alice upgrades bob from READ to WRITE; official bob then writes', async () => {
+    const he = cpp('alice', 'create', 'HealthElement', JSON.stringify({ descr: 'read only' }), '-', 'hcp-bob:READ')
+    const before = await bob.healthElement.getHealthElement(he.id)
+    let refused = false
+    try { await bob.healthElement.modifyHealthElement(new DecryptedHealthElement({ ...before, descr: 'by bob' })) } catch (e) { refused = String(e?.message ?? e).includes('403') }
+    if (!refused) throw new Error('bob was not refused (403) with a READ share')
+    expectEq(cpp('alice', 'share', 'HealthElement', he.id, 'hcp-bob', 'READ').outcome, 'ALREADY_SHARED', 'repeated READ share')
+    expectEq(cpp('alice', 'share', 'HealthElement', he.id, 'hcp-bob', 'WRITE').outcome, 'UPGRADED', 'WRITE share')
+    const fresh = await bob.healthElement.getHealthElement(he.id)
+    await bob.healthElement.modifyHealthElement(new DecryptedHealthElement({ ...fresh, descr: 'by bob' }))
+    expectEq(cpp('alice', 'get', 'HealthElement', he.id).descr, 'by bob', 'descr written by official bob')
+    expectEq(cpp('alice', 'share', 'HealthElement', he.id, 'hcp-bob', 'WRITE').outcome, 'ALREADY_SHARED', 'repeated WRITE share')
+  })
+  await step('official pat initialises its own record for C++ alice, who reads and writes it', async () => {
+    // RC.7 returns the initialised patient without saving it: the app saves it (PUT /patient).
+    await pat.patient.modifyPatient(
+      await pat.patient.ensureEncryptionMetadataForSelfIsInitialized({ sharingWith: { 'hcp-alice': AccessLevel.Write } }))
+    expectEq(cpp('alice', 'get', 'Patient', 'pat-1').firstName, 'Pat', 'firstName')
+    // The key came from the patient's exchange data: alice accepts it before writing (C++ rule).
+    const p = cpp('alice', 'accept', 'Patient', 'pat-1')
+    cpp('alice', 'modify', 'Patient', JSON.stringify({ ...p, note: 'from alice' }))
+    expectEq((await pat.patient.getPatient('pat-1')).note, 'from alice', 'note read by the official patient')
+  })
+  await step('official bob creates a Patient that then gets a user; the C++ patient reads and writes it', async () => {
+    await bob.patient.createPatient(await bob.patient.withEncryptionMetadata(
+      new DecryptedPatient({ id: 'pat-2', firstName: 'Zoe', lastName: 'Js', note: 'from bob' })))
+    const r = await fetch(`${baseUrl}/devserver/admin/users`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: 'zoe', password: 'pw', patientId: 'pat-2' }),
+    })
+    if (r.status !== 200) throw new Error(`admin user creation: ${r.status}`)
+    cpp('zoe', 'init')  // her key pair
+    await bob.patient.shareWith('pat-2', await bob.patient.getPatient('pat-2'))
+    expectEq(cpp('zoe', 'get', 'Patient', 'pat-2').note, 'from bob', 'note read by the C++ patient')
+    const own = cpp('zoe', 'accept', 'Patient', 'pat-2')  // her doctor's key, accepted before writing
+    cpp('zoe', 'modify', 'Patient', JSON.stringify({ ...own, note: 'from zoe' }))
+    expectEq((await bob.patient.getPatient('pat-2')).note, 'from zoe', 'note read by official bob')
+  })
+  await step('a C++ patient initialises its own record for official bob, who reads it', async () => {
+    cpp('pat3', 'init')
+    const own = cpp('pat3', 'init-own-patient', 'hcp-bob:WRITE')
+    expectEq(own.firstName, 'Pat3', 'firstName')
+    cpp('pat3', 'modify', 'Patient', JSON.stringify({ ...own, note: 'from pat3' }))
+    expectEq((await bob.patient.getPatient('pat-3')).note, 'from pat3', 'note read by official bob')
   })
 } catch (e) {
   console.log(`FAIL ${e?.message ?? e}`)

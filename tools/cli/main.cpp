@@ -287,7 +287,11 @@ int backend_cmd(const std::string& cmd, const Args& a) {
       auto r = entity_api(*sdk, a).share(ids[i], with, a.has("--write") ? AccessLevel::kWrite : AccessLevel::kRead);
       if (tty) std::cerr << (i + 1 == ids.size() ? "\n" : "");
       if (!r.ok()) fail(r.error());
-      out.push_back(Json{{"id", ids[i]}, {"sharedWith", with}});
+      const char* outcome = "new share";
+      if (r->share_outcome == ShareOutcome::kUpgraded) outcome = "upgraded to write";
+      if (r->share_outcome == ShareOutcome::kExtended) outcome = "extended";
+      if (r->share_outcome == ShareOutcome::kAlreadyShared) outcome = "already shared (nothing sent)";
+      out.push_back(Json{{"id", ids[i]}, {"sharedWith", with}, {"outcome", outcome}});
     }
     print(out);
     return 0;

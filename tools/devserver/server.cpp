@@ -567,6 +567,27 @@ struct Server::Impl {
     return entity;
   }
 
+  // Security metadata as the backend's model sees it: absent collections are empty (clients that
+  // omit default values, like the official SDK, or add them, send the same metadata).
+  static json normalized_metadata(const json& sm) {
+    if (!sm.is_object()) return sm;
+    json out = sm;
+    if (!out.contains("keysEquivalences") || out["keysEquivalences"].is_null()) out["keysEquivalences"] = json::object();
+    auto sd = out.find("secureDelegations");
+    if (sd == out.end() || sd->is_null()) {
+      out["secureDelegations"] = json::object();
+    } else if (sd->is_object()) {
+      for (auto& [key, d] : sd->items()) {
+        if (!d.is_object()) continue;
+        for (const char* f : {"secretIds", "encryptionKeys", "owningEntityIds", "parentDelegations"}) {
+          if (!d.contains(f) || d[f].is_null()) d[f] = json::array();
+        }
+        for (auto it = d.begin(); it != d.end();) it = it->is_null() ? d.erase(it) : std::next(it);
+      }
+    }
+    return out;
+  }
+
   json modify_entity(const EntityKind& k, json entity, const Caller& c) {
     if (!entity.is_object()) fail(400, "Expected a JSON object");
     const std::string id = require_string(entity, "id");
@@ -578,7 +599,7 @@ struct Server::Impl {
     const auto sm_old = stored.doc.find("securityMetadata");
     const json a = sm_new == entity.end() ? json() : *sm_new;
     const json b = sm_old == stored.doc.end() ? json() : *sm_old;
-    if (a != b) {
+    if (normalized_metadata(a) != normalized_metadata(b)) {
       // Only an entity without security metadata (e.g. a seeded patient initialising its own) may get
       // its first metadata through a modify; existing metadata changes only through bulk share.
       if (!secure_delegations_of(stored.doc).empty()) {
@@ -1098,6 +1119,35 @@ struct Server::Impl {
           auto doc = db.get(table_for(req.matches[1].str()), req.matches[2].str());
           if (!doc) fail(404, "No such record");
           return json_reply(*doc);
+        });
+      }));
+      // A user for an existing data owner (what the platform's invitation of a patient does):
+      // {login, password, patientId | healthcarePartyId | deviceId, id?}.
+      http.Post("/devserver/admin/users", open([this](const httplib::Request& req) {
+        const json body = parse_object_body(req);
+        const std::string login = require_string(body, "login");
+        const std::string password = require_string(body, "password");
+        if (login.empty() || password.empty()) fail(400, "login and password must not be empty");
+        return db.transaction([&] {
+          if (!db.find_by(table::kUsers, "$.login", login).empty()) fail(409, "A user with login " + login + " exists");
+          const std::string user_id = optional_string(body, "id").value_or("user-" + login);
+          if (!valid_entity_id(user_id)) fail(400, "Invalid user id");
+          if (db.exists(table::kUsers, user_id)) fail(409, "A user with id " + user_id + " exists");
+          json user = {{"id", user_id}, {"rev", next_rev(json::object())}, {"login", login},
+                       {"passwordHash", password_hash(password)}};
+          int owners = 0;
+          for (const auto& k : kDataOwnerKinds) {
+            const auto owner = optional_string(body, k.user_field);
+            if (!owner) continue;
+            ++owners;
+            if (!db.exists(k.table, *owner)) fail(404, std::string("No data owner ") + *owner + " for " + k.user_field);
+            user[k.user_field] = *owner;
+          }
+          if (owners != 1) fail(400, "Exactly one of patientId, healthcarePartyId, deviceId is required");
+          db.insert(table::kUsers, user_id, user);
+          json out = user;
+          out.erase("passwordHash");
+          return json_reply(out);
         });
       }));
       http.Put(R"(/devserver/admin/([a-z_]+)/([^/]+))", open([this, table_for](const httplib::Request& req) {

@@ -469,6 +469,58 @@ TEST_F(DevServerTest, StaleRevisionIsAConflictAndChangesNothing) {
   EXPECT_EQ(batch.body, json::array());
 }
 
+TEST_F(DevServerTest, EveryEntityKindEnforcesRevOnUpdate) {
+  auto alice = as("alice");
+  for (const std::string kind : {"helement", "patient", "document", "contact"}) {
+    const std::string path = "/rest/v2/" + kind;
+    const std::string id = kind + "-rev";
+    const json created = alice_entity(*alice, id, path);
+    const std::string rev1 = created["rev"];
+    json first = created;
+    first["encryptedSelf"] = "Rmlyc3Q=";
+    const auto ok = alice->put(path, first);
+    ASSERT_EQ(ok.status, 200) << kind << ": " << ok.raw;
+    const std::string rev2 = ok.body["rev"];
+    EXPECT_NE(rev2, rev1) << kind << ": a successful update gets a new rev";
+    EXPECT_EQ(rev2.substr(0, 2), "2-") << kind;
+    // Stale, made up (right shape, unknown value), of a future generation, missing, not a string:
+    // refused, and the stored record is unchanged.
+    for (const json& bad_rev : {json(rev1), json("2-0123456789abcdef0123456789abcdef"),
+                                json("9-0123456789abcdef0123456789abcdef"), json("garbage")}) {
+      json write = ok.body;
+      write["rev"] = bad_rev;
+      write["encryptedSelf"] = "U2Vjb25k";
+      EXPECT_EQ(alice->put(path, write).status, 409) << kind << " rev " << bad_rev.dump();
+    }
+    json no_rev = ok.body;
+    no_rev.erase("rev");
+    no_rev["encryptedSelf"] = "U2Vjb25k";
+    EXPECT_EQ(alice->put(path, no_rev).status, 400) << kind << ": the backend's answer to a null rev";
+    json number_rev = ok.body;
+    number_rev["rev"] = 2;
+    EXPECT_EQ(alice->put(path, number_rev).status / 100, 4) << kind;
+    EXPECT_EQ(alice->get(path + "/" + id).body, ok.body) << kind << ": nothing was written";
+  }
+}
+
+TEST_F(DevServerTest, ModifyComparesSecurityMetadataAsTheBackendModelDoes) {
+  // The official SDK adds default values (keysEquivalences: {}) to metadata another client wrote
+  // without them, or omits empty collections: the same metadata for the backend, not a change.
+  auto alice = as("alice");
+  const json he = alice_entity(*alice, "he-meta");
+  json with_defaults = he;
+  with_defaults["securityMetadata"]["keysEquivalences"] = json::object();
+  for (auto& [key, d] : with_defaults["securityMetadata"]["secureDelegations"].items()) {
+    d["parentDelegations"] = json::array();
+    d.erase("owningEntityIds");
+  }
+  const auto ok = alice->put(kHe, with_defaults);
+  EXPECT_EQ(ok.status, 200) << ok.raw;
+  json changed = ok.body;
+  for (auto& [key, d] : changed["securityMetadata"]["secureDelegations"].items()) d["permissions"] = "READ";
+  EXPECT_EQ(alice->put(kHe, changed).status, 400) << "a real change still goes through bulk share only";
+}
+
 TEST_F(DevServerTest, BadInputGets4xxWithJsonBody) {
   auto alice = as("alice");
   alice_entity(*alice, "he-bad");
