@@ -1092,5 +1092,97 @@ TEST(Attack19, PersistedTrustStateCatchesRollbacksAndMovedKeysAfterARestart) {
   std::filesystem::remove_all(dir);
 }
 
+// --- Issue 13 §6: the patient flow (anonymous delegations) under a tampered database ----------
+
+TEST(Attack20PatientFlow, ForgedAnonymousDelegationOnAPatientsOwnEntityIsDetectedAndNeverReused) {
+  World w;
+  // The patient (anonymous in delegations) writes its own health element.
+  auto e = w.pat.core->create("HealthElement", he("patient's own words"), {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  EXPECT_EQ(e->provenance, Provenance::kVerified);
+  // Forged exchange data "hcp-alice → pat-1" and an anonymous delegation through it (no ids, as
+  // the platform writes delegations towards patients), with the content replaced.
+  auto forged = forge_delegation(w, "p1", "hcp-alice", "pat-1", w.pat.spki(), "hcp-alice");
+  forged.delegation.erase("delegator");
+  forged.delegation.erase("delegate");
+  forged.delegation.erase("exchangeDataId");
+  inject(w, id, forged, he("attacker's words"));
+  ASSERT_OK(w.pat.core->exchange_data().load_all());  // the patient now knows the forged record too
+  auto read = w.pat.core->get("HealthElement", id);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code(), ErrorCode::kTamperDetected) << read.error().to_string();
+  EXPECT_TRUE(w.pat.reported(id));
+  // The patient's next write is under its own key.
+  Json changed = e->entity;
+  changed["note"] = "patient's new words";
+  changed["securityMetadata"] = w.db().get("health_elements", id)["securityMetadata"];
+  ASSERT_OK(w.pat.core->modify("HealthElement", changed));
+  const Json stored = w.db().get("health_elements", id);
+  EXPECT_FALSE(opens_with(stored, forged.entity_key));
+  auto again = w.pat.core->get("HealthElement", id);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->entity["note"], "patient's new words");
+}
+
+TEST(Attack20PatientFlow, KeyInjectedIntoThePatientGetsNothingTheDoctorSharesAnonymously) {
+  World w;
+  auto evil = attacker_key();
+  {
+    auto db = w.db();
+    add_key(db, "patients", "pat-1", evil.public_key().spki_hex());
+  }
+  auto e = w.alice.core->create("HealthElement", he("diagnosis for the patient"),
+                                {{}, {}, {{"pat-1", api::AccessLevel::kRead}}});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  // The anonymous delegation is there, the patient reads it (reloading by itself), the attacker's
+  // key opens nothing.
+  auto read = w.pat.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->entity["descr"], "diagnosis for the patient");
+  EXPECT_TRUE(w.alice.strategies->was_asked(evil.public_key().spki_hex()));
+  auto db = w.db();
+  EXPECT_TRUE(attacker_reads(db, {evil}, {{"health_elements", id}}).empty());
+}
+
+TEST(Attack20PatientFlow, RewrittenExchangeDataMapIsNotFollowed) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", he("for the patient"), {{}, {}, {{"pat-1", api::AccessLevel::kRead}}});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead));
+  // The delegation to the patient names only alice: alice finds its exchange data through the
+  // map. The attacker points the map at alice → bob's exchange data (encrypting its id with
+  // alice's public key, all it needs).
+  std::string bob_ed;
+  std::string pat_delegation;
+  {
+    auto db = w.db();
+    const Json stored = db.get("health_elements", id);
+    for (const auto& [k, d] : stored["securityMetadata"]["secureDelegations"].items()) {
+      if (d.value("delegate", "") == "hcp-bob") bob_ed = d.value("exchangeDataId", "");
+      if (!d.contains("delegate") && d.value("delegator", "") == "hcp-alice") pat_delegation = k;
+    }
+    ASSERT_FALSE(bob_ed.empty());
+    ASSERT_FALSE(pat_delegation.empty());
+    auto alice_pub = crypto::RsaPublicKey::from_spki_hex(w.alice.spki(), crypto::RsaOaepHash::kSha256).value();
+    Json map = db.get("exchange_data_maps", pat_delegation);
+    map["encryptedExchangeDataIds"] = Json{
+        {alice_pub.fingerprint_v2(), crypto::base64_encode(alice_pub.encrypt(as_bytes(bob_ed)).value())}};
+    db.put("exchange_data_maps", map);
+  }
+  auto fresh_alice = Client{};
+  fresh_alice.keys = w.alice.keys;
+  fresh_alice.strategies = w.alice.strategies;
+  ASSERT_OK(fresh_alice.start(w.server, "alice"));  // no cache: the map is followed anew
+  auto read = fresh_alice.core->get("HealthElement", id);
+  ASSERT_OK(read);  // through alice's own delegation
+  EXPECT_EQ(read->entity["descr"], "for the patient");
+  EXPECT_TRUE(fresh_alice.reported(id));  // the redirected delegation is reported, not used
+  // The patient still reads its delegation (its side does not use the map).
+  ASSERT_OK(w.pat.core->get("HealthElement", id));
+}
+
 }  // namespace
 }  // namespace cardinal
