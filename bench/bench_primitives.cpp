@@ -68,8 +68,9 @@ const RsaPrivateKey& rsa(RsaOaepHash h) {
 void BM_RsaOaepEncrypt(benchmark::State& state) {
   const auto h = static_cast<RsaOaepHash>(state.range(0));
   const Bytes msg(32, 1);
+  const auto pub = rsa(h).public_key();  // key generation and the public half outside the timed loop
   for (auto _ : state) {
-    auto ct = rsa(h).public_key().encrypt(msg);
+    auto ct = pub.encrypt(msg);
     benchmark::DoNotOptimize(ct);
   }
 }
@@ -77,9 +78,10 @@ BENCHMARK(BM_RsaOaepEncrypt)->Arg(static_cast<int>(RsaOaepHash::kSha1))->Arg(sta
 
 void BM_RsaOaepDecrypt(benchmark::State& state) {
   const auto h = static_cast<RsaOaepHash>(state.range(0));
-  const Bytes ct = rsa(h).public_key().encrypt(Bytes(32, 1)).value();
+  const RsaPrivateKey& key = rsa(h);
+  const Bytes ct = key.public_key().encrypt(Bytes(32, 1)).value();
   for (auto _ : state) {
-    auto pt = rsa(h).decrypt(ct);
+    auto pt = key.decrypt(ct);
     benchmark::DoNotOptimize(pt);
   }
 }
