@@ -65,20 +65,55 @@ Result<std::string> verification_qr_payload(const std::string& owner, const std:
   return "cvc1:" + crypto::hex_encode(ByteView(d).first(32));
 }
 
+namespace {
+
+// The checksum of a pin file: SHA-256 (hex) of the compact serialisation of its "pins" object.
+// It detects a corrupted file (a flipped byte, a truncated write restored from a bad backup);
+// it is not a MAC: whoever can write the file can also recompute it (device compromise is out
+// of scope, see docs/security-model.md).
+std::string pins_checksum(const Json& pins) {
+  const std::string text = pins.dump();
+  return crypto::hex_encode(crypto::sha256(as_bytes(text)));
+}
+
+Error corrupted_pin_file(const std::filesystem::path& path, const std::string& why) {
+  return Error{ErrorCode::kMalformedInput,
+               "pin file " + path.string() + " is corrupted (" + why +
+                   "): no pin was loaded; restore the file from a backup, or move it away and verify the "
+                   "delegates' keys again"};
+}
+
+}  // namespace
+
 Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesystem::path pin_file,
                                                                    Callback on_new_key) {
   std::shared_ptr<PinnedKeyVerifier> v(new PinnedKeyVerifier(std::move(pin_file), std::move(on_new_key)));
   CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(v->path_, kMaxPinFile));
-  if (!data) return v;
+  if (!data) return v;  // no file yet: the first start
   auto doc = parse_json(std::string_view(reinterpret_cast<const char*>(data->data()), data->size()));  // NOLINT
-  if (!doc.ok() || !doc->is_object() || doc->value("version", 0) != 1 || !doc->contains("pins") ||
-      !(*doc)["pins"].is_object()) {
-    return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+  if (!doc.ok()) return corrupted_pin_file(v->path_, "not JSON");
+  if (!doc->is_object() || !doc->contains("pins") || !(*doc)["pins"].is_object() || !doc->contains("version") ||
+      !(*doc)["version"].is_number_integer()) {
+    return corrupted_pin_file(v->path_, "not a pin file");
   }
-  for (const auto& [owner, keys] : (*doc)["pins"].items()) {
-    if (!keys.is_array()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+  const auto version = (*doc)["version"].get<std::int64_t>();
+  const Json& pins = (*doc)["pins"];
+  // Version 2 carries a checksum (required). Version 1 files (written before it) have none; one
+  // present anyway is checked, so that no single changed byte turns a version 2 file into an
+  // unchecked one. A version 1 file is rewritten as version 2 by the next save.
+  if (version != 1 && version != 2) return corrupted_pin_file(v->path_, "unknown version");
+  const auto sum = doc->find("sha256");
+  if (version == 2 && sum == doc->end()) return corrupted_pin_file(v->path_, "checksum missing");
+  if (sum != doc->end() && (!sum->is_string() || sum->get<std::string>() != pins_checksum(pins))) {
+    return corrupted_pin_file(v->path_, "checksum mismatch");
+  }
+  for (const auto& [owner, keys] : pins.items()) {
+    if (owner.empty() || !keys.is_array()) return corrupted_pin_file(v->path_, "malformed entry");
     for (const auto& k : keys) {
-      if (!k.is_string()) return Error{ErrorCode::kMalformedInput, "pin file is malformed"};
+      // Every pin must still be a public key (a version 1 file has no checksum to catch a flip).
+      if (!k.is_string() || !crypto::RsaPublicKey::from_spki_hex(k.get<std::string>(), crypto::RsaOaepHash::kSha256).ok()) {
+        return corrupted_pin_file(v->path_, "a pinned key of " + owner + " is not a public key");
+      }
       v->pins_[owner].insert(k.get<std::string>());
     }
   }
@@ -88,7 +123,7 @@ Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesyst
 Status PinnedKeyVerifier::save_locked() {
   Json pins = Json::object();
   for (const auto& [owner, keys] : pins_) pins[owner] = Json(std::vector<std::string>(keys.begin(), keys.end()));
-  const std::string text = Json{{"version", 1}, {"pins", pins}}.dump();
+  const std::string text = Json{{"version", 2}, {"pins", pins}, {"sha256", pins_checksum(pins)}}.dump();
   return internal::write_atomically(path_, as_bytes(text));
 }
 

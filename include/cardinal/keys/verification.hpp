@@ -46,8 +46,11 @@ CARDINAL_EXPORT Result<std::string> verification_qr_payload(const std::string& d
 /// - A key of a data owner that has other pins ("changed or added key") is passed to the callback;
 ///   without a callback it is **rejected**. It is never accepted silently.
 /// Accepted keys are pinned (if the pin file cannot be written, the pins last for this session
-/// only; `pin()` reports that failure, `verify()` cannot). Pin file: JSON `{"version":1,"pins":{"<owner>":["<spki hex>",…]}}`,
-/// written atomically with mode 0600. Thread-safe.
+/// only; `pin()` reports that failure, `verify()` cannot). Pin file: JSON
+/// `{"version":2,"pins":{"<owner>":["<spki hex>",…]},"sha256":"<hex>"}`, where `sha256` is the
+/// SHA-256 of the compact `pins` object: a corrupted file (a flipped byte) is refused, never read as
+/// fewer pins. Version 1 files (no checksum) are still read, and rewritten as version 2 on the next
+/// save. Written atomically with mode 0600. Thread-safe.
 class CARDINAL_EXPORT PinnedKeyVerifier {
  public:
   /// The callback's answer for one key.
@@ -62,7 +65,9 @@ class CARDINAL_EXPORT PinnedKeyVerifier {
   /// Decides about a key that is not pinned (called with the verifier's lock held: do not call back into it).
   using Callback = std::function<Decision(const KeyEvent&)>;
 
-  /// Loads (or creates) the pin file. Errors: kMalformedInput, kIo.
+  /// Loads the pin file (a missing file is an empty pin set; it is created on the first pin).
+  /// Errors: kMalformedInput (not a pin file, or corrupted: checksum mismatch, a pin that is not a
+  /// public key; the message names the file and what to do), kIo.
   static Result<std::shared_ptr<PinnedKeyVerifier>> open(std::filesystem::path pin_file, Callback on_new_key = {});
 
   /// The subset of `keys` accepted for `data_owner_id`.
