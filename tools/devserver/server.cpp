@@ -816,7 +816,7 @@ struct Server::Impl {
                httplib::Request full = req;
                bool too_large = false;
                std::size_t discarded = 0;
-               reader([&](const char* data, std::size_t len) {
+               const bool complete = reader([&](const char* data, std::size_t len) {
                  if (!too_large && full.body.size() + len > options.max_attachment_bytes) {
                    too_large = true;
                    full.body.clear();
@@ -831,11 +831,18 @@ struct Server::Impl {
                  discarded += len;
                  return discarded <= kMaxDiscardedBytes;
                });
-               if (too_large) {
+               // cpp-httplib's own Content-Length check (above both limits) also ends here, as 413.
+               if (too_large || res.status == 413) {
                  res.status = 413;
                  res.set_header("Connection", "close");
                  res.set_content(error_body(too_large_message(options.max_attachment_bytes, "--max-attachment-bytes")).dump(),
                                  "application/json");
+                 return;
+               }
+               if (!complete) {  // never store a partial attachment
+                 res.status = 400;
+                 res.set_header("Connection", "close");
+                 res.set_content(error_body("The attachment body could not be read completely").dump(), "application/json");
                  return;
                }
                upload(full, res);
