@@ -28,8 +28,9 @@ namespace fs = std::filesystem;
 /// The server as the attacker: the real devserver, whose answers to chosen requests are replaced.
 class HostileTransport : public HttpTransport {
  public:
-  /// Returns a replacement body (status 200) for a request, or nothing to pass the answer through.
-  using Rewrite = std::function<std::optional<std::string>(const HttpRequest&)>;
+  /// Given a request and the real answer's body, returns a replacement body (status 200), or
+  /// nothing to pass the answer through.
+  using Rewrite = std::function<std::optional<std::string>(const HttpRequest&, const std::string& real)>;
   HostileTransport() : inner_(CurlTransport::create().value()) {}
   void rewrite(Rewrite r) {
     std::lock_guard lock(mutex_);
@@ -43,7 +44,7 @@ class HostileTransport : public HttpTransport {
     }
     auto resp = inner_->send(request, cancel);
     if (!resp.ok() || !r) return resp;
-    if (auto body = r(request)) {
+    if (auto body = r(request, resp->body)) {
       resp->status = 200;
       resp->body = std::move(*body);
     }
@@ -58,6 +59,16 @@ class HostileTransport : public HttpTransport {
 
 bool is(const HttpRequest& r, const std::string& method, const std::string& path_fragment) {
   return r.method == method && r.url.find(path_fragment) != std::string::npos;
+}
+
+/// The real answer (a JSON object, or an array of objects) with a member nested `depth` levels deep
+/// added in front of each object's members: everything the SDK checks is still there and valid, so
+/// the SDK goes on to use the record (copy, compare, serialise: recursive in nlohmann).
+std::string with_deep_member(const std::string& real, std::size_t depth) {
+  const std::string member = "\"deep\":" + testing::deep_json(depth) + ",";
+  if (!real.empty() && real.front() == '{') return "{" + member + real.substr(1);
+  if (real.size() > 1 && real.front() == '[' && real[1] == '{') return "[{" + member + real.substr(2);
+  return real;
 }
 
 Result<std::unique_ptr<CardinalSdk>> sign_in(const testing::DevServer& server, const std::string& login,
@@ -82,14 +93,22 @@ TEST(HostileJson, DeeplyNestedEntityAnswerIsAMalformedResponseAtEveryDepth) {
   ASSERT_OK(he);
   const std::string id = he->entity["id"];
   for (const std::size_t depth : testing::hostile_depths()) {
-    hostile->rewrite([&](const HttpRequest& r) -> std::optional<std::string> {
-      if (is(r, "GET", "/rest/v2/helement/" + id)) return testing::deep_entity(id, depth);
+    // The real, valid entity with a deeply nested extra member: on the old code the read
+    // returned it (lossless JSON) and copying it overflowed the stack.
+    hostile->rewrite([&](const HttpRequest& r, const std::string& real) -> std::optional<std::string> {
+      if (is(r, "GET", "/rest/v2/helement/" + id)) return with_deep_member(real, depth);
       return std::nullopt;
     });
     auto got = (*alice)->health_elements().get(id);
     ASSERT_FALSE(got.ok()) << depth;
     EXPECT_EQ(got.error().code(), ErrorCode::kMalformedResponse) << got.error().to_string();
     EXPECT_NE(got.error().message().find("nested deeper than 128"), std::string::npos) << got.error().message();
+    // A made-up entity shaped the same way.
+    hostile->rewrite([&](const HttpRequest& r, const std::string&) -> std::optional<std::string> {
+      if (is(r, "GET", "/rest/v2/helement/" + id)) return testing::deep_entity(id, depth);
+      return std::nullopt;
+    });
+    EXPECT_ERROR_CODE((*alice)->health_elements().get(id), ErrorCode::kMalformedResponse);
   }
   hostile->rewrite(nullptr);
   auto again = (*alice)->health_elements().get(id);
@@ -108,20 +127,21 @@ TEST(HostileJson, DeeplyNestedDataOwnerAndExchangeDataAnswersAreMalformedRespons
   const std::string id = he->entity["id"];
   for (const std::size_t depth : testing::hostile_depths()) {
     // The delegate's data owner (share), then the exchange data list (a new share looks it up).
-    hostile->rewrite([&](const HttpRequest& r) -> std::optional<std::string> {
-      if (is(r, "GET", "/rest/v2/dataowner/stub/hcp-bob")) return testing::deep_json(depth, true);
+    hostile->rewrite([&](const HttpRequest& r, const std::string& real) -> std::optional<std::string> {
+      if (is(r, "GET", "/rest/v2/dataowner/stub/hcp-bob")) return with_deep_member(real, depth);
       return std::nullopt;
     });
     EXPECT_ERROR_CODE((*alice)->health_elements().share(id, "hcp-bob", AccessLevel::kRead),
                       ErrorCode::kMalformedResponse);
-    hostile->rewrite([&](const HttpRequest& r) -> std::optional<std::string> {
-      if (r.url.find("/rest/v2/exchangedata") != std::string::npos) return "[" + testing::deep_json(depth) + "]";
+    hostile->rewrite([&](const HttpRequest& r, const std::string& real) -> std::optional<std::string> {
+      if (r.url.find("/rest/v2/exchangedata") != std::string::npos) return with_deep_member(real, depth);
       return std::nullopt;
     });
     auto shared = (*alice)->health_elements().share(id, "hcp-bob", AccessLevel::kRead);
     if (!shared.ok()) {
       EXPECT_EQ(shared.error().code(), ErrorCode::kMalformedResponse) << shared.error().to_string();
     }
+    hostile->rewrite(nullptr);
   }
 }
 
@@ -129,9 +149,13 @@ TEST(HostileJson, DeeplyNestedLoginAnswerFailsTheSignIn) {
   testing::DevServer server;
   for (const std::size_t depth : testing::hostile_depths()) {
     auto hostile = std::make_shared<HostileTransport>();
-    hostile->rewrite([&](const HttpRequest& r) -> std::optional<std::string> {
-      if (is(r, "POST", "/rest/v2/auth/login")) return R"({"token":)" + testing::deep_json(depth) + "}";
-      if (is(r, "GET", "/rest/v2/dataowner/current")) return testing::deep_json(depth, true);
+    hostile->rewrite([&](const HttpRequest& r, const std::string& real) -> std::optional<std::string> {
+      if (is(r, "POST", "/rest/v2/auth/login")) return with_deep_member(real, depth);
+      return std::nullopt;
+    });
+    EXPECT_ERROR_CODE(sign_in(server, "alice", hostile), ErrorCode::kMalformedResponse);
+    hostile->rewrite([&](const HttpRequest& r, const std::string& real) -> std::optional<std::string> {
+      if (is(r, "GET", "/rest/v2/dataowner/current")) return with_deep_member(real, depth);
       return std::nullopt;
     });
     EXPECT_ERROR_CODE(sign_in(server, "alice", hostile), ErrorCode::kMalformedResponse);
