@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   if (argc > 2) setenv("CARDINAL_DEVSERVER", argv[2], 1);
   const std::size_t size = mib * 1024 * 1024;
   cardinal::testing::DevServer server(":tmpfile:", cardinal::testing::default_seed(),
-                                      {"--max-body-bytes", std::to_string(size + (1 << 20))});
+                                      {"--max-attachment-bytes", std::to_string(size + (1 << 20))});
   cardinal::SdkOptions o;
   o.base_url = server.base_url();
   o.username = "alice";

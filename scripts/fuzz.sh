@@ -13,8 +13,11 @@ for h in model_json encrypted_self security_metadata key_import http_response ke
   corpus=build/fuzz/corpus/$h
   mkdir -p "$corpus"
   log=build/fuzz/$h.log
+  # JSON harnesses get the JSON dictionary (syntax and deep-nesting tokens, see tests/fuzz/json.dict).
+  dict=()
+  case $h in model_json|http_response|encrypted_self|security_metadata) dict=(-dict=tests/fuzz/json.dict) ;; esac
   if ./build/fuzz/tests/fuzz/fuzz_$h -max_total_time="$SECONDS_PER_HARNESS" -max_len=8192 -timeout=20 \
-      -rss_limit_mb=2048 -print_final_stats=1 "$corpus" "tests/fuzz/corpus/$h" >"$log" 2>&1; then
+      -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" "$corpus" "tests/fuzz/corpus/$h" >"$log" 2>&1; then
     runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
     echo "[fuzz] $h: ${runs:-?} executions in ${SECONDS_PER_HARNESS}s, no crash"
   else

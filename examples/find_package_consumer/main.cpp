@@ -64,8 +64,8 @@ int main() {
     claim(put.ok(), "a key pair is stored in an encrypted key store file");
   }
   auto wrong = cardinal::keys::EncryptedFileKeyStore::open(path, cardinal::SecretBytes::from_string("wrong"), cheap);
-  claim(!wrong.ok() && wrong.error().code() == cardinal::ErrorCode::kDecryptionFailed,
-        "the wrong passphrase does not open it (ErrorCode::kDecryptionFailed)");
+  claim(!wrong.ok() && wrong.error().code() == cardinal::ErrorCode::kUnauthenticated,
+        "the wrong passphrase does not open it (ErrorCode::kUnauthenticated)");
   std::filesystem::remove(path);
   auto code = check(cardinal::keys::verification_code("hcp-me", rsa.public_key().spki_hex()), "code");
   std::cout << "  verification code of the key: " << code << "\n";

@@ -21,9 +21,18 @@ struct CurlTransportOptions {
   /// DANGER: turns TLS certificate and host name checks off, which lets anyone on the network
   /// read and change every request. Only for local test servers.
   bool insecure_disable_tls_verification = false;
-  /// TCP + TLS connection set-up.
+  /// Connect timeout: TCP + TLS connection set-up (a server that does not accept). Default 10 s.
   std::chrono::milliseconds connect_timeout{10'000};
-  /// Whole request, including the body transfer.
+  /// Read (stall) timeout: the request fails with kTimeout when, during this long, less than
+  /// `min_speed_bytes_per_second` moved on average in either direction (a server that accepts the
+  /// connection and never answers, or stops in the middle). libcurl counts whole seconds: rounded
+  /// up, at least 1 s. Default 30 s.
+  std::chrono::milliseconds read_timeout{30'000};
+  /// The average speed under which `read_timeout` runs. Default 1 byte per second: only a stalled
+  /// transfer. Raise it to also cut servers that answer a byte at a time.
+  std::size_t min_speed_bytes_per_second = 1;
+  /// Total timeout: the whole request, body transfers included (a server that answers a byte a
+  /// second is cut here). Default 60 s; streamed attachments of hundreds of MiB may need more.
   std::chrono::milliseconds total_timeout{60'000};
   /// e.g. "http://proxy:3128"; empty = none (curl's environment variables are ignored).
   std::string proxy;
@@ -38,7 +47,8 @@ struct CurlTransportOptions {
 /// The default `HttpTransport`, on libcurl (TLS verified unless the options say otherwise).
 class CARDINAL_EXPORT CurlTransport : public HttpTransport {
  public:
-  /// A transport with these options. Errors: kInvalidArgument (a timeout that is not positive).
+  /// A transport with these options. Errors: kInvalidArgument (a timeout or the minimum speed is
+  /// not positive). Timeouts are kTimeout errors whose message says which one expired.
   static Result<std::shared_ptr<CurlTransport>> create(CurlTransportOptions options = {});
   ~CurlTransport() override;
   Result<HttpResponse> send(const HttpRequest& request, const CancellationToken& cancel) override;

@@ -5,12 +5,17 @@
 /// The JSON type of the SDK's API: nlohmann's `ordered_json`, which keeps the order of object
 /// keys. Entities are passed through unchanged except for the fields the SDK owns, so fields it
 /// does not model survive a read → modify → write cycle (lossless JSON).
+///
+/// Every JSON text the SDK parses (server answers, decrypted content, key store and pin files,
+/// the CLI's input) goes through `parse_json`, which checks `JsonLimits` before it builds any
+/// tree: a hostile text nested a million levels deep is an error value, never a stack overflow.
 
 #include <nlohmann/json.hpp>
 
 #include <cardinal/export.hpp>
 #include <cardinal/result.hpp>
 
+#include <cstddef>
 #include <string_view>
 
 namespace cardinal {
@@ -18,8 +23,23 @@ namespace cardinal {
 /// JSON values as the SDK exchanges them (key order preserved).
 using Json = nlohmann::ordered_json;
 
-/// Parses JSON text; errors are values. Errors: `kMalformedInput` (the message names the byte
-/// offset, never the content).
+/// Bounds on a JSON text, checked by a linear, non-recursive scan before parsing.
+struct JsonLimits {
+  /// Deepest nesting of arrays and objects accepted: `1` is `[1]`, `2` is `{"a":[1]}`. Records
+  /// of the platform nest fewer than 20 levels; the default leaves room for free-form content.
+  std::size_t max_depth = 128;
+  /// Longest text accepted, in bytes. The default equals the default
+  /// `CurlTransportOptions::max_response_bytes` (64 MiB), so a server answer the transport
+  /// accepts is never refused for its size here.
+  std::size_t max_bytes = 64u * 1024u * 1024u;
+};
+
+/// Parses JSON text within the default `JsonLimits`; errors are values. Errors:
+/// `kMalformedInput` (not JSON, nested deeper than `max_depth` or longer than `max_bytes`; the
+/// message names the byte offset, never the content).
 CARDINAL_EXPORT Result<Json> parse_json(std::string_view text);
+
+/// Parses JSON text within `limits`. Errors: as `parse_json(text)`.
+CARDINAL_EXPORT Result<Json> parse_json(std::string_view text, const JsonLimits& limits);
 
 }  // namespace cardinal

@@ -27,13 +27,16 @@ enum class ErrorCode {
   kMalformedInput,      ///< Data to decode (hex, base64, DER, PEM, JSON) is not well formed.
   kUnsupported,         ///< Well formed, but an algorithm, key size or format this SDK refuses.
   kDecryptionFailed,    ///< Ciphertext could not be decrypted (wrong key, tampered, truncated).
+                        ///< Not for key store files: see kUnauthenticated.
   kVerificationFailed,  ///< A MAC or signature did not verify.
   kTamperDetected,      ///< Stored data is inconsistent in a way only tampering explains.
   kNoVerifiedKey,       ///< No public key of a party was verified: nothing may be shared to it.
   kKeyNotAvailable,     ///< No local private key can open the data.
   kNotFound,            ///< The server (or a store) has no such record.
   kPermissionDenied,    ///< The server refused access (HTTP 403).
-  kUnauthenticated,     ///< Credentials or token refused (HTTP 401), or a wrong passphrase.
+  kUnauthenticated,     ///< Credentials or token refused (HTTP 401), or a key store passphrase that
+                        ///< does not open the file (wrong passphrase or corrupted file: AES-GCM
+                        ///< cannot tell them apart).
   kConflict,            ///< Stale revision (HTTP 409).
   kBadRequest,          ///< The server rejected the request as malformed (HTTP 400).
   kServerError,         ///< The server failed (HTTP 5xx).
@@ -48,20 +51,41 @@ enum class ErrorCode {
 /// A stable, human-readable name of an error code, e.g. "DecryptionFailed".
 CARDINAL_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 
+/// The HTTP exchange behind an error the server answered, for logs and support: what a developer
+/// needs to find the request, kept out of the message a user reads.
+struct HttpErrorDetail {
+  std::string method;  ///< "GET", "PUT", …
+  std::string path;    ///< the request path under the base URL, without the query string
+  int status = 0;      ///< the HTTP status the server answered
+};
+
 /// An error: a typed code and a message for humans. Messages never contain secret material.
+///
+/// The message says in words what the error is about (the entity, the data owner, the field) and,
+/// where there is one, what to do next; it names no URL. When the error is the server's answer to a
+/// request, `http()` holds the method, path and status for logs.
 class CARDINAL_EXPORT Error {
  public:
   /// An error with a code and a message for humans (no secrets in it).
   Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  /// An error the server answered: a message in words plus the HTTP exchange for logs.
+  Error(ErrorCode code, std::string message, HttpErrorDetail http)
+      : code_(code), message_(std::move(message)), http_(std::move(http)) {}
 
   [[nodiscard]] ErrorCode code() const noexcept { return code_; }  ///< the typed code
   [[nodiscard]] const std::string& message() const noexcept { return message_; }  ///< the message
-  /// "Code: message".
+  /// The HTTP method, path and status behind the error, when the server answered it with an
+  /// error status; empty otherwise (local failures, transport failures, checks of the answer).
+  [[nodiscard]] const std::optional<HttpErrorDetail>& http() const noexcept { return http_; }
+  /// "Code: message" (what to show; the HTTP detail is not in it).
   [[nodiscard]] std::string to_string() const;
+  /// "Code: message [METHOD path -> HTTP status]": `to_string()` plus the HTTP detail, for logs.
+  [[nodiscard]] std::string to_log_string() const;
 
  private:
   ErrorCode code_;
   std::string message_;
+  std::optional<HttpErrorDetail> http_;
 };
 
 namespace detail {

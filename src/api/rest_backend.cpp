@@ -34,6 +34,11 @@ Error malformed_response(std::string_view what) {
   return Error{ErrorCode::kMalformedResponse, "unexpected answer from the server: " + std::string(what)};
 }
 
+// "HealthElement 'id'": how an error names an entity.
+std::string entity_subject(std::string_view type, const std::string& id) {
+  return std::string(type) + " '" + id + "'";
+}
+
 // Parsing errors of server data are malformed responses, not malformed input.
 template <typename T>
 Result<T> from_server(Result<T> r) {
@@ -90,12 +95,40 @@ ErrorCode error_code_for_status(int status) noexcept {
   }
 }
 
-Error http_error(int status, std::string_view what) {
-  return Error{error_code_for_status(status), std::string(what) + ": HTTP " + std::to_string(status)};
+namespace {
+
+// What an error status means for the record `subject` names, in words a user can act on.
+std::string status_in_words(int status, std::string_view subject) {
+  const std::string s(subject);
+  switch (status) {
+    case 400: return "the server rejected the request about " + s + " as invalid";
+    case 401: return "the server refused the credentials while working on " + s + ": sign in again";
+    case 403: return "the server refused access to " + s + ": this user has no permission for it";
+    case 404: return s + " does not exist on the server (or is not visible to this user)";
+    case 409: return s + " changed on the server since it was read: read it again and repeat the change";
+    case 413: return "the server refused the request about " + s + " as too large";
+    case 429: return "the server is busy (too many requests) and did not process " + s + ": try again later";
+    default:
+      if (status >= 500) return "the server failed while processing " + s + ": try again later";
+      return "unexpected answer from the server about " + s + " (HTTP status " + std::to_string(status) + ")";
+  }
+}
+
+std::string path_without_query(std::string_view path) { return std::string(path.substr(0, path.find('?'))); }
+
+}  // namespace
+
+Error http_error(int status, std::string_view subject) {
+  return Error{error_code_for_status(status), status_in_words(status, subject)};
+}
+
+Error http_error(int status, std::string_view subject, std::string_view method, std::string_view path) {
+  return Error{error_code_for_status(status), status_in_words(status, subject),
+               HttpErrorDetail{std::string(method), path_without_query(path), status}};
 }
 
 Result<Json> RestBackend::json_call(std::string method, std::string path, const Json* body, bool idempotent,
-                                    const AccessKeys& keys) {
+                                    const AccessKeys& keys, std::string_view subject) {
   ApiRequest req;
   req.method = std::move(method);
   req.path = std::move(path);
@@ -110,20 +143,27 @@ Result<Json> RestBackend::json_call(std::string method, std::string path, const 
     for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
   }
   CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
-  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, req.method + " " + req.path);
+  if (resp.status < 200 || resp.status >= 300) {
+    return http_error(resp.status, subject.empty() ? std::string_view("the request") : subject, req.method, req.path);
+  }
   if (resp.body.empty()) return Json(nullptr);
+  // Depth and size are bounded before any tree is built (a hostile answer never overflows the stack).
   auto parsed = parse_json(resp.body);
-  if (!parsed.ok()) return malformed_response("invalid JSON from " + req.path);
+  if (!parsed.ok()) {
+    return malformed_response("the answer about " + std::string(subject.empty() ? "the request" : subject) +
+                              " is not usable JSON (" + parsed.error().message() + ")");
+  }
   return parsed;
 }
 
 Result<model::DataOwner> RestBackend::current_data_owner() {
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current", nullptr, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current", nullptr, true, {}, "the current data owner"));
   return from_server(model::DataOwner::from_with_type(j));
 }
 
 Result<std::vector<model::DataOwner>> RestBackend::current_hierarchy() {
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current/hierarchy", nullptr, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/current/hierarchy", nullptr, true, {},
+                                              "the hierarchy of the current data owner"));
   if (!j.is_array()) return malformed_response("hierarchy is not an array");
   std::vector<model::DataOwner> out;
   for (const auto& e : j) {
@@ -134,7 +174,8 @@ Result<std::vector<model::DataOwner>> RestBackend::current_hierarchy() {
 }
 
 Result<model::DataOwner> RestBackend::data_owner_stub(const std::string& id) {
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/stub/" + escape_segment(id), nullptr, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/dataowner/stub/" + escape_segment(id), nullptr, true, {},
+                                              "data owner '" + id + "'"));
   CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(j)));
   if (d.id != id) return malformed_response("asked for data owner " + id + ", got " + d.id);
   return d;
@@ -142,7 +183,8 @@ Result<model::DataOwner> RestBackend::data_owner_stub(const std::string& id) {
 
 Result<model::DataOwner> RestBackend::put_data_owner_stub(const model::DataOwner& stub) {
   const Json body = stub.to_stub_with_type();
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/dataowner/stub", &body, false));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/dataowner/stub", &body, false, {},
+                                              "the keys of data owner '" + stub.id + "'"));
   CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(j)));
   if (d.id != stub.id) return malformed_response("stub update answered for another data owner");
   return d;
@@ -150,7 +192,8 @@ Result<model::DataOwner> RestBackend::put_data_owner_stub(const model::DataOwner
 
 Result<Json> RestBackend::create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p, &entity, false, keys));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p, &entity, false, keys,
+                                              entity_subject(type, entity.value("id", ""))));
   if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
     return malformed_response("created entity has another id");
   }
@@ -159,7 +202,8 @@ Result<Json> RestBackend::create_entity(std::string_view type, const Json& entit
 
 Result<Json> RestBackend::get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/" + p + "/" + escape_segment(id), nullptr, true, keys));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", "/rest/v2/" + p + "/" + escape_segment(id), nullptr, true, keys,
+                                              entity_subject(type, id)));
   if (!j.is_object() || !j.contains("id") || j["id"] != id) return malformed_response("got another entity than asked");
   return j;
 }
@@ -167,7 +211,8 @@ Result<Json> RestBackend::get_entity(std::string_view type, const std::string& i
 Result<Json> RestBackend::modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   // PUT with a rev is safe to repeat: a repeat after success fails with 409, never duplicates.
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/" + p, &entity, true, keys));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/" + p, &entity, true, keys,
+                                              entity_subject(type, entity.value("id", ""))));
   if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
     return malformed_response("modified entity has another id");
   }
@@ -178,7 +223,7 @@ Status RestBackend::delete_entity(std::string_view type, const std::string& id, 
                                   const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   auto r = json_call("DELETE", "/rest/v2/" + p + "/" + escape_segment(id) + "?rev=" + escape_segment(rev), nullptr,
-                     true, keys);
+                     true, keys, entity_subject(type, id));
   return r.status();
 }
 
@@ -187,13 +232,14 @@ Result<Json> RestBackend::bulk_share(std::string_view type, const Json& request,
   // Applying the same share twice is rejected by the server (the delegation exists), so a repeat
   // cannot duplicate delegations: the call is safe to retry.
   CARDINAL_ASSIGN_OR_RETURN(Json j,
-                            json_call("PUT", "/rest/v2/" + p + "/bulkSharedMetadataUpdate", &request, true, keys));
+                            json_call("PUT", "/rest/v2/" + p + "/bulkSharedMetadataUpdate", &request, true, keys,
+                                      "the share of " + std::string(type) + " entities"));
   if (!j.is_array()) return malformed_response("bulk share result is not an array");
   return j;
 }
 
 Result<Json> RestBackend::create_recovery_data(const Json& record) {
-  return json_call("POST", "/rest/v2/recoverydata", &record, false);
+  return json_call("POST", "/rest/v2/recoverydata", &record, false, {}, "the recovery data");
 }
 
 Result<Json> RestBackend::upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
@@ -207,7 +253,9 @@ Result<Json> RestBackend::upload_attachment(const std::string& document_id, cons
   CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
   for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
   CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
-  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, "PUT attachment");
+  if (resp.status < 200 || resp.status >= 300) {
+    return http_error(resp.status, "the attachment of Document '" + document_id + "'", req.method, req.path);
+  }
   auto j = parse_json(resp.body);
   if (!j.ok() || !j->is_object() || j->value("id", "") != document_id) {
     return malformed_response("attachment upload answered for another document");
@@ -224,17 +272,27 @@ Status RestBackend::download_attachment(const std::string& document_id, BodySink
   CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
   for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
   CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
-  if (resp.status < 200 || resp.status >= 300) return http_error(resp.status, "GET attachment");
+  if (resp.status < 200 || resp.status >= 300) {
+    return http_error(resp.status, "the attachment of Document '" + document_id + "'", req.method, req.path);
+  }
   return {};
 }
 
 Result<Json> RestBackend::get_recovery_data(const std::string& id) {
-  return json_call("GET", "/rest/v2/recoverydata/" + escape_segment(id), nullptr, true);
+  auto r = json_call("GET", "/rest/v2/recoverydata/" + escape_segment(id), nullptr, true, {}, "the recovery data");
+  if (!r.ok() && r.error().code() == ErrorCode::kNotFound && r.error().http()) {
+    // The id is derived from the recovery key: no record means no backup for this key.
+    return Error{ErrorCode::kNotFound,
+                 "the server has no key backup for this recovery key: check that it was typed correctly; it may "
+                 "also have expired or been deleted",
+                 *r.error().http()};
+  }
+  return r;
 }
 
 Result<std::vector<model::ExchangeData>> RestBackend::get_by_ids(const std::vector<std::string>& ids) {
   const Json body = Json{{"ids", ids}};
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata/byIds", &body, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata/byIds", &body, true, {}, "exchange data"));
   if (!j.is_array()) return malformed_response("exchange data list is not an array");
   const std::set<std::string> wanted(ids.begin(), ids.end());
   std::vector<model::ExchangeData> out;
@@ -247,7 +305,8 @@ Result<std::vector<model::ExchangeData>> RestBackend::get_by_ids(const std::vect
 
 Result<std::vector<model::ExchangeDataMap>> RestBackend::get_maps(const std::vector<std::string>& delegation_keys) {
   const Json body = Json{{"ids", delegation_keys}};
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedatamap/batch", &body, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j,
+                            json_call("POST", "/rest/v2/exchangedatamap/batch", &body, true, {}, "exchange data maps"));
   if (!j.is_array()) return malformed_response("exchange data map list is not an array");
   const std::set<std::string> wanted(delegation_keys.begin(), delegation_keys.end());
   std::vector<model::ExchangeDataMap> out;
@@ -267,7 +326,8 @@ Result<std::vector<model::ExchangeData>> RestBackend::get_by_participant(const s
     std::string path =
         "/rest/v2/exchangedata/byParticipant/" + escape_segment(data_owner_id) + "?limit=" + std::to_string(kPageSize);
     if (!cursor.empty()) path += "&startDocumentId=" + escape_segment(cursor);
-    CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", path, nullptr, true));
+    CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET", path, nullptr, true, {},
+                                                "the exchange data of data owner '" + data_owner_id + "'"));
     if (!j.is_object() || !j.contains("rows") || !j["rows"].is_array()) {
       return malformed_response("paginated exchange data expected");
     }
@@ -293,7 +353,8 @@ Result<std::vector<model::ExchangeData>> RestBackend::get_by_delegator_delegate(
   CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("GET",
                                               "/rest/v2/exchangedata/byDelegatorDelegate/" + escape_segment(delegator) +
                                                   "/" + escape_segment(delegate),
-                                              nullptr, true));
+                                              nullptr, true, {},
+                                              "the exchange data from '" + delegator + "' to '" + delegate + "'"));
   if (!j.is_array()) return malformed_response("exchange data list is not an array");
   std::vector<model::ExchangeData> out;
   std::set<std::string> seen;
@@ -306,7 +367,8 @@ Result<std::vector<model::ExchangeData>> RestBackend::get_by_delegator_delegate(
 
 Result<model::ExchangeData> RestBackend::create(const model::ExchangeData& record) {
   const Json body = record.to_json();
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata", &body, false));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata", &body, false, {},
+                                              "exchange data '" + record.id + "'"));
   CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(j)));
   if (r.id != record.id) return malformed_response("created exchange data has another id");
   return r;
@@ -314,7 +376,8 @@ Result<model::ExchangeData> RestBackend::create(const model::ExchangeData& recor
 
 Result<model::ExchangeData> RestBackend::update(const model::ExchangeData& record) {
   const Json body = record.to_json();
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/exchangedata", &body, true));
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/exchangedata", &body, true, {},
+                                              "exchange data '" + record.id + "'"));
   CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(j)));
   if (r.id != record.id) return malformed_response("updated exchange data has another id");
   return r;

@@ -40,8 +40,11 @@ Result<std::vector<std::string>> access_control_key_headers(const AccessKeys& ke
 /// The typed error code of an HTTP status (or of a bulk-share rejection code).
 ErrorCode error_code_for_status(int status) noexcept;
 
-/// Maps an HTTP error status to a typed error (message without the body).
-Error http_error(int status, std::string_view what);
+/// Maps an HTTP error status to a typed error whose message says in words what happened to
+/// `subject` (e.g. "data owner 'x'"); never the body, never a URL.
+Error http_error(int status, std::string_view subject);
+/// As above, with the request's method, path (query dropped) and status in `Error::http()`.
+Error http_error(int status, std::string_view subject, std::string_view method, std::string_view path);
 
 class RestBackend : public Backend {
  public:
@@ -73,8 +76,9 @@ class RestBackend : public Backend {
   Result<model::ExchangeData> update(const model::ExchangeData& record) override;
 
  private:
+  /// `subject` names the record in error messages ("HealthElement 'x'").
   Result<Json> json_call(std::string method, std::string path, const Json* body, bool idempotent,
-                         const AccessKeys& keys = {});
+                         const AccessKeys& keys = {}, std::string_view subject = {});
   ApiCall call_;
 };
 

@@ -59,6 +59,12 @@ std::string Error::to_string() const {
   return out;
 }
 
+std::string Error::to_log_string() const {
+  std::string out = to_string();
+  if (http_) out += " [" + http_->method + " " + http_->path + " -> HTTP " + std::to_string(http_->status) + "]";
+  return out;
+}
+
 namespace detail {
 void die_on_bad_access(const Error& error) noexcept {
   std::fprintf(stderr, "cardinal: value() called on a failed Result: %s\n", error.to_string().c_str());

@@ -162,7 +162,13 @@ Result<Entries> EncryptedFileKeyStore::decode(ByteView file, const SecretBytes& 
   const ByteView nonce = file.subspan(14 + kSaltSize, crypto::aes_gcm::kNonceSize);
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, derive(passphrase, salt, p));
   auto plain = crypto::aes_gcm::decrypt(key, nonce, file.subspan(kHeaderSize), header);
-  if (!plain.ok()) return Error{ErrorCode::kDecryptionFailed, "wrong passphrase or corrupted key store"};
+  if (!plain.ok()) {
+    // AES-GCM cannot tell a wrong passphrase from a changed byte: both are reported as the
+    // credential problem the user can act on.
+    return Error{ErrorCode::kUnauthenticated,
+                 "key store: wrong passphrase, or the file is corrupted (the two cannot be told apart); "
+                 "the file was left as it is: retry with the right passphrase or restore the file from a backup"};
+  }
   auto doc = parse_json(plain->reveal_as_text());
   if (!doc.ok() || !doc->is_object() || !doc->contains("keys") || !(*doc)["keys"].is_array()) {
     return Error{ErrorCode::kMalformedInput, "key store content is malformed"};

@@ -78,41 +78,70 @@ std::optional<crypto::RsaOaepHash> parse_hash_name(const Json& j) {
   return std::nullopt;
 }
 
+// The checksum of a pin file: SHA-256 (hex) of the compact serialisation of its "pins" object.
+// It detects a corrupted file (a flipped byte, a truncated write restored from a bad backup);
+// it is not a MAC: whoever can write the file can also recompute it (device compromise is out
+// of scope, see docs/security-model.md).
+std::string pins_checksum(const Json& pins) {
+  const std::string text = pins.dump();
+  return crypto::hex_encode(crypto::sha256(as_bytes(text)));
+}
+
+Error corrupted_pin_file(const std::filesystem::path& path, const std::string& why) {
+  return Error{ErrorCode::kMalformedInput,
+               "pin file " + path.string() + " is corrupted (" + why +
+                   "): no pin was loaded; restore the file from a backup, or move it away and verify the "
+                   "delegates' keys again"};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<PinnedKeyVerifier>> PinnedKeyVerifier::open(std::filesystem::path pin_file,
                                                                    Callback on_new_key) {
   std::shared_ptr<PinnedKeyVerifier> v(new PinnedKeyVerifier(std::move(pin_file), std::move(on_new_key)));
   CARDINAL_ASSIGN_OR_RETURN(auto data, internal::read_file(v->path_, kMaxPinFile));
-  if (!data) return v;
-  const Error malformed{ErrorCode::kMalformedInput,
-                        "pin file " + v->path_.string() +
-                            " is malformed (damaged or edited): restore it from a backup; deleting it forgets every "
-                            "verified key"};
+  if (!data) return v;  // no file yet: the first start
   auto doc = parse_json(std::string_view(reinterpret_cast<const char*>(data->data()), data->size()));  // NOLINT
-  if (!doc.ok() || !doc->is_object() || !doc->contains("version") || !(*doc)["version"].is_number_integer() ||
-      !doc->contains("pins") || !(*doc)["pins"].is_object()) {
-    return malformed;
+  if (!doc.ok()) return corrupted_pin_file(v->path_, "not JSON");
+  if (!doc->is_object() || !doc->contains("pins") || !(*doc)["pins"].is_object() || !doc->contains("version") ||
+      !(*doc)["version"].is_number_integer()) {
+    return corrupted_pin_file(v->path_, "not a pin file");
   }
   const auto version = (*doc)["version"].get<std::int64_t>();
-  if (version != 1 && version != 2) return malformed;
-  for (const auto& [owner, keys] : (*doc)["pins"].items()) {
-    if (!keys.is_array()) return malformed;
+  const Json& pins = (*doc)["pins"];
+  // Version 2 carries a checksum (required). Version 1 files (written before it) have none; one
+  // present anyway is checked, so that no single changed byte turns a version 2 file into an
+  // unchecked one. A version 1 file is rewritten as version 2 by the next save.
+  if (version != 1 && version != 2) return corrupted_pin_file(v->path_, "unknown version");
+  const auto sum = doc->find("sha256");
+  if (version == 2 && sum == doc->end()) return corrupted_pin_file(v->path_, "checksum missing");
+  if (sum != doc->end() && (!sum->is_string() || sum->get<std::string>() != pins_checksum(pins))) {
+    return corrupted_pin_file(v->path_, "checksum mismatch");
+  }
+  for (const auto& [owner, keys] : pins.items()) {
+    if (owner.empty() || !keys.is_array()) return corrupted_pin_file(v->path_, "malformed entry");
     for (const auto& k : keys) {
-      if (k.is_string()) {  // version 1 (or a v2 pin whose hash is not recorded yet)
-        v->pins_[owner][k.get<std::string>()];
-        continue;
+      // A bare string: version 1, or a version 2 pin whose OAEP hash is not recorded yet.
+      std::string spki;
+      Pin hashes;
+      if (k.is_string()) {
+        spki = k.get<std::string>();
+      } else if (version == 2 && k.is_object() && k.contains("spki") && k["spki"].is_string() && k.contains("oaep") &&
+                 k["oaep"].is_array()) {
+        spki = k["spki"].get<std::string>();
+        for (const auto& h : k["oaep"]) {
+          auto hash = parse_hash_name(h);
+          if (!hash) return corrupted_pin_file(v->path_, "unknown OAEP hash for a pinned key of " + owner);
+          hashes.insert(*hash);
+        }
+      } else {
+        return corrupted_pin_file(v->path_, "malformed entry");
       }
-      if (version != 2 || !k.is_object() || !k.contains("spki") || !k["spki"].is_string() || !k.contains("oaep") ||
-          !k["oaep"].is_array()) {
-        return malformed;
+      // Every pin must still be a public key (a version 1 file has no checksum to catch a flip).
+      if (!crypto::RsaPublicKey::from_spki_hex(spki, crypto::RsaOaepHash::kSha256).ok()) {
+        return corrupted_pin_file(v->path_, "a pinned key of " + owner + " is not a public key");
       }
-      Pin& pin = v->pins_[owner][k["spki"].get<std::string>()];
-      for (const auto& h : k["oaep"]) {
-        auto hash = parse_hash_name(h);
-        if (!hash) return malformed;
-        pin.insert(*hash);
-      }
+      v->pins_[owner][spki].insert(hashes.begin(), hashes.end());
     }
   }
   return v;
@@ -133,7 +162,7 @@ Status PinnedKeyVerifier::save_locked() {
     }
     pins[owner] = std::move(list);
   }
-  const std::string text = Json{{"version", 2}, {"pins", pins}}.dump();
+  const std::string text = Json{{"version", 2}, {"pins", pins}, {"sha256", pins_checksum(pins)}}.dump();
   return internal::write_atomically(path_, as_bytes(text));
 }
 

@@ -25,9 +25,14 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Error auth_failed(int status) {
-  if (status == 401 || status == 403) return Error{ErrorCode::kUnauthenticated, "authentication refused by the server"};
-  return Error{ErrorCode::kServerError, "authentication failed: HTTP " + std::to_string(status)};
+Error auth_failed(int status, const std::string& path) {
+  HttpErrorDetail http{"POST", path.substr(0, path.find('?')), status};
+  if (status == 401 || status == 403) {
+    return Error{ErrorCode::kUnauthenticated,
+                 "authentication refused by the server: check the user name and password (or sign in again)",
+                 std::move(http)};
+  }
+  return Error{ErrorCode::kServerError, "the server could not sign the user in: try again later", std::move(http)};
 }
 
 }  // namespace
@@ -65,7 +70,7 @@ struct UsernamePasswordAuth::Impl {
                     false};
     req.headers.insert(req.headers.end(), extra.begin(), extra.end());
     CARDINAL_ASSIGN_OR_RETURN(HttpResponse resp, transport->send(req, CancellationToken{}));
-    if (resp.status != 200) return auth_failed(resp.status);
+    if (resp.status != 200) return auth_failed(resp.status, path);
     auto j = parse_json(resp.body);
     if (!j.ok() || !j->is_object() || !j->contains("token") || !(*j)["token"].is_string()) {
       return Error{ErrorCode::kMalformedResponse, "authentication answer without a token"};

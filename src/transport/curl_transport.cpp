@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -137,8 +138,12 @@ CurlTransport::~CurlTransport() = default;
 
 Result<std::shared_ptr<CurlTransport>> CurlTransport::create(CurlTransportOptions options) {
   if (!options.skip_curl_global_init) global_init_once();
-  if (options.total_timeout.count() <= 0 || options.connect_timeout.count() <= 0) {
+  if (options.total_timeout.count() <= 0 || options.connect_timeout.count() <= 0 ||
+      options.read_timeout.count() <= 0) {
     return Error{ErrorCode::kInvalidArgument, "timeouts must be positive"};
+  }
+  if (options.min_speed_bytes_per_second == 0) {
+    return Error{ErrorCode::kInvalidArgument, "min_speed_bytes_per_second must be positive"};
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -185,15 +190,23 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.total_timeout.count()));
+  // Stall detection: libcurl aborts when the average speed stays below the limit this many seconds.
+  const long read_seconds = static_cast<long>((o.read_timeout.count() + 999) / 1000);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(std::min(o.min_speed_bytes_per_second, std::size_t{1} << 30)));
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, std::max(1L, read_seconds));
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o.insecure_disable_tls_verification ? 0L : 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o.insecure_disable_tls_verification ? 0L : 2L);
   if (!o.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_bundle.c_str());
   curl_easy_setopt(h, CURLOPT_PROXY, o.proxy.c_str());  // "" = no proxy, environment ignored
   curl_easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
 
+  const auto started = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(h);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl_off_t connected_us = 0;
+  curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
   curl_slist_free_all(headers);
   impl_->give_back(h);
 
@@ -205,7 +218,19 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
     }
     switch (rc) {
       case CURLE_OPERATION_TIMEDOUT:
-        return Error{ErrorCode::kTimeout, "request timed out"};
+        // Which of the three: not connected yet, the whole request, or a stalled transfer.
+        if (connected_us == 0 && elapsed < o.total_timeout) {
+          return Error{ErrorCode::kTimeout, "the server did not accept the connection within the connect timeout (" +
+                                                std::to_string(o.connect_timeout.count()) + " ms)"};
+        }
+        if (elapsed >= o.total_timeout) {
+          return Error{ErrorCode::kTimeout, "the server did not complete its answer within the total timeout (" +
+                                                std::to_string(o.total_timeout.count()) + " ms)"};
+        }
+        return Error{ErrorCode::kTimeout, "the transfer stalled: less than " +
+                                              std::to_string(o.min_speed_bytes_per_second) +
+                                              " byte(s) per second during the read timeout (" +
+                                              std::to_string(read_seconds) + " s)"};
       case CURLE_ABORTED_BY_CALLBACK:
         return Error{ErrorCode::kCancelled, "request cancelled"};
       default:

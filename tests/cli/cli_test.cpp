@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace cardinal {
 namespace {
@@ -22,8 +23,8 @@ struct Run {
 };
 
 // Runs the CLI through the shell with `env` prepended; stdout captured, stderr to `err`.
-Run cli(const std::string& args, const std::string& env = "", const std::string& input = "") {
-  const std::string err = "/tmp/cardinal-cli-test-stderr";
+Run cli(const std::string& args, const std::string& env = "", const std::string& input = "",
+        const std::string& err = "/tmp/cardinal-cli-test-stderr") {
   std::string command = env + " " + CARDINAL_CLI + " " + args + " 2>" + err;
   if (!input.empty()) command = "printf '%s' '" + input + "' | " + command;
   Run r;
@@ -56,6 +57,42 @@ TEST_F(CliTest, HelpAndUsage) {
   EXPECT_EQ(cli("").status, 2);
   EXPECT_EQ(cli("frobnicate").status, 2);
   EXPECT_EQ(cli("keys generate", "CARDINAL_PASSPHRASE=p").status, 2);  // missing --store
+}
+
+TEST_F(CliTest, EachCommandPrintsItsOwnUsage) {
+  const std::string general = cli("--help").out;
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"keys generate", "--bits"},          {"keys list", "cardinal keys list"},
+      {"keys export-public", "export-public --store"}, {"keys fingerprint", "verification codes"},
+      {"keys verify-code", "--other-owner"}, {"entity encrypt", "--manifest"},
+      {"login", "cardinal login --url"},     {"get", "cardinal get --type"},
+      {"share", "--with DATA_OWNER"},        {"recovery", "recovery restore"}};
+  for (const auto& [command, expected] : commands) {
+    const auto r = cli(command + " --help");
+    EXPECT_EQ(r.status, 0) << command;
+    EXPECT_NE(r.out, general) << command << " --help printed the general usage";
+    EXPECT_NE(r.out.find("usage: cardinal " + command.substr(0, command.find(' '))), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << command << ":\n" << r.out;
+  }
+  // A command's usage does not list the others.
+  EXPECT_EQ(cli("share --help").out.find("keys generate"), std::string::npos);
+  EXPECT_EQ(cli("keys generate -h").out.find("recovery"), std::string::npos);
+}
+
+TEST_F(CliTest, HostileNestingInAnInputFileIsAClearError) {
+  const std::string key = std::string(64, '1');
+  for (const std::size_t depth : {1'000u, 10'000u, 100'000u, 1'000'000u}) {
+    const std::string file = path("deep.json");
+    std::ofstream(file) << R"({"descr":)" << std::string(depth, '[') << std::string(depth, ']') << "}";
+    for (const std::string sub : {"encrypt", "decrypt"}) {
+      const std::string err = path("stderr");  // this test's own: tests may run in parallel
+      const auto r = cli("entity " + sub + " --type HealthElement --key " + key + " < " + file, "", "", err);
+      EXPECT_EQ(r.status, 1) << depth << ' ' << sub;  // an error, not a crash (a signal gives -1)
+      EXPECT_EQ(r.out, "");
+      const std::string message = testing::read_file(err);
+      EXPECT_NE(message.find("nested deeper than 128"), std::string::npos) << message;
+    }
+  }
 }
 
 TEST_F(CliTest, KeyStoreCommands) {

@@ -83,10 +83,14 @@ std::string require(const Args& a, const std::string& k) {
   return *v;
 }
 
-std::string read_all(std::istream& in) {
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Reads `in` up to `max` bytes plus one (so that a longer input is seen as too long, not cut).
+std::string read_bounded(std::istream& in, std::size_t max) {
+  std::string out;
+  char buf[65536];
+  while (out.size() <= max && in.read(buf, sizeof buf).gcount() > 0) {
+    out.append(buf, static_cast<std::size_t>(in.gcount()));
+  }
+  return out;
 }
 
 // A secret from a file (first line), an environment variable, or a prompt without echo.
@@ -210,8 +214,10 @@ int entity_cmd(const std::string& sub, const Args& a) {
   }()
                                       : must(EncryptedFieldsManifest::platform_default(type));
   auto key = must(crypto::AesKey::create(must(crypto::hex_decode_secret(require(a, "--key")))));
-  auto input = parse_json(read_all(std::cin));
-  if (!input.ok()) fail(Error{ErrorCode::kMalformedInput, "standard input is not valid JSON"});
+  // Bounded like every JSON the SDK parses (JsonLimits: depth and size checked before parsing).
+  const JsonLimits limits;
+  auto input = parse_json(read_bounded(std::cin, limits.max_bytes), limits);
+  if (!input.ok()) fail(Error{ErrorCode::kMalformedInput, "standard input is not usable JSON: " + input.error().message()});
   if (sub == "encrypt" && type == "Contact") {
     // Services are encrypted one by one, as the official SDK does.
     print(must(encrypt_contact_content(*input, key, manifest, must(EncryptedFieldsManifest::platform_default("Service")))));
@@ -344,6 +350,80 @@ key seen for the first time is trusted only with --trust-new-keys, on any of the
 Every command accepts --help. Exit status: 0 success, 1 error, 2 usage.
 )";
 
+// Usage of one command (`cardinal <command> --help`). Empty when there is no such command.
+std::string command_usage(const std::string& cmd, const std::string& sub) {
+  const std::string passphrase =
+      "  The key store passphrase comes from --passphrase-file FILE, CARDINAL_PASSPHRASE or a prompt.\n";
+  const std::string backend =
+      "  Backend options: --url URL --user LOGIN --store FILE; password from --password-file FILE,\n"
+      "  CARDINAL_PASSWORD or a prompt; delegate keys pinned in --pins FILE (default FILE.pins);\n"
+      "  --trust-new-keys trusts a key seen for the first time (compare its code out of band first).\n" +
+      passphrase;
+  if (cmd == "keys") {
+    if (sub == "generate") {
+      return "usage: cardinal keys generate --store FILE --owner ID [--bits 2048|4096] [--sha1]\n"
+             "  Generates a key pair for data owner ID and stores it, verified, in the key store.\n"
+             "  --bits   RSA modulus size (default 2048)\n"
+             "  --sha1   a key for RSA-OAEP with SHA-1 (legacy data); default SHA-256\n" +
+             passphrase;
+    }
+    if (sub == "list") {
+      return "usage: cardinal keys list --store FILE\n"
+             "  Lists the key pairs in the key store (owner, algorithm, fingerprints; never private keys).\n" +
+             passphrase;
+    }
+    if (sub == "export-public") {
+      return "usage: cardinal keys export-public --store FILE [--owner ID]\n"
+             "  Prints the public keys (SPKI hex) of the key store, or of one data owner.\n" +
+             passphrase;
+    }
+    if (sub == "fingerprint") {
+      return "usage: cardinal keys fingerprint --store FILE [--owner ID]\n"
+             "  Prints the verification codes (and QR payloads) of your keys, to compare out of band.\n" +
+             passphrase;
+    }
+    if (sub == "verify-code") {
+      return "usage: cardinal keys verify-code <spki-hex> [<spki-hex>] --owner ID [--other-owner ID]\n"
+             "  Prints the verification code of a public key of data owner ID; with two keys, the\n"
+             "  code of the pair (the second key belongs to --other-owner). No key store needed.\n";
+    }
+    return "usage: cardinal keys generate|list|export-public|fingerprint|verify-code [options]\n"
+           "  Key store commands; `cardinal keys <command> --help` for each.\n";
+  }
+  if (cmd == "entity") {
+    return "usage: cardinal entity encrypt|decrypt --type TYPE --key HEX [--manifest FIELDS]\n"
+           "  Encrypts (or decrypts) one record read as JSON on standard input, offline, with the\n"
+           "  entity key HEX (32 bytes); prints the result on standard output.\n"
+           "  --type      the entity type (its platform manifest is used unless --manifest is given)\n"
+           "  --manifest  encrypted fields, comma separated, e.g. \"descr,notes[].markdown\"\n";
+  }
+  if (cmd == "login" || cmd == "whoami") {
+    return "usage: cardinal " + cmd + " --url URL --user LOGIN --store FILE\n"
+           "  Signs in, loads or creates the user's keys, prints the data owner id and its public keys.\n" +
+           backend;
+  }
+  if (cmd == "get") {
+    return "usage: cardinal get --type TYPE --id ID --url URL --user LOGIN --store FILE\n"
+           "  Reads and decrypts one entity; warnings go to standard error.\n" +
+           backend;
+  }
+  if (cmd == "share") {
+    return "usage: cardinal share --type TYPE --id ID [--id ID ...] --with DATA_OWNER [--write]\n"
+           "                      --url URL --user LOGIN --store FILE\n"
+           "  Shares entities with a data owner, read-only unless --write.\n" +
+           backend;
+  }
+  if (cmd == "recovery") {
+    return "usage: cardinal recovery create [--lifetime SECONDS] --url URL --user LOGIN --store FILE\n"
+           "       cardinal recovery restore [--recovery-key-file FILE] --url URL --user LOGIN --store FILE\n"
+           "  create: backs up your key pairs on the server under a new recovery key, shown once.\n"
+           "  restore: on a new device, restores the key pairs with a recovery key (from the file,\n"
+           "  CARDINAL_RECOVERY_KEY or a prompt).\n" +
+           backend;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -356,7 +436,8 @@ int main(int argc, char** argv) {
   const std::string sub = grouped && argc > 2 ? argv[2] : "";
   const Args a = parse_args(argc, argv, grouped ? 3 : 2);
   if (a.has("--help")) {
-    std::cout << kUsage;
+    const std::string usage = command_usage(cmd, sub);
+    std::cout << (usage.empty() ? std::string(kUsage) : usage);
     return 0;
   }
   try {

@@ -1,4 +1,5 @@
 #include "db.hpp"
+#include "util.hpp"
 
 #include <stdexcept>
 
@@ -58,7 +59,12 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Request bodies are at most 64 levels deep; a stored record nested deeper was written behind the
+// server's back (tampering) and is refused before it is parsed.
+constexpr std::size_t kMaxRecordDepth = 256;
+
 json parse_record(const std::string& text) {
+  if (!json_depth_within(text, kMaxRecordDepth)) throw std::runtime_error("stored record nested too deeply");
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw std::runtime_error("stored record is not a JSON object");
   return j;

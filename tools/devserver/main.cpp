@@ -1,4 +1,5 @@
-// cardinal-devserver --port N --db PATH [--seed SEED.json] [--max-body-bytes N] [--insecure-test-admin] [--log-requests]
+// cardinal-devserver --port N --db PATH [--seed SEED.json] [--max-body-bytes N] [--max-attachment-bytes N]
+//                    [--insecure-test-admin] [--log-requests]
 #include <atomic>
 #include <csignal>
 #include <ctime>
@@ -16,8 +17,10 @@ namespace {
 
 void usage() {
   std::cerr << "usage: cardinal-devserver --port N --db PATH [--seed SEED.json] [--max-body-bytes N]\n"
-               "                          [--insecure-test-admin] [--log-requests]\n"
-               "  --port 0 picks a free port; binds 127.0.0.1 only; --db :memory: keeps nothing.\n";
+               "                          [--max-attachment-bytes N] [--insecure-test-admin] [--log-requests]\n"
+               "  --port 0 picks a free port; binds 127.0.0.1 only; --db :memory: keeps nothing.\n"
+               "  --max-body-bytes: JSON request bodies (default 16 MiB); --max-attachment-bytes: attachment\n"
+               "  uploads (default 1 GiB). Larger bodies get 413.\n";
 }
 
 bool parse_number(const std::string& text, unsigned long long max, unsigned long long& out) {
@@ -58,6 +61,12 @@ int main(int argc, char** argv) {
         return 2;
       }
       options.max_body_bytes = static_cast<std::size_t>(n);
+    } else if (arg == "--max-attachment-bytes") {
+      if (!parse_number(value(), 1ull << 34, n) || n == 0) {
+        std::cerr << "invalid --max-attachment-bytes\n";
+        return 2;
+      }
+      options.max_attachment_bytes = static_cast<std::size_t>(n);
     } else if (arg == "--insecure-test-admin") {
       options.insecure_test_admin = true;
     } else if (arg == "--log-requests") {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <cctype>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -47,15 +48,15 @@ json error_body(const std::string& message) { return json{{"message", message}};
 // ---------------------------------------------------------------------------------------------
 // JSON helpers for validating request bodies (wrong types are 400, never a crash)
 
-constexpr int kMaxJsonDepth = 64;
+constexpr std::size_t kMaxJsonDepth = 64;
 
 json parse_json_body(const httplib::Request& req) {
-  // Bounded nesting: serialising or comparing a hostile 100000-deep document would recurse that deep.
-  const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxJsonDepth) fail(400, "JSON nested too deeply");
-    return true;
-  };
-  json j = json::parse(req.body, limit_depth, false);
+  // Bounded nesting, checked before any tree is built: serialising or comparing a hostile
+  // 100000-deep document would recurse that deep.
+  if (!json_depth_within(req.body, kMaxJsonDepth)) {
+    fail(400, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json j = json::parse(req.body, nullptr, false);
   if (j.is_discarded()) fail(400, "Malformed JSON body");
   return j;
 }
@@ -140,7 +141,10 @@ struct Server::Impl {
   void load_seed() {
     std::ifstream in(options.seed_path);
     if (!in) throw std::runtime_error("cannot read seed file " + options.seed_path);
-    json seed = json::parse(in, nullptr, false);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!json_depth_within(text.str(), kMaxJsonDepth)) throw std::runtime_error("seed file nested too deeply");
+    json seed = json::parse(text.str(), nullptr, false);
     if (seed.is_discarded() || !seed.is_object()) throw std::runtime_error("seed file is not a JSON object");
     const auto users = seed.find("users");
     if (users == seed.end() || !users->is_array()) throw std::runtime_error("seed file needs a 'users' array");
@@ -179,8 +183,43 @@ struct Server::Impl {
     }
   }
 
+  // The attachment upload route: its body is raw bytes, bounded by max_attachment_bytes (streamed
+  // through a content reader); every other body is JSON, bounded by max_body_bytes.
+  static bool is_attachment_upload(const httplib::Request& req) {
+    static const std::regex kAttachment(R"(^/rest/v2/document/[^/]+/attachment$)");
+    return req.method == "PUT" && std::regex_match(req.path, kAttachment);
+  }
+
+  static constexpr std::size_t kMaxDiscardedBytes = 64u * 1024u * 1024u;
+
+  static std::string too_large_message(std::size_t limit, const char* flag) {
+    return "Request body too large: the limit is " + std::to_string(limit) + " bytes (" + flag + ")";
+  }
+
+  // A JSON body over the limit (it was read because the transport limit is the larger attachment
+  // limit) is refused before it is parsed.
+  void check_body_size(const httplib::Request& req) const {
+    if (req.body.size() > options.max_body_bytes) fail(413, too_large_message(options.max_body_bytes, "--max-body-bytes"));
+  }
+
   void configure_http() {
-    http.set_payload_max_length(options.max_body_bytes);
+    // cpp-httplib checks Content-Length against this before reading; the per-route limits below
+    // apply the smaller JSON limit.
+    http.set_payload_max_length(std::max(options.max_body_bytes, options.max_attachment_bytes));
+    // cpp-httplib applies no limit to chunked bodies: JSON routes refuse them before reading
+    // (clients send JSON with a Content-Length); the attachment route streams them with a bound.
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (is_attachment_upload(req)) return httplib::Server::HandlerResponse::Unhandled;
+      const bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+      if (!chunked) return httplib::Server::HandlerResponse::Unhandled;
+      res.status = 411;
+      res.set_header("Connection", "close");
+      res.set_content(error_body("Chunked request bodies are refused: send the JSON body with a Content-Length "
+                                 "(at most " + std::to_string(options.max_body_bytes) + " bytes, --max-body-bytes)")
+                          .dump(),
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    });
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_keep_alive_max_count(1000);
     // Idle keep-alive connections hold a worker until this timeout, and stop() waits for them:
@@ -194,9 +233,13 @@ struct Server::Impl {
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       listen_socket = sock;
     });
-    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) {
-        std::string msg = res.status == 413 ? "Request body too large"
+        std::string msg = res.status == 413 ? "Request body too large: the limits are " +
+                                                  std::to_string(options.max_body_bytes) +
+                                                  " bytes for JSON (--max-body-bytes) and " +
+                                                  std::to_string(options.max_attachment_bytes) +
+                                                  " bytes for attachments (--max-attachment-bytes)"
                           : res.status == 404 ? "Not found"
                                               : "Request failed";
         res.set_content(error_body(msg).dump(), "application/json");
@@ -235,9 +278,10 @@ struct Server::Impl {
     res.set_content(r.body, r.content_type);
   }
 
-  httplib::Server::Handler authed(Handler h) {
-    return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+  httplib::Server::Handler authed(Handler h, bool raw_body = false) {
+    return [this, h = std::move(h), raw_body](const httplib::Request& req, httplib::Response& res) {
       respond(res, [&] {
+        if (!raw_body) check_body_size(req);
         return db.transaction([&] {
           Caller caller = authenticate(req);
           return h(req, caller);
@@ -248,7 +292,10 @@ struct Server::Impl {
 
   httplib::Server::Handler open(PublicHandler h) {
     return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-      respond(res, [&] { return h(req); });
+      respond(res, [&] {
+        check_body_size(req);
+        return h(req);
+      });
     };
   }
 
@@ -757,7 +804,7 @@ struct Server::Impl {
   void register_attachment_routes() {
     const EntityKind& k = kEntityKinds[2];
     const EntityKind* kp = &k;
-    http.Put(R"(/rest/v2/document/([^/]+)/attachment)", authed([this, kp](const httplib::Request& req, Caller& c) {
+    const httplib::Server::Handler upload = authed([this, kp](const httplib::Request& req, Caller& c) {
       const std::string id = req.matches[1].str();
       auto e = load_writable(*kp, id, c);
       if (!req.has_param("rev")) fail(400, "rev is required");
@@ -783,7 +830,44 @@ struct Server::Impl {
       e.doc["rev"] = next_rev(e.doc);
       db.put(kp->table, id, e.doc);
       return json_reply(e.doc);
-    }));
+    }, /*raw_body=*/true);
+    // Streams the body (Content-Length or chunked) and stops reading at max_attachment_bytes.
+    http.Put(R"(/rest/v2/document/([^/]+)/attachment)",
+             [this, upload](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+               httplib::Request full = req;
+               bool too_large = false;
+               std::size_t discarded = 0;
+               const bool complete = reader([&](const char* data, std::size_t len) {
+                 if (!too_large && full.body.size() + len > options.max_attachment_bytes) {
+                   too_large = true;
+                   full.body.clear();
+                   full.body.shrink_to_fit();
+                 }
+                 if (!too_large) {
+                   full.body.append(data, len);
+                   return true;
+                 }
+                 // Past the limit: read on (up to a bound) without keeping anything, so that the
+                 // client gets the 413 instead of a connection reset.
+                 discarded += len;
+                 return discarded <= kMaxDiscardedBytes;
+               });
+               // cpp-httplib's own Content-Length check (above both limits) also ends here, as 413.
+               if (too_large || res.status == 413) {
+                 res.status = 413;
+                 res.set_header("Connection", "close");
+                 res.set_content(error_body(too_large_message(options.max_attachment_bytes, "--max-attachment-bytes")).dump(),
+                                 "application/json");
+                 return;
+               }
+               if (!complete) {  // never store a partial attachment
+                 res.status = 400;
+                 res.set_header("Connection", "close");
+                 res.set_content(error_body("The attachment body could not be read completely").dump(), "application/json");
+                 return;
+               }
+               upload(full, res);
+             });
     auto get_attachment = [this, kp](const httplib::Request& req, Caller& c) {
       const auto e = load_readable(*kp, req.matches[1].str(), c);
       const std::string attachment_id = string_field(e.doc, "attachmentId");

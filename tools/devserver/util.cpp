@@ -243,11 +243,36 @@ std::optional<json> jwt_verify(std::string_view token, std::string_view secret) 
   if (!sig || !constant_time_equal(*sig, hmac_sha256_raw(secret, signing_input))) return std::nullopt;
   const auto payload = base64url_decode(token.substr(d1 + 1, d2 - d1 - 1));
   if (!payload) return std::nullopt;
+  if (!json_depth_within(*payload, 8)) return std::nullopt;
   json j = json::parse(*payload, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   const auto exp = j.find("exp");
   if (exp == j.end() || !exp->is_number_integer() || exp->get<std::int64_t>() <= now_s()) return std::nullopt;
   return j;
+}
+
+bool json_depth_within(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
 }
 
 std::int64_t now_ms() {

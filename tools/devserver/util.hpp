@@ -38,6 +38,11 @@ bool password_verify(std::string_view password, std::string_view stored);
 std::string jwt_make(const json& payload, std::string_view secret);
 std::optional<json> jwt_verify(std::string_view token, std::string_view secret);
 
+// Whether `text` nests arrays and objects at most `max_depth` levels deep, by a linear scan that
+// honours strings and escapes. Run it before json::parse: a tree nested 100000 levels deep would
+// later be copied, compared and serialised recursively (stack overflow).
+bool json_depth_within(std::string_view text, std::size_t max_depth);
+
 std::int64_t now_ms();
 std::int64_t now_s();
 

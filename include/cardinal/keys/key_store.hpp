@@ -74,13 +74,15 @@ struct ScryptParams {
 ///
 /// Every write re-encrypts the whole file with a fresh salt-keyed nonce and replaces it atomically
 /// (temporary file in the same directory, fsync, rename); the file is created with mode 0600.
-/// A wrong passphrase and a tampered file are indistinguishable (GCM): both give
-/// kDecryptionFailed and leave the file untouched.
+/// A wrong passphrase and a corrupted or tampered file are indistinguishable (GCM): both give
+/// kUnauthenticated ("wrong passphrase, or the file is corrupted") and leave the file untouched;
+/// no call ever replaces an unreadable file by a new one.
 class CARDINAL_EXPORT EncryptedFileKeyStore : public KeyStore {
  public:
-  /// Opens `path`, creating an empty store if the file does not exist. Errors: kDecryptionFailed
-  /// (wrong passphrase or tampered file), kMalformedInput (not a key store / unsupported
-  /// version or parameters), kIo.
+  /// Opens `path`, creating an empty store if the file does not exist. Errors: kUnauthenticated
+  /// (wrong passphrase, or a corrupted or tampered file), kMalformedInput (not a key store /
+  /// unsupported version or parameters), kIo. Every later call re-reads the file and fails the
+  /// same way if it was corrupted since.
   static Result<std::shared_ptr<EncryptedFileKeyStore>> open(std::filesystem::path path, SecretBytes passphrase,
                                                              ScryptParams params = {});
 

@@ -53,11 +53,13 @@ CARDINAL_EXPORT Result<std::string> verification_qr_payload(const std::string& d
 /// only; `pin()` reports that failure, `verify()` cannot). Thread-safe.
 ///
 /// Pin file: JSON written atomically with mode 0600,
-/// `{"version":2,"pins":{"<owner>":[{"spki":"<spki hex>","oaep":["sha-256"]},…]}}` (`"sha-1"` for
-/// the legacy list). Version 1 files (`{"version":1,"pins":{"<owner>":["<spki hex>",…]}}`, written
-/// by earlier releases, which did not record the hash) are read; such a pin is bound to the hash
-/// the key is published under the first time it is verified again, and the file is rewritten as
-/// version 2. A bare string in a version 2 list means the same (hash not recorded yet).
+/// `{"version":2,"pins":{"<owner>":[{"spki":"<spki hex>","oaep":["sha-256"]},…]},"sha256":"<hex>"}`
+/// (`"sha-1"` for the legacy list), where `sha256` is the SHA-256 of the compact `pins` object: a
+/// corrupted file (a flipped byte) is refused with kMalformedInput, never read as fewer pins.
+/// Version 1 files (`{"version":1,"pins":{"<owner>":["<spki hex>",…]}}`, written by earlier
+/// releases: no checksum, no hash) are read; such a pin is bound to the hash the key is published
+/// under the first time it is verified again, and the file is rewritten as version 2. A bare
+/// string in a version 2 list means the same (hash not recorded yet).
 class CARDINAL_EXPORT PinnedKeyVerifier {
  public:
   /// The callback's answer for one key.
@@ -78,7 +80,9 @@ class CARDINAL_EXPORT PinnedKeyVerifier {
   /// Decides about a key that is not pinned (called with the verifier's lock held: do not call back into it).
   using Callback = std::function<Decision(const KeyEvent&)>;
 
-  /// Loads (or creates) the pin file. Errors: kMalformedInput, kIo.
+  /// Loads the pin file (a missing file is an empty pin set; it is created on the first pin).
+  /// Errors: kMalformedInput (not a pin file, or corrupted: checksum mismatch, a pin that is not a
+  /// public key; the message names the file and what to do), kIo.
   static Result<std::shared_ptr<PinnedKeyVerifier>> open(std::filesystem::path pin_file, Callback on_new_key = {});
 
   /// The subset of `keys` (SPKI with the hash of the list that publishes it) accepted for

@@ -1,6 +1,8 @@
 // Integration tests for cardinal-devserver: the real binary, driven over HTTP on loopback.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -749,6 +751,144 @@ TEST_F(DevServerTest, RecordsCanBeTamperedWithThroughTheSqliteFile) {
   sqlite3_close(db);
   EXPECT_EQ(alice->get("/rest/v2/exchangedata/xd-t").body["sharedSignature"], "dGFtcGVyZWQ=");
   EXPECT_EQ(alice->get("/rest/v2/dataowner/stub/hcp-bob").body["stub"]["publicKeysForOaepWithSha256"][0], injected);
+}
+
+// ------------------------------------------------------------------ hostile input (issues 13 §2, 14 §7)
+
+// An entity body (with a valid root delegation for alice) carrying `member` as the field "x".
+std::string body_with(const std::string& id, const std::string& member) {
+  json e = entity(id, {{sd_key("root-" + id), explicit_delegation("hcp-alice", "hcp-alice", "xd-alice-alice")}});
+  std::string body = e.dump();
+  body.insert(1, "\"x\":" + member + ",");
+  return body;
+}
+
+std::string deep_array(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST_F(DevServerTest, HostileNestingInARequestBodyIsRefusedAtEveryDepth) {
+  server_.reset();
+  server_ = std::make_unique<DevServer>(db_, seed_);  // default limits: the 10^6 body is 2 MB
+  auto alice = as("alice");
+  alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice"));
+  for (const std::size_t depth : {1'000u, 10'000u, 100'000u, 1'000'000u}) {
+    const std::string id = "he-deep-" + std::to_string(depth);
+    const auto r = alice->request("POST", kHe, body_with(id, deep_array(depth)));
+    EXPECT_EQ(r.status, 400) << depth << ' ' << r.raw.substr(0, 200);
+    EXPECT_NE(r.raw.find("nested deeper than 64 levels"), std::string::npos) << r.raw.substr(0, 200);
+    EXPECT_EQ(alice->get("/rest/v2/helement/" + id).status, 404) << "nothing stored";
+    // Objects too, and on another route.
+    std::string objects;
+    for (std::size_t i = 0; i < depth; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(depth, '}');
+    EXPECT_EQ(alice->request("POST", "/rest/v2/exchangedata", objects).status, 400) << depth;
+  }
+  // Up to the documented 64 levels is fine.
+  const auto ok = alice->request("POST", kHe, body_with("he-64", deep_array(62)));
+  EXPECT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(alice->get("/rest/v2/user/current").status, 200) << "still alive";
+}
+
+// 40 MiB of base64 in encryptedSelf: a well-formed entity, only too large.
+std::string large_entity(const std::string& id, std::size_t bytes) {
+  return entity(id, {{sd_key("root-" + id), explicit_delegation("hcp-alice", "hcp-alice", "xd-alice-alice")}},
+                std::string(bytes, 'A'))
+      .dump();
+}
+
+TEST_F(DevServerTest, JsonBodiesOverTheDefault16MiBGet413EvenChunked) {
+  // The server may close the connection while the client still sends: a write error, not a signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  server_.reset();
+  server_ = std::make_unique<DevServer>(db_, seed_);  // default --max-body-bytes (16 MiB)
+  auto alice = as("alice");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice")).status, 200);
+  const std::string big = large_entity("he-40", 40u << 20);
+  const auto r = alice->request("POST", kHe, big);
+  EXPECT_EQ(r.status, 413);
+  ASSERT_TRUE(r.body.is_object()) << r.raw.substr(0, 200);
+  EXPECT_NE(r.body.value("message", "").find("16777216 bytes"), std::string::npos) << r.raw;
+  EXPECT_NE(r.body.value("message", "").find("--max-body-bytes"), std::string::npos) << r.raw;
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-40").status, 404);
+  // The same body sent chunked (no Content-Length) is refused, never stored.
+  {
+    httplib::Client raw("127.0.0.1", server_->port());
+    raw.set_read_timeout(60);
+    const std::string body = large_entity("he-40c", 40u << 20);
+    auto res = raw.Post(
+        kHe, {{"Authorization", "Bearer " + alice->token()}},
+        [&](std::size_t offset, httplib::DataSink& sink) {
+          const std::size_t n = std::min<std::size_t>(1 << 20, body.size() - offset);
+          sink.write(body.data() + offset, n);
+          if (offset + n == body.size()) sink.done();
+          return true;
+        },
+        "application/json");
+    if (res) {
+      EXPECT_EQ(res->status, 411) << res->body.substr(0, 200);
+      EXPECT_NE(res->body.find("Content-Length"), std::string::npos) << res->body.substr(0, 200);
+    }  // else: the server closed the connection while the client was still sending (also a refusal)
+  }
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-40c").status, 404) << "a chunked body must not bypass the limit";
+  EXPECT_EQ(alice->get("/rest/v2/user/current").status, 200) << "still alive";
+}
+
+TEST_F(DevServerTest, MaxBodyBytesFlagSetsTheLimit) {
+  server_.reset();
+  server_ = std::make_unique<DevServer>(db_, seed_, std::vector<std::string>{"--max-body-bytes", "2000000"});
+  auto alice = as("alice");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice")).status, 200);
+  const auto under = alice->request("POST", kHe, large_entity("he-1", 1'500'000));
+  EXPECT_EQ(under.status, 200) << under.raw.substr(0, 200);
+  const auto over = alice->request("POST", kHe, large_entity("he-2", 2'500'000));
+  EXPECT_EQ(over.status, 413) << over.raw.substr(0, 200);
+  EXPECT_NE(over.raw.find("2000000 bytes"), std::string::npos) << over.raw.substr(0, 200);
+  EXPECT_EQ(alice->get("/rest/v2/helement/he-2").status, 404);
+}
+
+TEST_F(DevServerTest, AttachmentsHaveTheirOwnLimit) {
+  std::signal(SIGPIPE, SIG_IGN);  // as above
+  server_.reset();
+  server_ = std::make_unique<DevServer>(
+      db_, seed_, std::vector<std::string>{"--max-body-bytes", "65536", "--max-attachment-bytes", "1000000"});
+  auto alice = as("alice");
+  json doc = alice_entity(*alice, "doc-1", "/rest/v2/document");
+  auto path = [&] { return "/rest/v2/document/doc-1/attachment?rev=" + doc["rev"].get<std::string>(); };
+  // Above the JSON limit, under the attachment limit: accepted, with a Content-Length or chunked.
+  const std::string medium(500'000, 'm');
+  const auto up = alice->request("PUT", path(), medium, {}, "application/octet-stream");
+  ASSERT_EQ(up.status, 200) << up.raw.substr(0, 200);
+  doc = up.body;
+  httplib::Client raw("127.0.0.1", server_->port());
+  auto chunked = [&](const std::string& bytes) {
+    return raw.Put(
+        path(), {{"Authorization", "Bearer " + alice->token()}},
+        [&](std::size_t offset, httplib::DataSink& sink) {
+          const std::size_t n = std::min<std::size_t>(65536, bytes.size() - offset);
+          sink.write(bytes.data() + offset, n);
+          if (offset + n == bytes.size()) sink.done();
+          return true;
+        },
+        "application/octet-stream");
+  };
+  auto streamed = chunked(std::string(600'000, 's'));
+  ASSERT_TRUE(streamed);
+  ASSERT_EQ(streamed->status, 200) << streamed->body.substr(0, 200);
+  doc = json::parse(streamed->body);
+  EXPECT_EQ(doc["size"], 600'000);
+  // Over the attachment limit: 413 with a message naming the flag, the attachment unchanged.
+  const auto big = alice->request("PUT", path(), std::string(2'000'000, 'b'), {}, "application/octet-stream");
+  EXPECT_EQ(big.status, 413);
+  EXPECT_NE(big.raw.find("max-attachment-bytes"), std::string::npos) << big.raw.substr(0, 200);
+  auto big_chunked = chunked(std::string(2'000'000, 'c'));
+  if (big_chunked) {
+    EXPECT_EQ(big_chunked->status, 413);
+    EXPECT_NE(big_chunked->body.find("--max-attachment-bytes"), std::string::npos) << big_chunked->body.substr(0, 200);
+  }
+  const auto down = alice->get("/rest/v2/document/doc-1/attachment");
+  ASSERT_EQ(down.status, 200);
+  EXPECT_TRUE(down.raw == std::string(600'000, 's')) << "the stored attachment changed: " << down.raw.size() << " bytes";
+  // JSON routes still use the JSON limit.
+  EXPECT_EQ(alice->request("POST", kHe, large_entity("he-big", 70'000)).status, 413);
 }
 
 }  // namespace
