@@ -8,22 +8,30 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_HARNESS=${1:-60}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
-status=0
-for h in model_json encrypted_self security_metadata key_import http_response key_store; do
-  corpus=build/fuzz/corpus/$h
+# One harness per core at a time (each libFuzzer run is single-threaded): same time per harness,
+# half the wall time on a 2-core machine.
+run_harness() {
+  local h=$1
+  local corpus=build/fuzz/corpus/$h
   mkdir -p "$corpus"
-  log=build/fuzz/$h.log
+  local log=build/fuzz/$h.log
   # JSON harnesses get the JSON dictionary (syntax and deep-nesting tokens, see tests/fuzz/json.dict).
-  dict=()
+  local dict=()
   case $h in model_json|http_response|encrypted_self|security_metadata) dict=(-dict=tests/fuzz/json.dict) ;; esac
   if ./build/fuzz/tests/fuzz/fuzz_$h -max_total_time="$SECONDS_PER_HARNESS" -max_len=8192 -timeout=20 \
       -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" "$corpus" "tests/fuzz/corpus/$h" >"$log" 2>&1; then
+    local runs
     runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
     echo "[fuzz] $h: ${runs:-?} executions in ${SECONDS_PER_HARNESS}s, no crash"
   else
     echo "[fuzz] $h: FAILED (see $log)"
     tail -40 "$log"
-    status=1
+    return 1
   fi
-done
+}
+export -f run_harness
+export SECONDS_PER_HARNESS
+status=0
+printf '%s\n' model_json encrypted_self security_metadata key_import http_response key_store |
+  xargs -P "$(nproc)" -I{} bash -c 'run_harness "$@"' _ {} || status=1
 exit $status
