@@ -87,7 +87,10 @@ Status TrustState::load(const std::string& text) {
                             " is malformed (damaged or edited). Deleting it starts over: rollbacks and keys moved "
                             "between OAEP lists are then only noticed from this point on"};
   auto doc = parse_json(text);
-  if (!doc.ok() || !doc->is_object() || doc->value("version", 0) != 1) return malformed;
+  if (!doc.ok() || !doc->is_object()) return malformed;
+  if (auto v = doc->find("version"); v == doc->end() || !v->is_number_integer() || v->get<std::int64_t>() != 1) {
+    return malformed;
+  }
   const Json& d = *doc;
   // Written most recent first; inserted oldest first so that the LRU order is kept.
   if (d.contains("revisions")) {
@@ -151,15 +154,18 @@ Status TrustState::flush() {
 
 std::optional<std::uint64_t> TrustState::observe_revision(std::string_view kind, const std::string& id,
                                                           std::string_view rev) {
+  if (id.empty()) return std::nullopt;
   const auto n = revision_generation(rev);
-  if (!n || id.empty()) return std::nullopt;
   const std::string key = record_key(kind, id);
   std::lock_guard lock(mutex_);
   if (std::uint64_t* seen = revisions_.find(key)) {
-    if (*n < *seen) return *seen;
+    // The server always numbers its revisions: a record seen with a numbered rev that comes back
+    // without one (absent, garbled, another type) cannot be told newer, so it counts as older.
+    if (!n || *n < *seen) return *seen;
     if (*n == *seen) return std::nullopt;
     *seen = *n;
   } else {
+    if (!n) return std::nullopt;  // never seen numbered: nothing to compare with
     revisions_.put(key, *n, options_.capacity);
   }
   changed_locked(false);

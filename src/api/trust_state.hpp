@@ -45,7 +45,8 @@ class TrustState final : public engine::KeyBindings, public engine::RecipientVar
 
   /// Records the revision of a record (`kind` names the kind: "DataOwner", "ExchangeData", an
   /// entity type…). Returns the highest generation seen before when `rev` is lower (a rollback);
-  /// the remembered generation is never lowered.
+  /// the remembered generation is never lowered. A record already seen with a numbered rev whose
+  /// `rev` has no generation now (empty, garbled) counts as a rollback too.
   std::optional<std::uint64_t> observe_revision(std::string_view kind, const std::string& id, std::string_view rev);
   /// Remembers that `rev` of a record was found rolled back (for the entity's warnings).
   void mark_rolled_back(std::string_view kind, const std::string& id, std::string_view rev, std::uint64_t highest);
