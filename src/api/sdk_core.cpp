@@ -686,14 +686,34 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, reading_key(doc, kType));
   AttachmentRead result;
+  // Keys of unverified provenance only, and more than one: the content, its record and the
+  // attachment may all be the server's (decrypt() flags the same).
+  bool ambiguous_key = false;
+  if (auto access = entities_->open(doc, kType); access.ok() && access->verified_keys().empty() && access->keys.size() > 1) {
+    ambiguous_key = true;
+    std::string w = "document " + document_id + " carries " + std::to_string(access->keys.size()) +
+                    " different entity keys, delivered by " + access->unverified_sources() +
+                    ": which one is genuine cannot be verified, so neither can its attachment";
+    warn(kType, document_id, Error{ErrorCode::kTamperDetected, w});
+    result.warnings.push_back(std::move(w));
+  }
 
   // The record counts only when it comes from the encrypted content: in clear, the server could
   // have written it.
   std::optional<AttachmentIntegrity> expected;
   std::string encrypted_value;
-  if (auto es = doc.find("encryptedSelf"); es != doc.end() && es->is_string()) {
-    auto fields = engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key});
-    if (fields.ok()) encrypted_value = string_field(*fields, "hash");
+  if (auto es = doc.find("encryptedSelf"); es != doc.end() && !es->is_null()) {
+    auto fields = es->is_string() ? engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key})
+                                  : Result<Json>(Error{ErrorCode::kMalformedInput, "not a string"});
+    if (!fields.ok()) {
+      // Content that does not open with the document's key is not "no record": it was replaced.
+      Error e{ErrorCode::kTamperDetected, "the encrypted content of document " + document_id +
+                                              " (which holds its attachment integrity record) does not open with the "
+                                              "document's key: it was altered on the server; nothing downloaded"};
+      warn(kType, document_id, e);
+      return e;
+    }
+    encrypted_value = string_field(*fields, "hash");
   }
   std::optional<std::string> unverifiable;
   if (is_integrity_field(encrypted_value)) {
@@ -742,7 +762,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
     CARDINAL_RETURN_IF_ERROR(report(options_.backend->download_attachment(document_id, sink, request_keys(kType))));
     CARDINAL_RETURN_IF_ERROR(report(check->finish(out)));
     result.size = written;
-    result.integrity_verified = expected.has_value();
+    result.integrity_verified = expected.has_value() && !ambiguous_key;
     return result;
   }
 
@@ -768,7 +788,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
   CARDINAL_RETURN_IF_ERROR(spool->replay([&](std::span<const std::uint8_t> chunk) { return replay.update(chunk, out); }));
   CARDINAL_RETURN_IF_ERROR(replay.finish(out));
   result.size = written;
-  result.integrity_verified = expected.has_value();
+  result.integrity_verified = expected.has_value() && !ambiguous_key;
   return result;
 }
 

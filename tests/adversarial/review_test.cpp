@@ -306,5 +306,100 @@ TEST(ReviewHostileJson, WrongTypesInTheBulkShareAnswerAreAnErrorNotACrash) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 3. Attachments.
+
+struct Doc {
+  std::string id;
+  std::string attachment_id;
+};
+
+const std::string kPlain = [] {
+  std::string s;
+  for (int i = 0; s.size() < 4096 + 3; ++i) s += "RESULT-" + std::to_string(i) + ";";
+  return s;
+}();
+
+Doc shared_document(World& w) {
+  auto doc = w.alice.core->create("Document", Json{{"name", "lab.pdf"}}, {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  EXPECT_TRUE(doc.ok());
+  const std::string id = doc->entity["id"];
+  std::size_t off = 0;
+  auto up = w.alice.core->upload_attachment(id, [&](std::span<std::uint8_t> buf) -> Result<std::size_t> {
+    const std::size_t n = std::min(buf.size(), kPlain.size() - off);
+    std::copy_n(kPlain.begin() + static_cast<std::ptrdiff_t>(off), n, buf.begin());
+    off += n;
+    return n;
+  });
+  EXPECT_TRUE(up.ok()) << (up.ok() ? "" : up.error().to_string());
+  return Doc{id, up.ok() ? up->entity["attachmentId"].get<std::string>() : std::string()};
+}
+
+Result<api::AttachmentRead> download(Client& c, const std::string& id, std::string& out) {
+  out.clear();
+  return c.core->download_attachment(id, [&](std::span<const std::uint8_t> chunk) -> Status {
+    out.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());  // NOLINT
+    return {};
+  });
+}
+
+// The server replaces the document's encryptedSelf (which holds the integrity record) with one
+// that does not open (here: another document's) and flips a bit in the middle of the attachment.
+// That is tampering, not "an attachment written by another SDK".
+TEST(ReviewAttachment, EncryptedSelfThatDoesNotOpenIsTamperingNotAMissingRecord) {
+  World w;
+  Doc doc = shared_document(w);
+  Doc other = shared_document(w);
+  {
+    auto db = w.db();
+    Json j = db.get("documents", doc.id);
+    j["encryptedSelf"] = db.get("documents", other.id)["encryptedSelf"];
+    db.put("documents", j);
+    std::string blob = db.get_blob(doc.attachment_id);
+    blob[blob.size() / 2] = static_cast<char>(blob[blob.size() / 2] ^ 0x01);
+    db.put_blob(doc.attachment_id, blob);
+  }
+  std::string out;
+  auto r = download(w.bob, doc.id, out);
+  ASSERT_FALSE(r.ok()) << "tampered attachment downloaded with warnings: " << join(r->warnings);
+  EXPECT_EQ(r.error().code(), ErrorCode::kTamperDetected) << r.error().to_string();
+  EXPECT_TRUE(out.empty());
+}
+
+// A document shared with bob (a key of unverified provenance, as every share from another data
+// owner): the server adds a second key through forged exchange data and serves content, record
+// and attachment under it. decrypt() flags two keys; the download must not call that verified.
+TEST(ReviewAttachment, SecondUnverifiedKeyOnASharedDocumentIsNotAVerifiedDownload) {
+  World w;
+  Doc doc = shared_document(w);
+  auto evil_key = crypto::AesKey::generate().value();
+  auto forged = forge(w, "doc", "hcp-alice", "hcp-bob", w.bob.spki(), "Document", {"s"}, {}, evil_key);
+  const std::string evil = "ATTACKER'S REPLACEMENT LAB RESULT";
+  {
+    auto db = w.db();
+    Json j = db.get("documents", doc.id);
+    j["securityMetadata"]["secureDelegations"][forged.delegation_key] = forged.delegation;
+    const std::string record = "cardinalCppAttachmentIntegrity/v1 sha256=" +
+                               crypto::hex_encode(crypto::sha256(as_bytes(evil))) +
+                               " length=" + std::to_string(evil.size());
+    Json clear{{"id", doc.id}, {"name", "lab.pdf"}, {"hash", record}};
+    auto manifest = w.alice.core->manifest_of("Document").value();
+    j["encryptedSelf"] = engine::encrypt_json(clear, evil_key, manifest, Json{{"id", doc.id}}).value()["encryptedSelf"];
+    db.put("documents", j);
+    auto enc = crypto::aes_cbc::StreamEncryptor::create(evil_key).value();
+    Bytes ct = enc.update(as_bytes(evil)).value();
+    Bytes tail = enc.finish().value();
+    ct.insert(ct.end(), tail.begin(), tail.end());
+    db.put_blob(doc.attachment_id, std::string(ct.begin(), ct.end()));
+  }
+  std::string out;
+  auto r = download(w.bob, doc.id, out);
+  if (r.ok()) {
+    EXPECT_FALSE(r->integrity_verified) << "the attacker's attachment is reported as verified";
+    EXPECT_FALSE(r->warnings.empty()) << "the attacker's attachment downloads without a word";
+  }
+  EXPECT_TRUE(w.bob.reported(doc.id, "different entity keys"));
+}
+
 }  // namespace
 }  // namespace cardinal
