@@ -138,8 +138,13 @@ Status TrackingBackend::delete_entity(std::string_view type, const std::string& 
 Result<Json> TrackingBackend::bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(Json results, inner_->bulk_share(type, request, keys));
   if (results.is_array()) {
+    // Only the entities the request names: made-up ones would just push real ones out of the LRU.
+    const Json* asked = request.is_object() && request.contains("requestsByEntityId") ? &request["requestsByEntityId"]
+                                                                                     : nullptr;
     for (const auto& r : results) {
-      if (r.is_object() && r.contains("updatedEntity")) check_entity(type, r["updatedEntity"]);
+      if (!r.is_object() || !r.contains("updatedEntity")) continue;
+      const std::string id = string_field(r["updatedEntity"], "id");
+      if (asked != nullptr && asked->is_object() && asked->contains(id)) check_entity(type, r["updatedEntity"]);
     }
   }
   return results;

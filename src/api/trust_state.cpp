@@ -45,6 +45,12 @@ std::optional<std::uint64_t> revision_generation(std::string_view rev) {
   return n;
 }
 
+TrustState::Lru<std::uint64_t>& TrustState::revisions_of(std::string_view key) {
+  if (key.starts_with("DataOwner:")) return owner_revisions_;
+  if (key.starts_with("ExchangeData:") || key.starts_with("ExchangeDataMap:")) return data_revisions_;
+  return revisions_;
+}
+
 template <typename V>
 V* TrustState::Lru<V>::find(const std::string& key) {
   auto it = index.find(key);
@@ -99,7 +105,8 @@ Status TrustState::load(const std::string& text) {
     for (auto it = revs.rbegin(); it != revs.rend(); ++it) {
       if (!it->is_array() || it->size() != 2 || !(*it)[0].is_string() || !(*it)[1].is_number_unsigned())
         return malformed;
-      revisions_.put((*it)[0].get<std::string>(), (*it)[1].get<std::uint64_t>(), options_.capacity);
+      const std::string key = (*it)[0].get<std::string>();
+      revisions_of(key).put(key, (*it)[1].get<std::uint64_t>(), options_.capacity);
     }
   }
   for (const char* section : {"keys", "exchangeData"}) {
@@ -123,7 +130,9 @@ Status TrustState::load(const std::string& text) {
 
 std::string TrustState::dump_locked() const {
   Json revs = Json::array();
-  for (const auto& [k, n] : revisions_.items) revs.push_back(Json::array({k, n}));
+  for (const auto* lru : {&revisions_, &owner_revisions_, &data_revisions_}) {
+    for (const auto& [k, n] : lru->items) revs.push_back(Json::array({k, n}));
+  }
   auto maps = [](const auto& lru) {
     Json out = Json::array();
     for (const auto& [k, m] : lru.items) {
@@ -158,7 +167,8 @@ std::optional<std::uint64_t> TrustState::observe_revision(std::string_view kind,
   const auto n = revision_generation(rev);
   const std::string key = record_key(kind, id);
   std::lock_guard lock(mutex_);
-  if (std::uint64_t* seen = revisions_.find(key)) {
+  auto& revisions = revisions_of(key);
+  if (std::uint64_t* seen = revisions.find(key)) {
     // The server always numbers its revisions: a record seen with a numbered rev that comes back
     // without one (absent, garbled, another type) cannot be told newer, so it counts as older.
     if (!n || *n < *seen) return *seen;
@@ -166,7 +176,7 @@ std::optional<std::uint64_t> TrustState::observe_revision(std::string_view kind,
     *seen = *n;
   } else {
     if (!n) return std::nullopt;  // never seen numbered: nothing to compare with
-    revisions_.put(key, *n, options_.capacity);
+    revisions.put(key, *n, options_.capacity);
   }
   changed_locked(false);
   return std::nullopt;

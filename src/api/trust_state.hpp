@@ -30,7 +30,8 @@ std::optional<std::uint64_t> revision_generation(std::string_view rev);
 class TrustState final : public engine::KeyBindings, public engine::RecipientVariants {
  public:
   struct Options {
-    /// Records (and data owners, exchange data) remembered, each list an LRU of this size.
+    /// Records remembered, each list an LRU of this size (entity revisions, data owner revisions,
+  /// exchange data revisions, keys and exchange data hashes are separate lists).
     std::size_t capacity = 10000;
     /// Persisted here when set (read at open, written atomically with mode 0600).
     std::optional<std::filesystem::path> file;
@@ -82,7 +83,12 @@ class TrustState final : public engine::KeyBindings, public engine::RecipientVar
 
   Options options_;
   std::mutex mutex_;
-  Lru<std::uint64_t> revisions_;                                        // "kind:id" → generation
+  // "kind:id" → generation, one LRU per class of record so that a flood of made-up records of
+  // one class (e.g. exchange data in a list answer) cannot evict the history of another.
+  Lru<std::uint64_t> revisions_;        // entities (ids the user asked for)
+  Lru<std::uint64_t> owner_revisions_;  // "DataOwner"
+  Lru<std::uint64_t> data_revisions_;   // "ExchangeData", "ExchangeDataMap"
+  Lru<std::uint64_t>& revisions_of(std::string_view key);
   Lru<std::map<std::string, crypto::RsaOaepHash>> keys_;                // owner → spki → hash
   Lru<std::map<std::string, crypto::RsaOaepHash>> variants_;            // exchange data id → fp2 → hash
   std::map<std::string, std::pair<std::string, std::uint64_t>> rolled_back_;  // "kind:id" → (rev, highest)

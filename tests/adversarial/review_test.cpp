@@ -32,6 +32,7 @@ struct Client {
   std::mutex mutex;
   std::unique_ptr<api::SdkCore> core;
   std::function<Result<api::ApiResponse>(const api::ApiRequest&, const api::ApiCall&)> interceptor;
+  std::size_t trust_capacity = 10000;  // CoreOptions::trust_state_capacity
 
   Status start(const testing::DevServer& server, const std::string& login) {
     api::CoreOptions o;
@@ -41,6 +42,7 @@ struct Client {
     });
     o.keys = keys;
     o.strategies = strategies;
+    o.trust_state_capacity = trust_capacity;
     o.on_tamper = [this](const engine::TamperEvent& e) {
       std::lock_guard lock(mutex);
       events.push_back(e);
@@ -63,7 +65,8 @@ struct Client {
 struct World {
   testing::DevServer server{":tmpfile:"};
   Client alice, bob;
-  World() {
+  explicit World(std::size_t trust_capacity = 10000) {
+    alice.trust_capacity = trust_capacity;
     EXPECT_TRUE(alice.start(server, "alice").ok());
     EXPECT_TRUE(bob.start(server, "bob").ok());
   }
@@ -240,6 +243,44 @@ TEST(ReviewRollback, DataOwnerServedWithoutRevAfterANumberedOneIsRefused) {
   auto shared = w.alice.core->share("HealthElement", e->entity["id"], "hcp-bob", api::AccessLevel::kRead);
   ASSERT_FALSE(shared.ok()) << "a data owner without rev after revision 1+ was accepted";
   EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected);
+}
+
+// The remembered revisions are a bounded LRU: the server must not be able to flush the history
+// of the user's entities by answering a list request with many made-up records (here: exchange
+// data alice → bob, in the answer to the first share's lookup), then roll an entity back unseen.
+TEST(ReviewRollback, FloodOfMadeUpRecordsDoesNotFlushTheEntityHistory) {
+  constexpr std::size_t kCapacity = 50;
+  World w(kCapacity);
+  auto e = w.alice.core->create("HealthElement", Json{{"descr", "v1"}}, {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  const Json v1 = w.db().get("health_elements", id);
+  Json changed = e->entity;
+  changed["descr"] = "v2: allergy to penicillin";
+  ASSERT_OK(w.alice.core->modify("HealthElement", changed));
+  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+    auto resp = inner(r);
+    if (resp.ok() && resp->status == 200 && r.path.find("/exchangedata/byDelegatorDelegate/") != std::string::npos) {
+      Json list = parse_json(resp->body).value();
+      for (std::size_t i = 0; i < 4 * kCapacity; ++i) {
+        list.push_back(Json{{"id", "junk-" + std::to_string(i)}, {"rev", "1-junk"}, {"delegator", "hcp-alice"},
+                            {"delegate", "hcp-bob"}, {"exchangeKey", Json::object()},
+                            {"accessControlSecret", Json::object()}, {"sharedSignatureKey", Json::object()},
+                            {"delegatorSignature", Json::object()}, {"sharedSignature", ""}});
+      }
+      resp->body = list.dump();
+    }
+    return resp;
+  };
+  auto other = w.alice.core->create("HealthElement", Json{{"descr", "other"}}, {});
+  ASSERT_OK(other);
+  ASSERT_OK(w.alice.core->share("HealthElement", other->entity["id"], "hcp-bob", api::AccessLevel::kRead));
+  w.alice.interceptor = nullptr;
+  w.db().put("health_elements", v1);
+  auto read = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  ASSERT_EQ(read->entity["descr"], "v1");
+  EXPECT_FALSE(read->warnings.empty()) << "the rollback went unnoticed after the flood";
 }
 
 // A damaged trust-state file of the wrong shape is a clear error, never an exception.
