@@ -234,7 +234,10 @@ struct AttachmentDownloadOptions {
 /// What `AttachmentApi::download` wrote.
 struct AttachmentDownload {
   std::uint64_t size = 0;           ///< plaintext bytes written to the output
-  bool integrity_verified = false;  ///< length and SHA-256 matched the document's integrity record
+  /// Length and SHA-256 matched the document's integrity record, and the document's key is not
+  /// in doubt (false when the document carries several entity keys of unverified provenance: the
+  /// record could then be the server's; a warning says so).
+  bool integrity_verified = false;
   /// E.g. that the attachment has no integrity record (written by another SDK), so that only the
   /// CBC padding could be checked.
   std::vector<std::string> warnings;
@@ -259,7 +262,8 @@ class CARDINAL_EXPORT AttachmentApi {
   /// attachment was stored but the record could not be saved, the error says so (upload again).
   virtual Result<DecryptedEntity> upload(const std::string& document_id, std::istream& in) = 0;
   /// Writes the decrypted attachment to `out` (see `AttachmentDelivery`). Errors: kTamperDetected
-  /// (does not match its integrity record, or the record is malformed), kDecryptionFailed (no
+  /// (does not match its integrity record, the record is malformed, or the document's encrypted
+  /// content, which holds the record, does not open with its key), kDecryptionFailed (no
   /// record and the data does not decrypt), kVerificationFailed (no record and
   /// `require_integrity_record`), kMalformedResponse (larger than the transport accepts), kIo,
   /// transport errors.

@@ -14,6 +14,7 @@
 #include "engine/json_encryption.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace cardinal::api {
 
@@ -53,8 +54,43 @@ bool same_delegations(const Json& a, const Json& b) {
   return true;
 }
 
+// Removes the value at a path of clear_fields_requiring_encryption ("a", "a.b", "a[2].b");
+// best effort: a path that does not lead anywhere removes nothing.
+void erase_path(Json& root, const std::string& path) {
+  Json* at = &root;
+  std::size_t pos = 0;
+  while (at != nullptr) {
+    const std::size_t dot = path.find('.', pos);
+    std::string part = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    std::optional<std::size_t> index;
+    if (const auto b = part.find('['); b != std::string::npos && part.back() == ']') {
+      index = static_cast<std::size_t>(std::strtoull(part.c_str() + b + 1, nullptr, 10));
+      part.resize(b);
+    }
+    if (!at->is_object()) return;
+    auto it = at->find(part);
+    if (it == at->end()) return;
+    if (dot == std::string::npos && !index) {
+      at->erase(part);
+      return;
+    }
+    at = &*it;
+    if (index) {
+      if (!at->is_array() || *index >= at->size()) return;
+      at = &(*at)[*index];
+      if (dot == std::string::npos) return;  // an array item itself is never a manifest field
+    }
+    pos = dot + 1;
+  }
+}
+
 Error rejection_error(const Json& rejection, const std::string& entity_id) {
-  const int code = rejection.value("code", 0);
+  // The server's types are not trusted: a code that is not an integer counts as none.
+  auto c = rejection.find("code");
+  const int code = c != rejection.end() && c->is_number_integer() && c->get<std::int64_t>() >= 0 &&
+                           c->get<std::int64_t>() < 1000
+                       ? static_cast<int>(c->get<std::int64_t>())
+                       : 0;
   const std::string reason = rejection.contains("reason") && rejection["reason"].is_string()
                                  ? rejection["reason"].get<std::string>()
                                  : std::string("no reason given");
@@ -443,6 +479,12 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
            access.unverified_sources() + ": which one is genuine cannot be verified");
     }
   }
+  if (!access.any_verified && !access.keyless_sources.empty()) {
+    std::string from;
+    for (const auto& s : access.keyless_sources) from += (from.empty() ? "" : ", ") + s;
+    note(what + " carries secret or owning-entity ids through delegations without its entity key (" + from +
+         "): they cannot be tied to its content and are not accepted by accept_shared_key");
+  }
   if (findings.id_mismatch) {
     Error e{ErrorCode::kTamperDetected, "the encrypted content of " + id + " belongs to another entity"};
     warn(type, id, e);
@@ -450,13 +492,31 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
   }
   Decrypted out{std::move(clear).value(), std::move(warnings), access.secret_ids_to_share(), access.can_write,
                 provenance, std::nullopt};
-  if (auto rev = encrypted.find("rev"); rev != encrypted.end() && rev->is_string()) {
-    if (auto w = trust_->rollback_warning(type, id, rev->get_ref<const std::string&>())) out.warnings.push_back(*w);
+  {
+    auto rev = encrypted.find("rev");  // absent or not a string: looked up as "" (tracking_backend.cpp)
+    const std::string r = rev != encrypted.end() && rev->is_string() ? rev->get<std::string>() : std::string();
+    if (auto w = trust_->rollback_warning(type, id, r)) out.warnings.push_back(*w);
   }
   for (const auto& path : findings.clear_and_encrypted) {
     std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
     out.warnings.push_back(std::move(w));
+  }
+  // A field the manifest encrypts that is stored only in clear did not come from the content's
+  // writer (who encrypts it) but from the server or a writer with another manifest: it is not
+  // returned as the entity's content (and so never re-encrypted as the user's own by a modify).
+  if (auto manifest = manifest_of(type); manifest.ok()) {
+    for (const auto& path : engine::clear_fields_requiring_encryption(encrypted, *manifest)) {
+      if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
+                              findings.clear_and_encrypted.end()) {
+        continue;
+      }
+      erase_path(out.entity, path);
+      std::string w = "field '" + path + "' is stored in clear although it is one the content encrypts: not "
+                      "written by an SDK that encrypts it (altered on the server?); left out";
+      warn(type, id, Error{ErrorCode::kTamperDetected, w});
+      out.warnings.push_back(std::move(w));
+    }
   }
   // Remembered as the base of a later merge (ConflictPolicy::kMerge) by whoever read this revision.
   if (auto rev = out.entity.find("rev"); rev != out.entity.end() && rev->is_string()) {
@@ -626,14 +686,34 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, reading_key(doc, kType));
   AttachmentRead result;
+  // Keys of unverified provenance only, and more than one: the content, its record and the
+  // attachment may all be the server's (decrypt() flags the same).
+  bool ambiguous_key = false;
+  if (auto access = entities_->open(doc, kType); access.ok() && access->verified_keys().empty() && access->keys.size() > 1) {
+    ambiguous_key = true;
+    std::string w = "document " + document_id + " carries " + std::to_string(access->keys.size()) +
+                    " different entity keys, delivered by " + access->unverified_sources() +
+                    ": which one is genuine cannot be verified, so neither can its attachment";
+    warn(kType, document_id, Error{ErrorCode::kTamperDetected, w});
+    result.warnings.push_back(std::move(w));
+  }
 
   // The record counts only when it comes from the encrypted content: in clear, the server could
   // have written it.
   std::optional<AttachmentIntegrity> expected;
   std::string encrypted_value;
-  if (auto es = doc.find("encryptedSelf"); es != doc.end() && es->is_string()) {
-    auto fields = engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key});
-    if (fields.ok()) encrypted_value = string_field(*fields, "hash");
+  if (auto es = doc.find("encryptedSelf"); es != doc.end() && !es->is_null()) {
+    auto fields = es->is_string() ? engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&key})
+                                  : Result<Json>(Error{ErrorCode::kMalformedInput, "not a string"});
+    if (!fields.ok()) {
+      // Content that does not open with the document's key is not "no record": it was replaced.
+      Error e{ErrorCode::kTamperDetected, "the encrypted content of document " + document_id +
+                                              " (which holds its attachment integrity record) does not open with the "
+                                              "document's key: it was altered on the server; nothing downloaded"};
+      warn(kType, document_id, e);
+      return e;
+    }
+    encrypted_value = string_field(*fields, "hash");
   }
   std::optional<std::string> unverifiable;
   if (is_integrity_field(encrypted_value)) {
@@ -682,7 +762,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
     CARDINAL_RETURN_IF_ERROR(report(options_.backend->download_attachment(document_id, sink, request_keys(kType))));
     CARDINAL_RETURN_IF_ERROR(report(check->finish(out)));
     result.size = written;
-    result.integrity_verified = expected.has_value();
+    result.integrity_verified = expected.has_value() && !ambiguous_key;
     return result;
   }
 
@@ -708,7 +788,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
   CARDINAL_RETURN_IF_ERROR(spool->replay([&](std::span<const std::uint8_t> chunk) { return replay.update(chunk, out); }));
   CARDINAL_RETURN_IF_ERROR(replay.finish(out));
   result.size = written;
-  result.integrity_verified = expected.has_value();
+  result.integrity_verified = expected.has_value() && !ambiguous_key;
   return result;
 }
 
@@ -820,7 +900,7 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
     // Our own write, whose answer was lost and whose repeat (PUT is retried on transport faults)
     // met the new rev: the server holds exactly this change, nothing to report.
     if (same_content(current->entity, mine)) return current;
-    const std::string current_rev = current->entity.value("rev", std::string());
+    const std::string current_rev = string_field(current->entity, "rev");
     const std::string stale = what + " was not saved: it was changed on the server since revision " + read_rev +
                               " (current revision " + current_rev + ")";
     if (params.policy == ConflictPolicy::kFail) {
@@ -864,6 +944,12 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
   for (int attempt = 0;; ++attempt) {
     CARDINAL_ASSIGN_OR_RETURN(Json entity, fetch(type, id));
     CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
+    if (delegate_id == self_.id && !access.any_verified && access.keys.size() == 1) {
+      // Accepting a shared key (accept_shared_key): only the key and the ids that came with it
+      // become this user's own, never ids other (possibly forged) delegations added.
+      access.secret_ids = access.keys.front().secret_ids;
+      access.owning_entity_ids = access.keys.front().owning_entity_ids;
+    }
     if (!access.any_verified && access.keys.size() > 1) {
       Error e{ErrorCode::kTamperDetected, std::string(type) + " " + id + " carries " +
                                               std::to_string(access.keys.size()) + " different entity keys (" +
@@ -899,12 +985,13 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
     CARDINAL_ASSIGN_OR_RETURN(Json results, options_.backend->bulk_share(type, body, request_keys(type)));
     const Json* result = nullptr;
     for (const auto& r : results) {
-      if (r.is_object() && r.value("entityId", "") == id) result = &r;
+      if (r.is_object() && string_field(r, "entityId") == id) result = &r;
     }
     if (result == nullptr) return Error{ErrorCode::kMalformedResponse, "bulk share answered without entity " + id};
     if (auto rej = result->find("rejectedRequests"); rej != result->end() && rej->is_object() && !rej->empty()) {
       const Json& first = rej->begin().value();
-      if (first.is_object() && first.value("shouldRetry", false) && attempt < kMaxShareRetries) continue;
+      const auto retry = first.is_object() ? first.find("shouldRetry") : first.end();
+      if (retry != first.end() && retry->is_boolean() && retry->get<bool>() && attempt < kMaxShareRetries) continue;
       return rejection_error(first, id);
     }
     auto updated = result->find("updatedEntity");

@@ -31,12 +31,13 @@ void TrackingBackend::report(std::string_view kind, const std::string& id, Error
 }
 
 bool TrackingBackend::fresh(std::string_view kind, const std::string& id, const std::optional<std::string>& rev) {
-  if (!rev) return true;
-  const auto highest = state_->observe_revision(kind, id, *rev);
+  // A missing rev is checked too: a record seen with a numbered rev never loses it.
+  const auto highest = state_->observe_revision(kind, id, rev.value_or(std::string()));
   if (!highest) return true;
-  state_->mark_rolled_back(kind, id, *rev, *highest);
+  state_->mark_rolled_back(kind, id, rev.value_or(std::string()), *highest);
   report(kind, id,
-         Error{ErrorCode::kTamperDetected, std::string(kind) + " " + id + ": the server returned revision " + *rev +
+         Error{ErrorCode::kTamperDetected, std::string(kind) + " " + id + ": the server returned revision '" +
+                                               rev.value_or(std::string()) + "'" +
                                                " after revision generation " + std::to_string(*highest) +
                                                " was seen (rollback to an older version)"});
   return false;
@@ -74,9 +75,8 @@ Status TrackingBackend::check_data_owner(const model::DataOwner& owner) {
 
 void TrackingBackend::check_entity(std::string_view type, const Json& entity) {
   const std::string id = string_field(entity, "id");
-  const std::string rev = string_field(entity, "rev");
-  if (id.empty() || rev.empty()) return;
-  (void)fresh(type, id, rev);
+  if (id.empty()) return;
+  (void)fresh(type, id, string_field(entity, "rev"));  // a non-string rev counts as none
 }
 
 Result<std::vector<model::ExchangeData>> TrackingBackend::only_fresh(Result<std::vector<model::ExchangeData>> records) {
@@ -138,8 +138,13 @@ Status TrackingBackend::delete_entity(std::string_view type, const std::string& 
 Result<Json> TrackingBackend::bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(Json results, inner_->bulk_share(type, request, keys));
   if (results.is_array()) {
+    // Only the entities the request names: made-up ones would just push real ones out of the LRU.
+    const Json* asked = request.is_object() && request.contains("requestsByEntityId") ? &request["requestsByEntityId"]
+                                                                                     : nullptr;
     for (const auto& r : results) {
-      if (r.is_object() && r.contains("updatedEntity")) check_entity(type, r["updatedEntity"]);
+      if (!r.is_object() || !r.contains("updatedEntity")) continue;
+      const std::string id = string_field(r["updatedEntity"], "id");
+      if (asked != nullptr && asked->is_object() && asked->contains(id)) check_entity(type, r["updatedEntity"]);
     }
   }
   return results;

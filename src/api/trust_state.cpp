@@ -45,6 +45,12 @@ std::optional<std::uint64_t> revision_generation(std::string_view rev) {
   return n;
 }
 
+TrustState::Lru<std::uint64_t>& TrustState::revisions_of(std::string_view key) {
+  if (key.starts_with("DataOwner:")) return owner_revisions_;
+  if (key.starts_with("ExchangeData:") || key.starts_with("ExchangeDataMap:")) return data_revisions_;
+  return revisions_;
+}
+
 template <typename V>
 V* TrustState::Lru<V>::find(const std::string& key) {
   auto it = index.find(key);
@@ -87,7 +93,10 @@ Status TrustState::load(const std::string& text) {
                             " is malformed (damaged or edited). Deleting it starts over: rollbacks and keys moved "
                             "between OAEP lists are then only noticed from this point on"};
   auto doc = parse_json(text);
-  if (!doc.ok() || !doc->is_object() || doc->value("version", 0) != 1) return malformed;
+  if (!doc.ok() || !doc->is_object()) return malformed;
+  if (auto v = doc->find("version"); v == doc->end() || !v->is_number_integer() || v->get<std::int64_t>() != 1) {
+    return malformed;
+  }
   const Json& d = *doc;
   // Written most recent first; inserted oldest first so that the LRU order is kept.
   if (d.contains("revisions")) {
@@ -96,7 +105,8 @@ Status TrustState::load(const std::string& text) {
     for (auto it = revs.rbegin(); it != revs.rend(); ++it) {
       if (!it->is_array() || it->size() != 2 || !(*it)[0].is_string() || !(*it)[1].is_number_unsigned())
         return malformed;
-      revisions_.put((*it)[0].get<std::string>(), (*it)[1].get<std::uint64_t>(), options_.capacity);
+      const std::string key = (*it)[0].get<std::string>();
+      revisions_of(key).put(key, (*it)[1].get<std::uint64_t>(), options_.capacity);
     }
   }
   for (const char* section : {"keys", "exchangeData"}) {
@@ -120,7 +130,9 @@ Status TrustState::load(const std::string& text) {
 
 std::string TrustState::dump_locked() const {
   Json revs = Json::array();
-  for (const auto& [k, n] : revisions_.items) revs.push_back(Json::array({k, n}));
+  for (const auto* lru : {&revisions_, &owner_revisions_, &data_revisions_}) {
+    for (const auto& [k, n] : lru->items) revs.push_back(Json::array({k, n}));
+  }
   auto maps = [](const auto& lru) {
     Json out = Json::array();
     for (const auto& [k, m] : lru.items) {
@@ -151,16 +163,20 @@ Status TrustState::flush() {
 
 std::optional<std::uint64_t> TrustState::observe_revision(std::string_view kind, const std::string& id,
                                                           std::string_view rev) {
+  if (id.empty()) return std::nullopt;
   const auto n = revision_generation(rev);
-  if (!n || id.empty()) return std::nullopt;
   const std::string key = record_key(kind, id);
   std::lock_guard lock(mutex_);
-  if (std::uint64_t* seen = revisions_.find(key)) {
-    if (*n < *seen) return *seen;
+  auto& revisions = revisions_of(key);
+  if (std::uint64_t* seen = revisions.find(key)) {
+    // The server always numbers its revisions: a record seen with a numbered rev that comes back
+    // without one (absent, garbled, another type) cannot be told newer, so it counts as older.
+    if (!n || *n < *seen) return *seen;
     if (*n == *seen) return std::nullopt;
     *seen = *n;
   } else {
-    revisions_.put(key, *n, options_.capacity);
+    if (!n) return std::nullopt;  // never seen numbered: nothing to compare with
+    revisions.put(key, *n, options_.capacity);
   }
   changed_locked(false);
   return std::nullopt;

@@ -30,7 +30,8 @@ std::optional<std::uint64_t> revision_generation(std::string_view rev);
 class TrustState final : public engine::KeyBindings, public engine::RecipientVariants {
  public:
   struct Options {
-    /// Records (and data owners, exchange data) remembered, each list an LRU of this size.
+    /// Records remembered, each list an LRU of this size (entity revisions, data owner revisions,
+  /// exchange data revisions, keys and exchange data hashes are separate lists).
     std::size_t capacity = 10000;
     /// Persisted here when set (read at open, written atomically with mode 0600).
     std::optional<std::filesystem::path> file;
@@ -45,7 +46,8 @@ class TrustState final : public engine::KeyBindings, public engine::RecipientVar
 
   /// Records the revision of a record (`kind` names the kind: "DataOwner", "ExchangeData", an
   /// entity type…). Returns the highest generation seen before when `rev` is lower (a rollback);
-  /// the remembered generation is never lowered.
+  /// the remembered generation is never lowered. A record already seen with a numbered rev whose
+  /// `rev` has no generation now (empty, garbled) counts as a rollback too.
   std::optional<std::uint64_t> observe_revision(std::string_view kind, const std::string& id, std::string_view rev);
   /// Remembers that `rev` of a record was found rolled back (for the entity's warnings).
   void mark_rolled_back(std::string_view kind, const std::string& id, std::string_view rev, std::uint64_t highest);
@@ -81,7 +83,12 @@ class TrustState final : public engine::KeyBindings, public engine::RecipientVar
 
   Options options_;
   std::mutex mutex_;
-  Lru<std::uint64_t> revisions_;                                        // "kind:id" → generation
+  // "kind:id" → generation, one LRU per class of record so that a flood of made-up records of
+  // one class (e.g. exchange data in a list answer) cannot evict the history of another.
+  Lru<std::uint64_t> revisions_;        // entities (ids the user asked for)
+  Lru<std::uint64_t> owner_revisions_;  // "DataOwner"
+  Lru<std::uint64_t> data_revisions_;   // "ExchangeData", "ExchangeDataMap"
+  Lru<std::uint64_t>& revisions_of(std::string_view key);
   Lru<std::map<std::string, crypto::RsaOaepHash>> keys_;                // owner → spki → hash
   Lru<std::map<std::string, crypto::RsaOaepHash>> variants_;            // exchange data id → fp2 → hash
   std::map<std::string, std::pair<std::string, std::uint64_t>> rolled_back_;  // "kind:id" → (rev, highest)

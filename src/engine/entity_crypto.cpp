@@ -135,11 +135,17 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
     for (auto& k : values->keys) {
       auto it = std::find_if(access.keys.begin(), access.keys.end(), [&](const AccessibleKey& a) { return a.key == k; });
       if (it == access.keys.end()) {
-        access.keys.push_back(AccessibleKey{std::move(k), provenance, {source}});
+        access.keys.push_back(AccessibleKey{std::move(k), provenance, {source}, {}, {}});
+        it = std::prev(access.keys.end());
       } else {
         it->sources.insert(source);
         if (verified) it->provenance = Provenance::kVerified;
       }
+      it->secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
+      it->owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
+    }
+    if (!verified && values->keys.empty() && (!values->secret_ids.empty() || !values->owning_ids.empty())) {
+      access.keyless_sources.insert(source);
     }
     access.secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
     access.owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());

@@ -23,6 +23,9 @@ struct AccessibleKey {
   Provenance provenance = Provenance::kUnverified;  ///< the best of its sources
   /// "exchange data <id> (delegator <id>)" for each delegation that delivered it (claimed ids).
   std::set<std::string> sources;
+  /// Secret and owning-entity ids of the delegations that delivered this key.
+  std::set<std::string> secret_ids;
+  std::set<std::string> owning_entity_ids;
 };
 
 /// What the current user could open of an entity's security metadata.
@@ -35,6 +38,9 @@ struct EntityAccess {
   std::set<std::string> opened_delegations;  ///< keys of the delegations we could open
   bool any_verified = false;                 ///< at least one delegation came through verified exchange data
   bool can_write = false;
+  /// Unverified delegations that carried ids but no entity key (their ids cannot be tied to the
+  /// content), as "exchange data <id> (delegator <id>)".
+  std::set<std::string> keyless_sources;
 
   /// Every key, for decrypting existing content.
   [[nodiscard]] std::vector<const crypto::AesKey*> key_pointers() const {

@@ -62,7 +62,10 @@ TEST(TrustState, LowerRevisionIsARollbackAndTheHighestIsKept) {
   EXPECT_EQ(s.observe_revision("HealthElement", "e1", "2-b"), 3u);
   EXPECT_EQ(s.observe_revision("HealthElement", "e1", "1-a"), 3u);  // never lowered
   EXPECT_FALSE(s.observe_revision("Patient", "e1", "1-a"));          // kinds are separate
-  EXPECT_FALSE(s.observe_revision("HealthElement", "e1", "not a rev"));
+  // A known record served without a numbered rev cannot be told newer: a rollback.
+  EXPECT_EQ(s.observe_revision("HealthElement", "e1", "not a rev"), 3u);
+  EXPECT_EQ(s.observe_revision("HealthElement", "e1", ""), 3u);
+  EXPECT_FALSE(s.observe_revision("HealthElement", "never-seen", "not a rev"));
 }
 
 TEST(TrustState, MemoryIsBounded) {
