@@ -42,4 +42,13 @@ CARDINAL_EXPORT Result<Json> parse_json(std::string_view text);
 /// Parses JSON text within `limits`. Errors: as `parse_json(text)`.
 CARDINAL_EXPORT Result<Json> parse_json(std::string_view text, const JsonLimits& limits);
 
+/// The string value of `object[name]`, or `fallback` when `object` is not an object or the member
+/// is absent or not a string. Never throws: use it instead of nlohmann's `value(name, "")`, which
+/// throws on a member of another type (a number where an id was expected: hostile input).
+inline std::string string_member(const Json& object, std::string_view name, std::string_view fallback = {}) {
+  if (!object.is_object()) return std::string(fallback);
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+}
+
 }  // namespace cardinal

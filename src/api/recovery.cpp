@@ -111,11 +111,11 @@ Result<Json> seal_key_pairs(const SecretBytes& key, const std::string& recipient
 Result<std::map<std::string, std::vector<crypto::RsaPrivateKey>>> open_key_pairs(const Json& record,
                                                                                  const SecretBytes& key,
                                                                                  const std::string& recipient) {
-  if (!record.is_object() || record.value("id", "") != recovery_data_id(key) ||
-      record.value("type", "") != "KEYPAIR_RECOVERY" || record.value("recipient", "") != recipient) {
+  if (!record.is_object() || string_member(record, "id", "") != recovery_data_id(key) ||
+      string_member(record, "type", "") != "KEYPAIR_RECOVERY" || string_member(record, "recipient", "") != recipient) {
     return Error{ErrorCode::kTamperDetected, "recovery data has another id, type or recipient than expected"};
   }
-  const std::string b64 = record.value("encryptedSelf", "");
+  const std::string b64 = string_member(record, "encryptedSelf", "");
   if (b64.size() > kMaxRecord) return Error{ErrorCode::kMalformedInput, "recovery data too large"};
   CARDINAL_ASSIGN_OR_RETURN(Bytes ct, crypto::base64_decode(b64));
   CARDINAL_ASSIGN_OR_RETURN(auto aes, crypto::AesKey::create(key));
@@ -131,9 +131,9 @@ Result<std::map<std::string, std::vector<crypto::RsaPrivateKey>>> open_key_pairs
         return Error{ErrorCode::kMalformedInput, "recovery data content is malformed"};
       }
       const auto hash =
-          e.value("algorithm", "sha-256") == "sha-1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256;
-      CARDINAL_ASSIGN_OR_RETURN(SecretBytes der, crypto::base64_decode_secret(e["pair"].value("privateKey", "")));
-      CARDINAL_ASSIGN_OR_RETURN(Bytes spki, crypto::base64_decode(e["pair"].value("publicKey", "")));
+          string_member(e, "algorithm", "sha-256") == "sha-1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256;
+      CARDINAL_ASSIGN_OR_RETURN(SecretBytes der, crypto::base64_decode_secret(string_member(e["pair"], "privateKey")));
+      CARDINAL_ASSIGN_OR_RETURN(Bytes spki, crypto::base64_decode(string_member(e["pair"], "publicKey")));
       CARDINAL_ASSIGN_OR_RETURN(auto k, crypto::RsaPrivateKey::from_pkcs8_der(der.reveal(), hash));
       if (k.public_key().spki_der() != spki) {
         return Error{ErrorCode::kTamperDetected, "a recovered private key does not match its public key"};

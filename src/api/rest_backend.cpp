@@ -193,8 +193,8 @@ Result<model::DataOwner> RestBackend::put_data_owner_stub(const model::DataOwner
 Result<Json> RestBackend::create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p, &entity, false, keys,
-                                              entity_subject(type, entity.value("id", ""))));
-  if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
+                                              entity_subject(type, string_member(entity, "id", ""))));
+  if (!j.is_object() || string_member(j, "id", "") != string_member(entity, "id", "")) {
     return malformed_response("created entity has another id");
   }
   return j;
@@ -212,8 +212,8 @@ Result<Json> RestBackend::modify_entity(std::string_view type, const Json& entit
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   // PUT with a rev is safe to repeat: a repeat after success fails with 409, never duplicates.
   CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("PUT", "/rest/v2/" + p, &entity, true, keys,
-                                              entity_subject(type, entity.value("id", ""))));
-  if (!j.is_object() || j.value("id", "") != entity.value("id", "")) {
+                                              entity_subject(type, string_member(entity, "id", ""))));
+  if (!j.is_object() || string_member(j, "id", "") != string_member(entity, "id", "")) {
     return malformed_response("modified entity has another id");
   }
   return j;

@@ -180,7 +180,7 @@ Result<Entries> EncryptedFileKeyStore::decode(ByteView file, const SecretBytes& 
       return Error{ErrorCode::kMalformedInput, "key store entry is malformed"};
     }
     CARDINAL_ASSIGN_OR_RETURN(SecretBytes der, crypto::base64_decode_secret(k["pkcs8"].get<std::string>()));
-    const auto hash = k.value("hash", "sha256") == "sha1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256;
+    const auto hash = string_member(k, "hash", "sha256") == "sha1" ? crypto::RsaOaepHash::kSha1 : crypto::RsaOaepHash::kSha256;
     CARDINAL_ASSIGN_OR_RETURN(auto key_pair, crypto::RsaPrivateKey::from_pkcs8_der(der.reveal(), hash));
     const std::int64_t created =
         k.contains("created") && k["created"].is_number_integer() ? k["created"].get<std::int64_t>() : 0;

@@ -347,6 +347,39 @@ TEST(ReviewHostileJson, WrongTypesInTheBulkShareAnswerAreAnErrorNotACrash) {
   }
 }
 
+TEST(ReviewHostileJson, NumericIdsInCreateAndModifyAnswersAreAnErrorNotACrash) {
+  World w;
+  auto e = w.alice.core->create("HealthElement", Json{{"descr", "v1"}}, {});
+  ASSERT_OK(e);
+  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+    auto resp = inner(r);
+    if (resp.ok() && (r.method == "POST" || r.method == "PUT") && r.path == "/rest/v2/helement" &&
+        resp->status == 200) {
+      Json j = parse_json(resp->body).value();
+      j["id"] = 42;
+      resp->body = j.dump();
+    }
+    return resp;
+  };
+  Result<api::Decrypted> created = Error{ErrorCode::kInternal, "not run"};
+  EXPECT_NO_THROW(created = w.alice.core->create("HealthElement", Json{{"descr", "v2"}}, {}));
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code(), ErrorCode::kMalformedResponse) << created.error().to_string();
+  Json changed = e->entity;
+  changed["descr"] = "changed";
+  Result<api::Decrypted> modified = Error{ErrorCode::kInternal, "not run"};
+  EXPECT_NO_THROW(modified = w.alice.core->modify("HealthElement", changed));
+  ASSERT_FALSE(modified.ok());
+  EXPECT_EQ(modified.error().code(), ErrorCode::kMalformedResponse) << modified.error().to_string();
+  // A caller's entity whose id is a number is refused as input, not a crash.
+  Json bad = e->entity;
+  bad["id"] = 7;
+  w.alice.interceptor = nullptr;
+  Result<api::Decrypted> refused = Error{ErrorCode::kInternal, "not run"};
+  EXPECT_NO_THROW(refused = w.alice.core->modify("HealthElement", bad));
+  EXPECT_FALSE(refused.ok());
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Attachments.
 
