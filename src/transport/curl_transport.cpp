@@ -223,7 +223,10 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Cance
           return Error{ErrorCode::kTimeout, "the server did not accept the connection within the connect timeout (" +
                                                 std::to_string(o.connect_timeout.count()) + " ms)"};
         }
-        if (elapsed >= o.total_timeout) {
+        // curl reports all three with one code: a stall needs at least the (whole-second) read
+        // timeout to have passed, and the total timeout may fire a few ms early by curl's clock.
+        if (elapsed + std::chrono::milliseconds(100) >= o.total_timeout ||
+            elapsed + std::chrono::milliseconds(100) < std::chrono::seconds(std::max(1L, read_seconds))) {
           return Error{ErrorCode::kTimeout, "the server did not complete its answer within the total timeout (" +
                                                 std::to_string(o.total_timeout.count()) + " ms)"};
         }
