@@ -54,7 +54,10 @@ Status TrackingBackend::check_data_owner(const model::DataOwner& owner) {
   if (bound.empty()) return {};
   auto published = engine::published_keys(owner);
   if (!published.ok()) return {};  // a forged key set: refused by whoever uses the keys
-  for (const auto& [spki, hash] : bound) {
+  for (const auto& entry : bound) {
+    // Plain references, not structured bindings: clang 14 cannot capture those in the lambda.
+    const auto& spki = entry.first;
+    const auto& hash = entry.second;
     auto it = std::find_if(published->begin(), published->end(),
                            [&](const engine::ParsedKey& p) { return p.published.spki_hex == spki; });
     const std::string fp = crypto::fingerprint_v1(spki);
