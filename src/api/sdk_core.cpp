@@ -585,11 +585,6 @@ Result<Decrypted> SdkCore::accept_shared_key(std::string_view type, const std::s
 
 namespace {
 
-std::string string_field(const Json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
@@ -633,7 +628,7 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
     state->offset += n;
     return n;
   };
-  const std::string rev = string_field(doc, "rev");
+  const std::string rev = string_member(doc, "rev");
   CARDINAL_ASSIGN_OR_RETURN(Json stored,
                             options_.backend->upload_attachment(document_id, rev, source, request_keys(kType)));
   if (!state->done) {
@@ -641,7 +636,7 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
                                                     " before it was sent whole: upload it again"};
   }
   const AttachmentIntegrity record{state->hash.finish(), state->length};
-  const std::string attachment_id = string_field(stored, "attachmentId");
+  const std::string attachment_id = string_member(stored, "attachmentId");
 
   // Second step: the integrity record goes into the document's encrypted content, on the revision
   // the upload produced. A failure here is reported: the attachment is stored, its record is not.
@@ -653,7 +648,7 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
   };
   Json current = std::move(stored);
   for (int attempt = 0;; ++attempt) {
-    if (string_field(current, "attachmentId") != attachment_id) {
+    if (string_member(current, "attachmentId") != attachment_id) {
       return not_recorded(Error{ErrorCode::kConflict, "another upload replaced the attachment meanwhile"});
     }
     auto clear = decrypt(kType, current);
@@ -713,7 +708,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
       warn(kType, document_id, e);
       return e;
     }
-    encrypted_value = string_field(*fields, "hash");
+    encrypted_value = string_member(*fields, "hash");
   }
   std::optional<std::string> unverifiable;
   if (is_integrity_field(encrypted_value)) {
@@ -736,7 +731,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
                                  : "the attachment of document " + document_id +
                                        " has no integrity record (written by another SDK?): its integrity could not "
                                        "be verified";
-    if (!unverifiable && is_integrity_field(string_field(doc, "hash"))) {
+    if (!unverifiable && is_integrity_field(string_member(doc, "hash"))) {
       w = "the attachment integrity record of document " + document_id +
           " is stored in clear (the document was saved by an SDK that does not encrypt it, or by the server): it "
           "cannot be trusted, and the attachment's integrity could not be verified";
@@ -900,7 +895,7 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
     // Our own write, whose answer was lost and whose repeat (PUT is retried on transport faults)
     // met the new rev: the server holds exactly this change, nothing to report.
     if (same_content(current->entity, mine)) return current;
-    const std::string current_rev = string_field(current->entity, "rev");
+    const std::string current_rev = string_member(current->entity, "rev");
     const std::string stale = what + " was not saved: it was changed on the server since revision " + read_rev +
                               " (current revision " + current_rev + ")";
     if (params.policy == ConflictPolicy::kFail) {
@@ -985,7 +980,7 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
     CARDINAL_ASSIGN_OR_RETURN(Json results, options_.backend->bulk_share(type, body, request_keys(type)));
     const Json* result = nullptr;
     for (const auto& r : results) {
-      if (r.is_object() && string_field(r, "entityId") == id) result = &r;
+      if (r.is_object() && string_member(r, "entityId") == id) result = &r;
     }
     if (result == nullptr) return Error{ErrorCode::kMalformedResponse, "bulk share answered without entity " + id};
     if (auto rej = result->find("rejectedRequests"); rej != result->end() && rej->is_object() && !rej->empty()) {

@@ -13,12 +13,6 @@ constexpr std::string_view kDataOwner = "DataOwner";
 constexpr std::string_view kExchangeData = "ExchangeData";
 constexpr std::string_view kExchangeDataMap = "ExchangeDataMap";
 
-std::string string_field(const Json& j, const char* name) {
-  if (!j.is_object()) return {};
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::string list_of(crypto::RsaOaepHash h) {
   return h == crypto::RsaOaepHash::kSha1 ? "the legacy OAEP-SHA-1 list (publicKey / aesExchangeKeys)"
                                          : "the OAEP-SHA-256 list (publicKeysForOaepWithSha256)";
@@ -77,9 +71,9 @@ Status TrackingBackend::check_data_owner(const model::DataOwner& owner) {
 }
 
 void TrackingBackend::check_entity(std::string_view type, const Json& entity) {
-  const std::string id = string_field(entity, "id");
+  const std::string id = string_member(entity, "id");
   if (id.empty()) return;
-  (void)fresh(type, id, string_field(entity, "rev"));  // a non-string rev counts as none
+  (void)fresh(type, id, string_member(entity, "rev"));  // a non-string rev counts as none
 }
 
 Result<std::vector<model::ExchangeData>> TrackingBackend::only_fresh(Result<std::vector<model::ExchangeData>> records) {
@@ -146,7 +140,7 @@ Result<Json> TrackingBackend::bulk_share(std::string_view type, const Json& requ
                                                                                      : nullptr;
     for (const auto& r : results) {
       if (!r.is_object() || !r.contains("updatedEntity")) continue;
-      const std::string id = string_field(r["updatedEntity"], "id");
+      const std::string id = string_member(r["updatedEntity"], "id");
       if (asked != nullptr && asked->is_object() && asked->contains(id)) check_entity(type, r["updatedEntity"]);
     }
   }
