@@ -1,6 +1,7 @@
 // /rest/v2/<e> for every encryptable entity kind (helement, patient, document, contact): create,
-// get, modify, delete, undelete, purge, their batch forms, byIds and bulk share.
+// get, modify, delete, undelete, purge, their batch forms, byIds, match and bulk share.
 #include "entities.hpp"
+#include "filters.hpp"
 #include "routes.hpp"
 #include "store.hpp"
 
@@ -31,6 +32,38 @@ json each_skipping_refused(const json& items, F&& f) {
       out.push_back(f(e));
     } catch (const HttpError& err) {
       if (err.status == 400) throw;
+    }
+  }
+  return out;
+}
+
+struct IdAndRev {
+  std::string id;
+  std::optional<std::string> rev;
+};
+
+// ListOfIdsAndRev: {"ids": [{"id", "rev"?}, …]}; anything else is 400 for the whole call.
+std::vector<IdAndRev> ids_and_revs(const httplib::Request& req) {
+  const json body = parse_object_body(req);
+  const auto ids = body.find("ids");
+  if (ids == body.end() || !ids->is_array()) fail(400, "ids must be an array of {id, rev} objects");
+  std::vector<IdAndRev> out;
+  for (const auto& item : *ids) {
+    if (!item.is_object()) fail(400, "ids must hold {id, rev} objects");
+    out.push_back({require_string(item, "id"), optional_string(item, "rev")});
+  }
+  return out;
+}
+
+// Applies `f` to each item; items refused (access, missing, stale or absent rev) are left out of
+// the answer, as the backend's batch calls do.
+template <class F>
+json each_id_skipping_refused(const std::vector<IdAndRev>& items, F&& f) {
+  json out = json::array();
+  for (const auto& item : items) {
+    try {
+      out.push_back(f(item));
+    } catch (const HttpError&) {
     }
   }
   return out;
@@ -79,20 +112,23 @@ void register_reads_and_deletes(Context& ctx, const std::string& base, const Ent
     return json_reply(out);
   }));
   http.Post(base + "/delete/batch/withrev", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
-    const json body = parse_object_body(req);
-    const auto ids = body.find("ids");
-    if (ids == body.end() || !ids->is_array()) fail(400, "ids must be an array");
-    json out = json::array();
-    for (const auto& item : *ids) {
-      if (!item.is_object()) fail(400, "ids must hold {id, rev} objects");
-      const std::string id = require_string(item, "id");
-      const auto rev = optional_string(item, "rev");
-      try {
-        out.push_back(delete_entity(*db, *kp, id, rev, c));
-      } catch (const HttpError&) {
-      }
-    }
-    return json_reply(out);
+    return json_reply(each_id_skipping_refused(ids_and_revs(req), [&](const IdAndRev& i) {
+      return delete_entity(*db, *kp, i.id, i.rev, c);
+    }));
+  }));
+  http.Post(base + "/undelete/batch", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
+    return json_reply(each_id_skipping_refused(ids_and_revs(req), [&](const IdAndRev& i) {
+      return undelete_entity(*db, *kp, i.id, i.rev, c);
+    }));
+  }));
+  http.Post(base + "/purge/batch", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
+    return json_reply(each_id_skipping_refused(ids_and_revs(req), [&](const IdAndRev& i) {
+      return purge_entity(*db, *kp, i.id, i.rev, c);
+    }));
+  }));
+  // The ids of the entities matching an AbstractFilter (filters.hpp).
+  http.Post(base + "/match", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
+    return json_reply(json(match_ids(*db, *kp, parse_object_body(req), c)));
   }));
 }
 
