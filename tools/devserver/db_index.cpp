@@ -12,6 +12,7 @@
 // Deleted entities (deletionDate set) and documents that are not valid JSON are not indexed.
 // Only built-in SQL functions are used, so another connection (a test tampering with the file)
 // runs the same triggers.
+#include <algorithm>
 #include <string>
 
 #include "db.hpp"
@@ -135,13 +136,14 @@ std::vector<std::string> Db::indexed_ids(const IndexQuery& q) {
   const json keys(q.keys);
   std::string sql;
   if (q.attr.empty()) {
-    sql = "SELECT DISTINCT id FROM idx_key WHERE tbl = ?1 AND key IN (SELECT value FROM json_each(?2)) ORDER BY id";
+    sql = "SELECT id FROM idx_key WHERE tbl = ?1 AND key IN (SELECT value FROM json_each(?2))";
   } else {
     // Driven by the (usually selective) attribute, each row checked against the keys by primary key.
     const std::string value_clause =
         q.range ? "a.value BETWEEN ?4 AND ?5" : q.prefix ? "a.value >= ?4 AND a.value < ?5" : "a.value IN (SELECT value FROM json_each(?4))";
-    sql = "SELECT DISTINCT a.id FROM idx_attr AS a CROSS JOIN idx_key AS k WHERE a.tbl = ?1 AND a.attr = ?3 AND " +
-          value_clause + " AND k.tbl = ?1 AND k.key IN (SELECT value FROM json_each(?2)) AND k.id = a.id ORDER BY a.id";
+    // No ORDER BY / DISTINCT here: the planner would then walk the by-id index of the whole table.
+    sql = "SELECT a.id FROM idx_attr AS a CROSS JOIN idx_key AS k WHERE a.tbl = ?1 AND a.attr = ?3 AND " + value_clause +
+          " AND k.tbl = ?1 AND k.key IN (SELECT value FROM json_each(?2)) AND k.id = a.id";
   }
   Stmt st(db_, sql);
   st.bind(1, std::string(q.table)).bind(2, keys.dump());
@@ -157,6 +159,8 @@ std::vector<std::string> Db::indexed_ids(const IndexQuery& q) {
   }
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.text(0));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
