@@ -25,6 +25,7 @@
 /// record is an expected outcome (kTamperDetected, kDecryptionFailed, kKeyNotAvailable…), also
 /// reported to `SdkOptions::on_tamper` when the SDK detected tampering.
 
+#include <cardinal/access_level.hpp>
 #include <cardinal/auth.hpp>
 #include <cardinal/crypto_strategies.hpp>
 #include <cardinal/export.hpp>
@@ -35,6 +36,7 @@
 #include <cardinal/provenance.hpp>
 #include <cardinal/result.hpp>
 #include <cardinal/secret.hpp>
+#include <cardinal/tamper_report.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -47,13 +49,6 @@
 #include <vector>
 
 namespace cardinal {
-
-/// Something stored looked tampered with.
-struct TamperReport {
-  std::string record_kind;  ///< "ExchangeData", "HealthElement", "Patient", …
-  std::string record_id;    ///< id of the record, when known
-  Error error;  ///< what failed (never contains secret material)
-};
 
 /// Everything `CardinalSdk::initialize` needs. `base_url`, credentials (`username`/`password` or
 /// `auth`), `key_store` and `strategies` are required.
@@ -73,7 +68,7 @@ struct SdkOptions {
   /// Required: which public keys the application trusts (see crypto_strategies.hpp).
   std::shared_ptr<CryptoStrategies> strategies;
   /// Called for every tampering the SDK detects.
-  std::function<void(const TamperReport&)> on_tamper;
+  TamperListener on_tamper;
   /// Decrypted exchange data kept in memory (one RSA decryption each).
   std::size_t exchange_data_cache_size = 500;
   /// Encrypted-fields manifests by entity type, overriding the platform defaults.
@@ -91,9 +86,6 @@ struct SdkOptions {
   /// Records remembered per list of that state (least recently seen forgotten first).
   std::size_t trust_state_capacity = 10000;
 };
-
-/// Permission given by a share: read only, or read and write (the platform's READ / WRITE).
-enum class AccessLevel { kRead, kWrite };
 
 /// Options of `EntityApi::create` and `CryptoApi::encrypt_new`.
 struct CreateOptions {

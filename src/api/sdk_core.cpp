@@ -389,7 +389,7 @@ Result<Json> SdkCore::encrypt_content(std::string_view type, const Json& clear, 
 }
 
 void SdkCore::warn(std::string_view type, const std::string& id, Error e) const {
-  if (options_.on_tamper) options_.on_tamper(engine::TamperEvent{std::string(type), id, std::move(e)});
+  if (options_.on_tamper) options_.on_tamper(TamperReport{std::string(type), id, std::move(e)});
 }
 
 AccessKeys SdkCore::request_keys(std::string_view type) const {
@@ -412,7 +412,7 @@ Result<std::vector<crypto::RsaPublicKey>> SdkCore::delegate_keys(const model::Da
   return engine::verified_delegate_keys(delegate, *options_.strategies, trust_.get());
 }
 
-Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEntityOptions& options) {
+Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const CreateOptions& options) {
   if (!clear.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
   if (auto sm = clear.find("securityMetadata"); sm != clear.end() && !sm->is_null() && !sm->empty()) {
     return Error{ErrorCode::kInvalidArgument, "a new entity must not carry security metadata"};
@@ -435,7 +435,7 @@ Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const NewEn
   return encrypt_content(type, clear, entity_key, manifest, bound);
 }
 
-Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
+Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
   const std::string id = id_of(encrypted);
   const std::string what = std::string(type) + " " + id;
   CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(encrypted, type));
@@ -490,8 +490,9 @@ Result<Decrypted> SdkCore::decrypt(std::string_view type, const Json& encrypted)
     warn(type, id, e);
     return e;
   }
-  Decrypted out{std::move(clear).value(), std::move(warnings), access.secret_ids_to_share(), access.can_write,
-                provenance, std::nullopt};
+  const auto& secret_ids = access.secret_ids_to_share();  // sorted, unique
+  DecryptedEntity out{std::move(clear).value(), std::move(warnings), {secret_ids.begin(), secret_ids.end()},
+                      access.can_write, provenance, std::nullopt};
   {
     auto rev = encrypted.find("rev");  // absent or not a string: looked up as "" (tracking_backend.cpp)
     const std::string r = rev != encrypted.end() && rev->is_string() ? rev->get<std::string>() : std::string();
@@ -568,7 +569,7 @@ Result<crypto::AesKey> SdkCore::reading_key(const Json& entity, std::string_view
   return *candidates.front();
 }
 
-Result<Decrypted> SdkCore::accept_shared_key(std::string_view type, const std::string& id) {
+Result<DecryptedEntity> SdkCore::accept_shared_key(std::string_view type, const std::string& id) {
   CARDINAL_ASSIGN_OR_RETURN(Json entity, options_.backend->get_entity(type, id, request_keys(type)));
   CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
   if (access.any_verified) return decrypt(type, entity);  // nothing to accept
@@ -587,7 +588,7 @@ namespace {
 
 }  // namespace
 
-Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
+Result<DecryptedEntity> SdkCore::upload_attachment(const std::string& document_id,
                                              std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain) {
   constexpr std::string_view kType = "Document";
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
@@ -674,13 +675,13 @@ Result<Decrypted> SdkCore::upload_attachment(const std::string& document_id,
   }
 }
 
-Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_id,
-                                                    std::function<Status(std::span<const std::uint8_t>)> write_plain,
-                                                    const AttachmentReadOptions& options) {
+Result<AttachmentDownload> SdkCore::download_attachment(
+    const std::string& document_id, std::function<Status(std::span<const std::uint8_t>)> write_plain,
+    const AttachmentDownloadOptions& options) {
   constexpr std::string_view kType = "Document";
   CARDINAL_ASSIGN_OR_RETURN(Json doc, options_.backend->get_entity(kType, document_id, request_keys(kType)));
   CARDINAL_ASSIGN_OR_RETURN(crypto::AesKey key, reading_key(doc, kType));
-  AttachmentRead result;
+  AttachmentDownload result;
   // Keys of unverified provenance only, and more than one: the content, its record and the
   // attachment may all be the server's (decrypt() flags the same).
   bool ambiguous_key = false;
@@ -747,7 +748,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
     return st;
   };
 
-  if (options.streaming) {
+  if (options.delivery == AttachmentDelivery::kStreaming) {
     std::uint64_t written = 0;
     auto out = [&](std::span<const std::uint8_t> plain) -> Status {
       written += plain.size();
@@ -763,8 +764,8 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
 
   // Verified-only: the ciphertext is kept (memory, then an unlinked temporary file) and checked
   // whole before a single byte is written.
-  auto spool = std::make_shared<CiphertextSpool>(options.max_in_memory, options.temp_directory);
-  if (expected && expected->ciphertext_size() > options.max_in_memory) CARDINAL_RETURN_IF_ERROR(spool->use_file());
+  auto spool = std::make_shared<CiphertextSpool>(options.max_in_memory_bytes, options.temp_directory);
+  if (expected && expected->ciphertext_size() > options.max_in_memory_bytes) CARDINAL_RETURN_IF_ERROR(spool->use_file());
   BodySink sink = [check, spool](std::span<const std::uint8_t> chunk) -> Status {
     CARDINAL_RETURN_IF_ERROR(check->update(chunk, nullptr));
     return spool->append(chunk);
@@ -787,7 +788,7 @@ Result<AttachmentRead> SdkCore::download_attachment(const std::string& document_
   return result;
 }
 
-Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEntityOptions& options) {
+Result<DecryptedEntity> SdkCore::create(std::string_view type, Json clear, const CreateOptions& options) {
   CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_new(type, std::move(clear), options));
   const std::string id = id_of(encrypted);
   CARDINAL_ASSIGN_OR_RETURN(Json stored, options_.backend->create_entity(type, encrypted, request_keys(type)));
@@ -796,18 +797,18 @@ Result<Decrypted> SdkCore::create(std::string_view type, Json clear, const NewEn
     warn(type, id, e);
     return e;
   }
-  for (const auto& [delegate, level] : options.delegates) {
+  for (const auto& [delegate, level] : options.share_with) {
     auto shared = share(type, id, delegate, level);
     if (!shared.ok()) return shared.error();
     stored = shared->entity;
   }
-  if (!options.delegates.empty()) {
+  if (!options.share_with.empty()) {
     CARDINAL_ASSIGN_OR_RETURN(stored, options_.backend->get_entity(type, id, request_keys(type)));
   }
   return decrypt(type, stored);
 }
 
-Result<Decrypted> SdkCore::get(std::string_view type, const std::string& id) {
+Result<DecryptedEntity> SdkCore::get(std::string_view type, const std::string& id) {
   CARDINAL_ASSIGN_OR_RETURN(Json stored, fetch(type, id));
   return decrypt(type, stored);
 }
@@ -852,8 +853,7 @@ Result<engine::EntityAccess> SdkCore::open_access(const Json& entity, std::strin
                    "owner who can read it to share it"};
 }
 
-Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, const ModifyParams& params,
-                                  Conflict* conflict) {
+Result<DecryptedEntity> SdkCore::modify(std::string_view type, const Json& clear, const ModifyOptions& options) {
   const std::string id = id_of(clear);
   if (id.empty() || !clear.contains("rev") || !clear["rev"].is_string() || clear["rev"].get_ref<const std::string&>().empty()) {
     return Error{ErrorCode::kInvalidArgument,
@@ -874,8 +874,9 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
     }
     if (stored.error().code() != ErrorCode::kConflict) return stored.error();
     // Stale or unknown revision: nothing was written. Never overwrite the other writer's change.
-    auto fail = [&](std::string message, std::vector<std::string> fields, std::optional<Decrypted> current) -> Error {
-      if (conflict != nullptr) *conflict = Conflict{std::move(current), std::move(fields)};
+    // `current`: empty (null entity) when the current version could not be read.
+    auto fail = [&](std::string message, std::vector<std::string> fields, DecryptedEntity current) -> Error {
+      if (options.conflict != nullptr) *options.conflict = ModifyConflict{std::move(current), std::move(fields)};
       return Error{ErrorCode::kConflict, std::move(message)};
     };
     auto fresh = options_.backend->get_entity(type, id, request_keys(type));
@@ -883,14 +884,14 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
       return fail(what + " was not saved: revision " + read_rev +
                       " is not the current one, and the current version cannot be read (" + fresh.error().message() +
                       ")",
-                  {}, std::nullopt);
+                  {}, DecryptedEntity{});
     }
     auto current = decrypt(type, *fresh);
     if (!current.ok()) {
       return fail(what + " was not saved: revision " + read_rev +
                       " is not the current one, and the current version cannot be decrypted (" +
                       current.error().message() + ")",
-                  {}, std::nullopt);
+                  {}, DecryptedEntity{});
     }
     // Our own write, whose answer was lost and whose repeat (PUT is retried on transport faults)
     // met the new rev: the server holds exactly this change, nothing to report.
@@ -898,14 +899,14 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
     const std::string current_rev = string_member(current->entity, "rev");
     const std::string stale = what + " was not saved: it was changed on the server since revision " + read_rev +
                               " (current revision " + current_rev + ")";
-    if (params.policy == ConflictPolicy::kFail) {
+    if (options.on_conflict == ConflictPolicy::kFail) {
       return fail(stale + "; nothing was written. Apply the change to the current version (ModifyOptions::conflict "
                           "or get) and modify again, or modify with ConflictPolicy::kMerge",
                   {}, std::move(current).value());
     }
     if (!base) {
-      if (params.base != nullptr) {
-        base = *params.base;
+      if (options.base != nullptr) {
+        base = *options.base;
       } else {
         base = revisions_->get(std::string(type), id, read_rev);
       }
@@ -931,7 +932,7 @@ Result<Decrypted> SdkCore::modify(std::string_view type, const Json& clear, cons
   }
 }
 
-Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, const std::string& delegate_id,
+Result<DecryptedEntity> SdkCore::share(std::string_view type, const std::string& id, const std::string& delegate_id,
                                  AccessLevel level) {
   CARDINAL_ASSIGN_OR_RETURN(model::DataOwner delegate, options_.backend->data_owner_stub(delegate_id));
   const bool anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(delegate));
@@ -953,14 +954,13 @@ Result<Decrypted> SdkCore::share(std::string_view type, const std::string& id, c
       warn(type, id, e);
       return e;
     }
-    engine::ShareTarget target{delegate_id, anonymous,
-                               level == AccessLevel::kWrite ? engine::ShareLevel::kWrite : engine::ShareLevel::kRead};
+    engine::ShareTarget target{delegate_id, anonymous, level};
     engine::ShareRequestKind kind = engine::ShareRequestKind::kNew;
     CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys, &kind));
     const ShareOutcome outcome = kind == engine::ShareRequestKind::kUpgrade  ? ShareOutcome::kUpgraded
                                  : kind == engine::ShareRequestKind::kUpdate ? ShareOutcome::kExtended
                                                                              : ShareOutcome::kNewShare;
-    auto with_outcome = [](Result<Decrypted> d, ShareOutcome o) -> Result<Decrypted> {
+    auto with_outcome = [](Result<DecryptedEntity> d, ShareOutcome o) -> Result<DecryptedEntity> {
       if (d.ok()) d->share_outcome = o;
       return d;
     };

@@ -21,7 +21,7 @@ std::string list_of(crypto::RsaOaepHash h) {
 }  // namespace
 
 void TrackingBackend::report(std::string_view kind, const std::string& id, Error e) const {
-  if (on_tamper_) on_tamper_(engine::TamperEvent{std::string(kind), id, std::move(e)});
+  if (on_tamper_) on_tamper_(TamperReport{std::string(kind), id, std::move(e)});
 }
 
 bool TrackingBackend::fresh(std::string_view kind, const std::string& id, const std::optional<std::string>& rev) {

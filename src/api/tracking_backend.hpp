@@ -15,7 +15,7 @@ namespace cardinal::api {
 
 class TrackingBackend final : public Backend {
  public:
-  TrackingBackend(std::shared_ptr<Backend> inner, std::shared_ptr<TrustState> state, engine::TamperListener on_tamper)
+  TrackingBackend(std::shared_ptr<Backend> inner, std::shared_ptr<TrustState> state, TamperListener on_tamper)
       : inner_(std::move(inner)), state_(std::move(state)), on_tamper_(std::move(on_tamper)) {}
 
   Result<model::DataOwner> current_data_owner() override;
@@ -55,7 +55,7 @@ class TrackingBackend final : public Backend {
 
   std::shared_ptr<Backend> inner_;
   std::shared_ptr<TrustState> state_;
-  engine::TamperListener on_tamper_;
+  TamperListener on_tamper_;
 };
 
 }  // namespace cardinal::api
