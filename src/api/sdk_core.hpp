@@ -14,7 +14,7 @@
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/manifest.hpp>
 #include <cardinal/provenance.hpp>
-#include <cardinal/sdk.hpp>
+#include <cardinal/sdk/types.hpp>
 
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
