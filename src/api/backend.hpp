@@ -8,6 +8,7 @@
 #include <cardinal/model/crypto_model.hpp>
 #include <cardinal/secret.hpp>
 
+#include "api/requests.hpp"
 #include "engine/exchange_data_manager.hpp"
 
 #include <string>
@@ -34,8 +35,9 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
   virtual Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                                const AccessKeys& keys) = 0;
-  /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; returns the array of EntityBulkShareResult.
-  virtual Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) = 0;
+  /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
+  virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
+                                                          const AccessKeys& keys) = 0;
 
   virtual Result<Json> create_recovery_data(const Json& record) = 0;
   /// The main attachment of a Document, streamed (already encrypted by the caller).
