@@ -25,14 +25,14 @@
 /// record is an expected outcome (kTamperDetected, kDecryptionFailed, kKeyNotAvailable…), also
 /// reported to `SdkOptions::on_tamper` when the SDK detected tampering.
 
-#include <cardinal/auth.hpp>
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/content/manifest.hpp>
+#include <cardinal/content/provenance.hpp>
 #include <cardinal/export.hpp>
-#include <cardinal/http.hpp>
+#include <cardinal/http/auth.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/json.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
-#include <cardinal/manifest.hpp>
-#include <cardinal/provenance.hpp>
 #include <cardinal/result.hpp>
 #include <cardinal/secret.hpp>
 

@@ -4,10 +4,10 @@
 // (create, get, modify, share, delete) composed from the engine and a Backend. The public
 // CardinalSdk facade wraps it. Thread-safe after start().
 
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/content/manifest.hpp>
+#include <cardinal/content/provenance.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
-#include <cardinal/manifest.hpp>
-#include <cardinal/provenance.hpp>
 
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
