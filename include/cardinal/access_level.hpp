@@ -2,7 +2,9 @@
 #pragma once
 
 /// @file
-/// The permission a share gives and a secure delegation carries. A value type; thread-safe.
+/// The permission a share gives and a secure delegation carries.
+///
+/// Thread safety: a plain enum, thread-safe. Ownership: a value, nothing to own.
 ///
 /// One type for the concept across the layers: the typed delegation views
 /// (`model::SecureDelegation::permissions`), the engine's share requests and the public API

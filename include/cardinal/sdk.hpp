@@ -18,7 +18,7 @@
 /// ```
 ///
 /// Thread safety: a `CardinalSdk` and the APIs it returns may be used from any number of threads
-/// at once. The APIs are owned by the `CardinalSdk` and valid as long as it lives. Callbacks
+/// at once. Ownership: the APIs are owned by the `CardinalSdk` and valid as long as it lives. Callbacks
 /// (strategies, tamper listener, log sink) are called from SDK threads.
 ///
 /// The parts, each usable on its own: sdk/options.hpp (`SdkOptions`), sdk/types.hpp (the value
@@ -30,7 +30,7 @@
 /// reported to `SdkOptions::on_tamper` when the SDK detected tampering.
 
 #include <cardinal/access_level.hpp>
-#include <cardinal/provenance.hpp>
+#include <cardinal/content/provenance.hpp>
 #include <cardinal/result.hpp>
 #include <cardinal/sdk/attachment_api.hpp>
 #include <cardinal/sdk/cardinal_sdk.hpp>

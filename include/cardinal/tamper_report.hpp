@@ -3,8 +3,9 @@
 
 /// @file
 /// What the SDK reports when something stored looked tampered with (`SdkOptions::on_tamper`).
-/// A plain value: copy it freely. The listener is called from SDK threads, possibly several at
-/// once: it must be thread-safe, and it must not call back into the SDK.
+/// Ownership: a plain value that owns its strings; copy it freely. Thread safety: the listener
+/// is called from SDK threads, possibly several at once: it must be thread-safe, and it must not
+/// call back into the SDK.
 
 #include <cardinal/result.hpp>
 

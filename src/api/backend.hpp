@@ -3,7 +3,7 @@
 // What the SDK needs from the Cardinal backend, as typed calls. The REST implementation is
 // RestBackend; tests may substitute their own.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
 #include <cardinal/secret.hpp>

@@ -4,7 +4,7 @@
 // defensively; records the server returns are checked against what was asked (ids, pairs), since
 // the server is not trusted.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include "api/backend.hpp"
 #include "transport/api_call.hpp"

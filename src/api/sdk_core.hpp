@@ -10,10 +10,10 @@
 // tests and tools replace, and knobs such as bind_entity_id or the merge retry count that exist
 // for tests), and none of the transport/auth set-up the facade does before start().
 
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/content/manifest.hpp>
+#include <cardinal/content/provenance.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
-#include <cardinal/manifest.hpp>
-#include <cardinal/provenance.hpp>
 #include <cardinal/sdk/types.hpp>
 
 #include "api/backend.hpp"

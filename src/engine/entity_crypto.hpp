@@ -3,10 +3,10 @@
 // Security metadata of encryptable entities: opening the delegations the user can read,
 // creating the root delegation of a new entity, and building bulk-share requests.
 
+#include <cardinal/content/provenance.hpp>
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
-#include <cardinal/provenance.hpp>
 
 #include "engine/exchange_data_manager.hpp"
 

@@ -9,11 +9,11 @@
 /// store, strategies) are shared with the SDK and must be thread-safe, since the SDK calls them
 /// from any thread; the callbacks (`on_tamper`, the strategies) are called from SDK threads.
 
-#include <cardinal/auth.hpp>
-#include <cardinal/crypto_strategies.hpp>
-#include <cardinal/http.hpp>
+#include <cardinal/http/auth.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/keys/key_store.hpp>
-#include <cardinal/manifest.hpp>
+#include <cardinal/content/manifest.hpp>
 #include <cardinal/secret.hpp>
 #include <cardinal/tamper_report.hpp>
 

@@ -13,7 +13,7 @@
 
 #include <cardinal/access_level.hpp>
 #include <cardinal/json.hpp>
-#include <cardinal/provenance.hpp>
+#include <cardinal/content/provenance.hpp>
 
 #include <cstddef>
 #include <cstdint>
