@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
   CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, CodeStub,
-  HealthElementFilters, PatientFilters,
+  HealthElementFilters, PatientFilters, DecryptedContact, DecryptedService, ContactFilters, DocumentFilters,
 } from '@icure/cardinal-sdk'
 
 const serverPath = process.argv[2]
@@ -121,6 +121,26 @@ try {
     expect(await alice.patient.matchPatientsBy(PatientFilters.byDateOfBirthBetweenForSelf(19800101, 19891231)),
       [patient.id], 'byDateOfBirthBetween')
     expect(await bob.patient.matchPatientsBy(PatientFilters.byNameForSelf('example')), [], 'bob: not shared')
+  })
+  await step('ContactFilters byPatientsOpeningDateForSelf / byServiceTagForSelf', async () => {
+    const contacts = []
+    for (const [date, code] of [[20240201, 'lab'], [20240202, 'note']]) {
+      const c = await alice.contact.withEncryptionMetadata(new DecryptedContact({
+        id: randomUUID(), openingDate: date,
+        services: [new DecryptedService({ id: randomUUID(), tags: [new CodeStub({ type: 'KIND', code })] })],
+      }), patient)
+      contacts.push(await alice.contact.createContact(c))
+    }
+    const sorted = await alice.contact.matchContactsBySorted(
+      ContactFilters.byPatientsOpeningDateForSelf([patient], { descending: true }))
+    expect(sorted, [contacts[1].id, contacts[0].id], 'descending opening date')
+    expect(await alice.contact.matchContactsBy(ContactFilters.byServiceTagForSelf('KIND', { tagCode: 'lab' })),
+      [contacts[0].id], 'service tag')
+  })
+  await step('DocumentFilters byPatientSecretIdsCreatedForDataOwner is understood (instants)', async () => {
+    const ids = await alice.document.matchDocumentsBySorted(
+      DocumentFilters.byPatientSecretIdsCreatedForDataOwner('hcp-alice', ['no-such-secret'], { from: 1714557600000, to: 1714644000000 }))
+    expect(ids, [], 'no document')
   })
   await step('the SDK used match and byIds', async () => {
     for (const call of ['POST /rest/v2/helement/match 200', 'POST /rest/v2/helement/byIds 200', 'POST /rest/v2/patient/match 200']) {
