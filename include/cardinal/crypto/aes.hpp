@@ -12,6 +12,10 @@
 /// (no padding oracle, no tag-vs-length distinction). Decrypted plaintext is `SecretBytes`; GCM
 /// never releases unauthenticated plaintext. All functions are thread-safe; an `AesKey` may be
 /// shared between threads.
+///
+/// Performance: an `AesKey` (and its copies) keeps a few keyed OpenSSL contexts for reuse, so an
+/// operation on a small message costs an IV set-up, not a key schedule and allocations. Each
+/// context serves one thread at a time; they are wiped and freed with the last copy of the key.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>
@@ -23,6 +27,11 @@
 #include <utility>
 
 namespace cardinal::crypto {
+
+namespace detail {
+struct AesContexts;
+struct AesKeyAccess;
+}  // namespace detail
 
 /// An AES key of 16, 24 or 32 bytes. The SDK generates and the platform uses 32-byte keys only;
 /// the shorter sizes exist for interoperability tests.
@@ -44,8 +53,10 @@ class CARDINAL_EXPORT AesKey {
   friend bool operator==(const AesKey& a, const AesKey& b) noexcept { return a.key_ == b.key_; }
 
  private:
-  explicit AesKey(SecretBytes key) : key_(std::move(key)) {}
+  friend struct detail::AesKeyAccess;
+  explicit AesKey(SecretBytes key);
   SecretBytes key_;
+  std::shared_ptr<detail::AesContexts> contexts_;  // keyed OpenSSL contexts, shared by copies
 };
 
 namespace aes_cbc {

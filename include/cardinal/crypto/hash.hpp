@@ -3,6 +3,9 @@
 
 /// @file
 /// SHA-2 digests, HMAC and HKDF on OpenSSL 3 EVP. All functions are thread-safe.
+///
+/// Performance: an `HmacKey` (and its copies) keeps a few keyed OpenSSL contexts for reuse, each
+/// serving one thread at a time, wiped and freed with the last copy of the key.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>
@@ -14,6 +17,10 @@
 #include <utility>
 
 namespace cardinal::crypto {
+
+namespace detail {
+struct HmacContexts;
+}  // namespace detail
 
 /// SHA-256 of `data` (32 bytes).
 CARDINAL_EXPORT Bytes sha256(ByteView data);
@@ -66,9 +73,10 @@ class CARDINAL_EXPORT HmacKey {
   [[nodiscard]] Status verify(ByteView data, ByteView tag) const;
 
  private:
-  HmacKey(HmacHash hash, SecretBytes key) : hash_(hash), key_(std::move(key)) {}
+  HmacKey(HmacHash hash, SecretBytes key);
   HmacHash hash_;
   SecretBytes key_;
+  std::shared_ptr<detail::HmacContexts> contexts_;  // keyed OpenSSL contexts, shared by copies
 };
 
 /// HKDF-SHA256 (RFC 5869) of `length` bytes. An empty salt means "no salt" (a zero block).
