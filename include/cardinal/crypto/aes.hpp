@@ -12,10 +12,6 @@
 /// (no padding oracle, no tag-vs-length distinction). Decrypted plaintext is `SecretBytes`; GCM
 /// never releases unauthenticated plaintext. All functions are thread-safe; an `AesKey` may be
 /// shared between threads.
-///
-/// Performance: an `AesKey` (and its copies) keeps a few keyed OpenSSL contexts for reuse, so an
-/// operation on a small message costs an IV set-up, not a key schedule and allocations. Each
-/// context serves one thread at a time; they are wiped and freed with the last copy of the key.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>
@@ -35,6 +31,10 @@ struct AesKeyAccess;
 
 /// An AES key of 16, 24 or 32 bytes. The SDK generates and the platform uses 32-byte keys only;
 /// the shorter sizes exist for interoperability tests.
+///
+/// A key (and its copies) also keeps a few keyed OpenSSL contexts for reuse, so that an operation
+/// on a small message costs an IV set-up, not a key schedule and allocations. Each context serves
+/// one thread at a time; they are wiped and freed with the last copy of the key.
 class CARDINAL_EXPORT AesKey {
  public:
   static constexpr std::size_t kPlatformKeySize = 32;  ///< AES-256, the only size the platform uses

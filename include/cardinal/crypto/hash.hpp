@@ -3,9 +3,6 @@
 
 /// @file
 /// SHA-2 digests, HMAC and HKDF on OpenSSL 3 EVP. All functions are thread-safe.
-///
-/// Performance: an `HmacKey` (and its copies) keeps a few keyed OpenSSL contexts for reuse, each
-/// serving one thread at a time, wiped and freed with the last copy of the key.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>
@@ -51,7 +48,9 @@ class CARDINAL_EXPORT Sha256Stream {
 enum class HmacHash { kSha256, kSha512 };
 
 /// HMAC key: the bytes (any length ≥ 1; the platform's shared signature keys are 128 bytes for
-/// SHA-512) and the hash it is bound to. A key never changes its hash.
+/// SHA-512) and the hash it is bound to. A key never changes its hash. A key (and its copies) also
+/// keeps a few keyed OpenSSL contexts for reuse, each serving one thread at a time, wiped and freed
+/// with the last copy of the key.
 class CARDINAL_EXPORT HmacKey {
  public:
   /// Errors: `kInvalidArgument` for an empty key.
