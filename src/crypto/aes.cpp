@@ -1,18 +1,18 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include <cardinal/crypto/aes.hpp>
 
-#include "crypto/openssl.hpp"
+#include "crypto/aes_operation.hpp"
 
 #include <cardinal/crypto/random.hpp>
 
 namespace cardinal::crypto {
 
-namespace {
-Error decryption_failed() { return Error{ErrorCode::kDecryptionFailed, "decryption failed"}; }
+using internal::AesDirection;
+using internal::AesMode;
+using internal::AesOperation;
+using internal::aes_decryption_failed;
 
-// OpenSSL's update functions take int lengths: feed large inputs in chunks.
-constexpr std::size_t kChunk = std::size_t{1} << 30;
-}  // namespace
+AesKey::AesKey(SecretBytes key) : key_(std::move(key)), contexts_(std::make_shared<detail::AesContexts>()) {}
 
 Result<AesKey> AesKey::create(SecretBytes key) {
   if (key.size() != 16 && key.size() != 24 && key.size() != 32) {
@@ -28,67 +28,46 @@ Result<AesKey> AesKey::generate() {
 
 namespace aes_cbc {
 
+namespace {
+// `out` holds the IV and room for the ciphertext: IV ‖ ciphertext in one buffer, in place.
+Result<Bytes> encrypt_after_iv(const AesKey& key, Bytes out, ByteView plaintext) {
+  internal::ErrorQueueGuard guard;
+  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kCbc, AesDirection::kEncrypt,
+                                                         ByteView(out).first(kIvSize)));
+  std::size_t written = kIvSize;
+  CARDINAL_RETURN_IF_ERROR(op.update(plaintext, out.data(), written));
+  CARDINAL_RETURN_IF_ERROR(op.finish(out.data(), written));
+  out.resize(written);
+  return out;
+}
+}  // namespace
+
 Result<Bytes> encrypt(const AesKey& key, ByteView plaintext) {
-  CARDINAL_ASSIGN_OR_RETURN(Bytes iv, random_bytes(kIvSize));
-  return encrypt_with_iv(key, iv, plaintext);
+  Bytes out(kIvSize + plaintext.size() + kBlockSize);
+  CARDINAL_RETURN_IF_ERROR(internal::fill_nonce(out.data(), kIvSize));
+  return encrypt_after_iv(key, std::move(out), plaintext);
 }
 
 Result<Bytes> encrypt_with_iv(const AesKey& key, ByteView iv, ByteView plaintext) {
   if (iv.size() != kIvSize) return Error{ErrorCode::kInvalidArgument, "AES-CBC IV must be 16 bytes"};
-  internal::ErrorQueueGuard guard;
-  const EVP_CIPHER* cipher = internal::aes_cbc_cipher(key.size());
-  internal::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (cipher == nullptr || !ctx) return internal::openssl_error(ErrorCode::kInternal, "AES-CBC unavailable");
-  if (EVP_EncryptInit_ex2(ctx.get(), cipher, key.secret().reveal().data(), iv.data(), nullptr) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
-  }
   Bytes out(kIvSize + plaintext.size() + kBlockSize);
   std::copy(iv.begin(), iv.end(), out.begin());
-  std::size_t written = kIvSize;
-  for (std::size_t off = 0; off < plaintext.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, plaintext.size() - off);
-    int len = 0;
-    if (EVP_EncryptUpdate(ctx.get(), out.data() + written, &len, plaintext.data() + off, static_cast<int>(n)) != 1) {
-      return internal::openssl_error(ErrorCode::kInternal, "AES-CBC encryption failed");
-    }
-    written += static_cast<std::size_t>(len);
-  }
-  int len = 0;
-  if (EVP_EncryptFinal_ex(ctx.get(), out.data() + written, &len) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-CBC encryption failed");
-  }
-  written += static_cast<std::size_t>(len);
-  out.resize(written);
-  return out;
+  return encrypt_after_iv(key, std::move(out), plaintext);
 }
 
 Result<SecretBytes> decrypt(const AesKey& key, ByteView iv_and_ciphertext) {
   // IV plus at least one block, whole blocks only.
   if (iv_and_ciphertext.size() < kIvSize + kBlockSize || iv_and_ciphertext.size() % kBlockSize != 0) {
-    return decryption_failed();
+    return aes_decryption_failed();
   }
   internal::ErrorQueueGuard guard;
-  const EVP_CIPHER* cipher = internal::aes_cbc_cipher(key.size());
-  internal::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (cipher == nullptr || !ctx) return internal::openssl_error(ErrorCode::kInternal, "AES-CBC unavailable");
-  const ByteView iv = iv_and_ciphertext.first(kIvSize);
+  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kCbc, AesDirection::kDecrypt,
+                                                         iv_and_ciphertext.first(kIvSize)));
   const ByteView ct = iv_and_ciphertext.subspan(kIvSize);
-  if (EVP_DecryptInit_ex2(ctx.get(), cipher, key.secret().reveal().data(), iv.data(), nullptr) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
-  }
-  auto out = SecretBytes::zeros(ct.size() + kBlockSize);
+  auto out = SecretBytes::zeros(ct.size() + kBlockSize);  // the room OpenSSL documents
   std::size_t written = 0;
-  for (std::size_t off = 0; off < ct.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, ct.size() - off);
-    int len = 0;
-    if (EVP_DecryptUpdate(ctx.get(), out.mutable_data() + written, &len, ct.data() + off, static_cast<int>(n)) != 1) {
-      return decryption_failed();
-    }
-    written += static_cast<std::size_t>(len);
-  }
-  int len = 0;
-  if (EVP_DecryptFinal_ex(ctx.get(), out.mutable_data() + written, &len) != 1) return decryption_failed();
-  written += static_cast<std::size_t>(len);
+  CARDINAL_RETURN_IF_ERROR(op.update(ct, out.mutable_data(), written));
+  CARDINAL_RETURN_IF_ERROR(op.finish(out.mutable_data(), written));
   out.truncate(written);
   return out;
 }
@@ -98,54 +77,30 @@ Result<SecretBytes> decrypt(const AesKey& key, ByteView iv_and_ciphertext) {
 namespace aes_gcm {
 
 namespace {
-// Encrypts into `out` (ciphertext followed by the tag): out.size() == plaintext.size() + kTagSize.
+// Encrypts into `out` (ciphertext followed by the tag): room for plaintext.size() + kTagSize.
 Status gcm_encrypt_into(const AesKey& key, ByteView nonce, ByteView plaintext, ByteView aad, std::uint8_t* out) {
   internal::ErrorQueueGuard guard;
-  const EVP_CIPHER* cipher = internal::aes_gcm_cipher(key.size());
-  internal::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (cipher == nullptr || !ctx) return internal::openssl_error(ErrorCode::kInternal, "AES-GCM unavailable");
-  if (EVP_EncryptInit_ex2(ctx.get(), cipher, key.secret().reveal().data(), nonce.data(), nullptr) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-GCM init failed");
-  }
-  int len = 0;
-  for (std::size_t off = 0; off < aad.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, aad.size() - off);
-    if (EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data() + off, static_cast<int>(n)) != 1) {
-      return internal::openssl_error(ErrorCode::kInternal, "AES-GCM AAD failed");
-    }
-  }
+  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kGcm, AesDirection::kEncrypt, nonce));
+  CARDINAL_RETURN_IF_ERROR(op.aad(aad));
   std::size_t written = 0;
-  for (std::size_t off = 0; off < plaintext.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, plaintext.size() - off);
-    if (EVP_EncryptUpdate(ctx.get(), out + written, &len, plaintext.data() + off, static_cast<int>(n)) != 1) {
-      return internal::openssl_error(ErrorCode::kInternal, "AES-GCM encryption failed");
-    }
-    written += static_cast<std::size_t>(len);
-  }
-  if (EVP_EncryptFinal_ex(ctx.get(), out + written, &len) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-GCM encryption failed");
-  }
-  written += static_cast<std::size_t>(len);
-  if (written != plaintext.size() ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), out + written) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-GCM tag failed");
-  }
-  return {};
+  CARDINAL_RETURN_IF_ERROR(op.update(plaintext, out, written));
+  CARDINAL_RETURN_IF_ERROR(op.finish(out, written));
+  if (written != plaintext.size()) return Error{ErrorCode::kInternal, "AES-GCM output of unexpected size"};
+  return op.get_tag(out + written, kTagSize);
 }
 }  // namespace
 
 Result<Bytes> seal(const AesKey& key, ByteView plaintext, ByteView aad) {
   // One buffer: nonce ‖ ciphertext ‖ tag, written in place (no second allocation or copy).
   Bytes out(kNonceSize + plaintext.size() + kTagSize);
-  CARDINAL_ASSIGN_OR_RETURN(Bytes nonce, random_bytes(kNonceSize));
-  std::copy(nonce.begin(), nonce.end(), out.begin());
+  CARDINAL_RETURN_IF_ERROR(internal::fill_nonce(out.data(), kNonceSize));
   CARDINAL_RETURN_IF_ERROR(
       gcm_encrypt_into(key, ByteView(out).first(kNonceSize), plaintext, aad, out.data() + kNonceSize));
   return out;
 }
 
 Result<SecretBytes> open(const AesKey& key, ByteView sealed, ByteView aad) {
-  if (sealed.size() < kNonceSize + kTagSize) return decryption_failed();
+  if (sealed.size() < kNonceSize + kTagSize) return aes_decryption_failed();
   return decrypt(key, sealed.first(kNonceSize), sealed.subspan(kNonceSize), aad);
 }
 
@@ -158,39 +113,19 @@ Result<Bytes> encrypt(const AesKey& key, ByteView nonce, ByteView plaintext, Byt
 
 Result<SecretBytes> decrypt(const AesKey& key, ByteView nonce, ByteView ciphertext_and_tag, ByteView aad) {
   if (nonce.size() != kNonceSize) return Error{ErrorCode::kInvalidArgument, "AES-GCM nonce must be 12 bytes"};
-  if (ciphertext_and_tag.size() < kTagSize) return decryption_failed();
+  if (ciphertext_and_tag.size() < kTagSize) return aes_decryption_failed();
   internal::ErrorQueueGuard guard;
-  const EVP_CIPHER* cipher = internal::aes_gcm_cipher(key.size());
-  internal::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (cipher == nullptr || !ctx) return internal::openssl_error(ErrorCode::kInternal, "AES-GCM unavailable");
-  if (EVP_DecryptInit_ex2(ctx.get(), cipher, key.secret().reveal().data(), nonce.data(), nullptr) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-GCM init failed");
-  }
+  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kGcm, AesDirection::kDecrypt, nonce));
   const ByteView ct = ciphertext_and_tag.first(ciphertext_and_tag.size() - kTagSize);
-  const ByteView tag = ciphertext_and_tag.last(kTagSize);
-  int len = 0;
-  for (std::size_t off = 0; off < aad.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, aad.size() - off);
-    if (EVP_DecryptUpdate(ctx.get(), nullptr, &len, aad.data() + off, static_cast<int>(n)) != 1)
-      return decryption_failed();
-  }
+  CARDINAL_RETURN_IF_ERROR(op.aad(aad));
   // One spare byte so that the output pointer is never null, even for empty plaintext.
   auto out = SecretBytes::zeros(ct.size() + 1);
   std::size_t written = 0;
-  for (std::size_t off = 0; off < ct.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, ct.size() - off);
-    if (EVP_DecryptUpdate(ctx.get(), out.mutable_data() + written, &len, ct.data() + off, static_cast<int>(n)) != 1) {
-      return decryption_failed();
-    }
-    written += static_cast<std::size_t>(len);
-  }
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
-                          const_cast<std::uint8_t*>(tag.data())) != 1) {  // NOLINT: OpenSSL API is not const
-    return decryption_failed();
-  }
-  if (EVP_DecryptFinal_ex(ctx.get(), out.mutable_data() + written, &len) <= 0) {
+  CARDINAL_RETURN_IF_ERROR(op.update(ct, out.mutable_data(), written));
+  CARDINAL_RETURN_IF_ERROR(op.set_tag(ciphertext_and_tag.last(kTagSize)));
+  if (auto checked = op.finish(out.mutable_data(), written); !checked.ok()) {
     out.clear();  // never release unauthenticated plaintext
-    return decryption_failed();
+    return checked.error();
   }
   out.truncate(written);
   return out;

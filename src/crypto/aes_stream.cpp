@@ -1,20 +1,24 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include <cardinal/crypto/aes.hpp>
-#include <cardinal/crypto/random.hpp>
 
-#include "crypto/openssl.hpp"
+#include "crypto/aes_operation.hpp"
+
+#include <optional>
 
 namespace cardinal::crypto::aes_cbc {
 
+using internal::AesDirection;
+using internal::AesMode;
+using internal::AesOperation;
+
 namespace {
-Error failed() { return Error{ErrorCode::kDecryptionFailed, "decryption failed"}; }
-constexpr std::size_t kChunk = std::size_t{1} << 30;
+Error finished_error() { return Error{ErrorCode::kInvalidArgument, "stream already finished"}; }
 }  // namespace
 
 // ----- StreamEncryptor -----
 
 struct StreamEncryptor::State {
-  internal::CipherCtxPtr ctx;
+  AesOperation op;
   Bytes pending_iv;  // emitted with the first output
   bool finished = false;
 };
@@ -25,52 +29,37 @@ StreamEncryptor& StreamEncryptor::operator=(StreamEncryptor&&) noexcept = defaul
 StreamEncryptor::~StreamEncryptor() = default;
 
 Result<StreamEncryptor> StreamEncryptor::create(const AesKey& key) {
-  CARDINAL_ASSIGN_OR_RETURN(Bytes iv, random_bytes(kIvSize));
+  Bytes iv(kIvSize);
+  CARDINAL_RETURN_IF_ERROR(internal::fill_nonce(iv.data(), iv.size()));
   internal::ErrorQueueGuard guard;
-  auto state = std::make_unique<State>();
-  state->ctx.reset(EVP_CIPHER_CTX_new());
-  const EVP_CIPHER* cipher = internal::aes_cbc_cipher(key.size());
-  if (!state->ctx || cipher == nullptr ||
-      EVP_EncryptInit_ex2(state->ctx.get(), cipher, key.secret().reveal().data(), iv.data(), nullptr) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
-  }
-  state->pending_iv = std::move(iv);
-  return StreamEncryptor(std::move(state));
+  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kCbc, AesDirection::kEncrypt, iv, true));
+  return StreamEncryptor(std::make_unique<State>(State{std::move(op), std::move(iv), false}));
 }
 
 Result<Bytes> StreamEncryptor::update(ByteView chunk) {
-  if (!state_ || state_->finished) return Error{ErrorCode::kInvalidArgument, "stream already finished"};
+  if (!state_ || state_->finished) return finished_error();
   internal::ErrorQueueGuard guard;
   Bytes out = std::move(state_->pending_iv);
   state_->pending_iv.clear();
-  const std::size_t head = out.size();
-  out.resize(head + chunk.size() + kBlockSize);
-  std::size_t written = head;
-  for (std::size_t off = 0; off < chunk.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, chunk.size() - off);
-    int len = 0;
-    if (EVP_EncryptUpdate(state_->ctx.get(), out.data() + written, &len, chunk.data() + off, static_cast<int>(n)) !=
-        1) {
-      return internal::openssl_error(ErrorCode::kInternal, "AES-CBC encryption failed");
-    }
-    written += static_cast<std::size_t>(len);
+  std::size_t written = out.size();
+  out.resize(written + chunk.size() + kBlockSize);
+  if (auto s = state_->op.update(chunk, out.data(), written); !s.ok()) {
+    state_->finished = true;
+    return s.error();
   }
   out.resize(written);
   return out;
 }
 
 Result<Bytes> StreamEncryptor::finish() {
-  if (!state_ || state_->finished) return Error{ErrorCode::kInvalidArgument, "stream already finished"};
+  if (!state_ || state_->finished) return finished_error();
   internal::ErrorQueueGuard guard;
-  Bytes out = std::move(state_->pending_iv);
-  const std::size_t head = out.size();
-  out.resize(head + kBlockSize);
-  int len = 0;
-  if (EVP_EncryptFinal_ex(state_->ctx.get(), out.data() + head, &len) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "AES-CBC encryption failed");
-  }
-  out.resize(head + static_cast<std::size_t>(len));
   state_->finished = true;
+  Bytes out = std::move(state_->pending_iv);
+  std::size_t written = out.size();
+  out.resize(written + kBlockSize);
+  CARDINAL_RETURN_IF_ERROR(state_->op.finish(out.data(), written));
+  out.resize(written);
   return out;
 }
 
@@ -78,9 +67,8 @@ Result<Bytes> StreamEncryptor::finish() {
 
 struct StreamDecryptor::State {
   crypto::AesKey key;
-  internal::CipherCtxPtr ctx;
-  Bytes iv;  // collected until 16 bytes
-  bool started = false;
+  std::optional<AesOperation> op;  // started once the IV is complete
+  Bytes iv;                        // collected until 16 bytes
   bool finished = false;
 };
 
@@ -90,50 +78,40 @@ StreamDecryptor& StreamDecryptor::operator=(StreamDecryptor&&) noexcept = defaul
 StreamDecryptor::~StreamDecryptor() = default;
 
 Result<StreamDecryptor> StreamDecryptor::create(const AesKey& key) {
-  auto state = std::make_unique<State>(State{key, internal::CipherCtxPtr(EVP_CIPHER_CTX_new()), {}, false, false});
-  if (!state->ctx) return Error{ErrorCode::kInternal, "AES-CBC context allocation failed"};
-  return StreamDecryptor(std::move(state));
+  return StreamDecryptor(std::make_unique<State>(State{key, std::nullopt, {}, false}));
 }
 
 Result<SecretBytes> StreamDecryptor::update(ByteView chunk) {
-  if (!state_ || state_->finished) return Error{ErrorCode::kInvalidArgument, "stream already finished"};
+  if (!state_ || state_->finished) return finished_error();
   internal::ErrorQueueGuard guard;
-  if (!state_->started) {
+  if (!state_->op) {
     const std::size_t take = std::min(kIvSize - state_->iv.size(), chunk.size());
     state_->iv.insert(state_->iv.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
     chunk = chunk.subspan(take);
     if (state_->iv.size() < kIvSize) return SecretBytes{};
-    const EVP_CIPHER* cipher = internal::aes_cbc_cipher(state_->key.size());
-    if (cipher == nullptr || EVP_DecryptInit_ex2(state_->ctx.get(), cipher, state_->key.secret().reveal().data(),
-                                                 state_->iv.data(), nullptr) != 1) {
-      return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
-    }
-    state_->started = true;
+    CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(state_->key, AesMode::kCbc, AesDirection::kDecrypt,
+                                                           state_->iv));
+    state_->op.emplace(std::move(op));
   }
   auto out = SecretBytes::zeros(chunk.size() + kBlockSize);
   std::size_t written = 0;
-  for (std::size_t off = 0; off < chunk.size(); off += kChunk) {
-    const std::size_t n = std::min(kChunk, chunk.size() - off);
-    int len = 0;
-    if (EVP_DecryptUpdate(state_->ctx.get(), out.mutable_data() + written, &len, chunk.data() + off,
-                          static_cast<int>(n)) != 1) {
-      return failed();
-    }
-    written += static_cast<std::size_t>(len);
+  if (auto s = state_->op->update(chunk, out.mutable_data(), written); !s.ok()) {
+    state_->finished = true;
+    return s.error();
   }
   out.truncate(written);
   return out;
 }
 
 Result<SecretBytes> StreamDecryptor::finish() {
-  if (!state_ || state_->finished) return Error{ErrorCode::kInvalidArgument, "stream already finished"};
+  if (!state_ || state_->finished) return finished_error();
   state_->finished = true;
-  if (!state_->started) return failed();
+  if (!state_->op) return internal::aes_decryption_failed();
   internal::ErrorQueueGuard guard;
   auto out = SecretBytes::zeros(kBlockSize);
-  int len = 0;
-  if (EVP_DecryptFinal_ex(state_->ctx.get(), out.mutable_data(), &len) != 1) return failed();
-  out.truncate(static_cast<std::size_t>(len));
+  std::size_t written = 0;
+  CARDINAL_RETURN_IF_ERROR(state_->op->finish(out.mutable_data(), written));
+  out.truncate(written);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include <cardinal/crypto/hash.hpp>
 
+#include "crypto/ctx_pool.hpp"
 #include "crypto/openssl.hpp"
 
 #include <openssl/core_names.h>
@@ -11,18 +12,41 @@
 
 namespace cardinal::crypto {
 
+namespace detail {
+struct HmacContexts {
+  internal::CtxPool<EVP_MAC_CTX, &EVP_MAC_CTX_free> pool;
+};
+}  // namespace detail
+
 namespace {
+// One digest context per thread, set up again for each digest (no allocation per call).
 Bytes digest(const EVP_MD* md, ByteView data) {
+  thread_local const internal::MdCtxPtr ctx(EVP_MD_CTX_new());
   internal::ErrorQueueGuard guard;
+  if (md == nullptr || !ctx) internal::fatal_openssl("EVP_MD_CTX_new");
   Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
   unsigned int len = 0;
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) {
+  if (EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
     internal::fatal_openssl("EVP_Digest");
   }
   return out;
 }
 
 const char* hmac_digest_name(HmacHash h) noexcept { return h == HmacHash::kSha256 ? "SHA256" : "SHA512"; }
+
+// A fresh HMAC context keyed with `key`.
+EVP_MAC_CTX* new_hmac_context(HmacHash hash, const SecretBytes& key) {
+  EVP_MAC* mac = internal::hmac_mac();
+  if (mac == nullptr) internal::fatal_openssl("EVP_MAC_fetch(HMAC)");
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  if (ctx == nullptr) internal::fatal_openssl("EVP_MAC_CTX_new");
+  char* digest_name = const_cast<char*>(hmac_digest_name(hash));  // NOLINT: OpenSSL API is not const
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                               OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(ctx, key.reveal().data(), key.size(), params) != 1) internal::fatal_openssl("EVP_MAC_init");
+  return ctx;
+}
 }  // namespace
 
 Bytes sha256(ByteView data) { return digest(internal::sha256_md(), data); }
@@ -76,21 +100,28 @@ Result<HmacKey> HmacKey::generate(HmacHash hash) {
 
 std::size_t HmacKey::tag_size() const noexcept { return hash_ == HmacHash::kSha256 ? 32 : 64; }
 
+HmacKey::HmacKey(HmacHash hash, SecretBytes key)
+    : hash_(hash), key_(std::move(key)), contexts_(std::make_shared<detail::HmacContexts>()) {}
+
 Bytes HmacKey::sign(ByteView data) const {
   internal::ErrorQueueGuard guard;
-  EVP_MAC* mac = internal::hmac_mac();
-  if (mac == nullptr) internal::fatal_openssl("EVP_MAC_fetch(HMAC)");
-  internal::MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
-  if (!ctx) internal::fatal_openssl("EVP_MAC_CTX_new");
-  char* digest_name = const_cast<char*>(hmac_digest_name(hash_));  // NOLINT: OpenSSL API is not const
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-                               OSSL_PARAM_construct_end()};
+  // A keyed context from the pool starts over with the same key (EVP_MAC_init with a null key);
+  // a fresh one is keyed here. Moved-from keys have no pool.
+  EVP_MAC_CTX* ctx = contexts_ ? contexts_->pool.take() : nullptr;
+  if (ctx == nullptr || EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) {
+    EVP_MAC_CTX_free(ctx);
+    ctx = new_hmac_context(hash_, key_);
+  }
   Bytes out(tag_size());
   std::size_t len = 0;
-  if (EVP_MAC_init(ctx.get(), key_.reveal().data(), key_.size(), params) != 1 ||
-      EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
+  if (EVP_MAC_update(ctx, data.data(), data.size()) != 1 || EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1 ||
+      len != out.size()) {
     internal::fatal_openssl("HMAC");
+  }
+  if (contexts_) {
+    contexts_->pool.give(ctx);
+  } else {
+    EVP_MAC_CTX_free(ctx);
   }
   return out;
 }
@@ -108,10 +139,9 @@ Result<SecretBytes> hkdf_sha256(const SecretBytes& ikm, ByteView salt, ByteView 
     return Error{ErrorCode::kInvalidArgument, "HKDF-SHA256 output length must be between 1 and 8160 bytes"};
   }
   internal::ErrorQueueGuard guard;
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  EVP_KDF* kdf = internal::hkdf_kdf();
   if (kdf == nullptr) return internal::openssl_error(ErrorCode::kInternal, "HKDF unavailable");
   internal::KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
-  EVP_KDF_free(kdf);
   if (!ctx) return internal::openssl_error(ErrorCode::kInternal, "HKDF context");
 
   // OpenSSL 3.0 rejects a null pointer with length 0: an empty salt is passed as one zero byte

@@ -27,36 +27,30 @@ Error openssl_error(ErrorCode code, std::string_view what) {
 
 // Algorithms are fetched once (function-local statics initialise thread-safely) and never freed:
 // they live as long as the process, like OpenSSL's own implicit fetches.
-const EVP_CIPHER* aes_cbc_cipher(std::size_t key_size) noexcept {
-  static EVP_CIPHER* c128 = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
-  static EVP_CIPHER* c192 = EVP_CIPHER_fetch(nullptr, "AES-192-CBC", nullptr);
-  static EVP_CIPHER* c256 = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
-  switch (key_size) {
-    case 16:
-      return c128;
-    case 24:
-      return c192;
-    case 32:
-      return c256;
-    default:
-      return nullptr;
+namespace {
+// The three key sizes of one AES mode, fetched on first use.
+struct AesCiphers {
+  EVP_CIPHER* c128;
+  EVP_CIPHER* c192;
+  EVP_CIPHER* c256;
+  explicit AesCiphers(const char* mode)
+      : c128(EVP_CIPHER_fetch(nullptr, (std::string("AES-128-") + mode).c_str(), nullptr)),
+        c192(EVP_CIPHER_fetch(nullptr, (std::string("AES-192-") + mode).c_str(), nullptr)),
+        c256(EVP_CIPHER_fetch(nullptr, (std::string("AES-256-") + mode).c_str(), nullptr)) {}
+  [[nodiscard]] const EVP_CIPHER* of_size(std::size_t key_size) const noexcept {
+    return key_size == 16 ? c128 : key_size == 24 ? c192 : key_size == 32 ? c256 : nullptr;
   }
+};
+}  // namespace
+
+const EVP_CIPHER* aes_cbc_cipher(std::size_t key_size) noexcept {
+  static const AesCiphers ciphers("CBC");
+  return ciphers.of_size(key_size);
 }
 
 const EVP_CIPHER* aes_gcm_cipher(std::size_t key_size) noexcept {
-  static EVP_CIPHER* c128 = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
-  static EVP_CIPHER* c192 = EVP_CIPHER_fetch(nullptr, "AES-192-GCM", nullptr);
-  static EVP_CIPHER* c256 = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
-  switch (key_size) {
-    case 16:
-      return c128;
-    case 24:
-      return c192;
-    case 32:
-      return c256;
-    default:
-      return nullptr;
-  }
+  static const AesCiphers ciphers("GCM");
+  return ciphers.of_size(key_size);
 }
 
 const EVP_MD* sha1_md() noexcept {
@@ -74,6 +68,11 @@ const EVP_MD* sha512_md() noexcept {
 EVP_MAC* hmac_mac() noexcept {
   static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   return mac;
+}
+
+EVP_KDF* hkdf_kdf() noexcept {
+  static EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  return kdf;
 }
 
 void fatal_openssl(const char* what) noexcept {

@@ -62,6 +62,30 @@ Result<internal::PkeyCtxPtr> oaep_context(EVP_PKEY* pkey, RsaOaepHash hash, Byte
   return ctx;
 }
 
+std::size_t oaep_slot(RsaOaepHash hash, bool encrypt) noexcept {
+  return (encrypt ? std::size_t{0} : std::size_t{2}) + (hash == RsaOaepHash::kSha256 ? std::size_t{1} : std::size_t{0});
+}
+
+// An OAEP context taken from the key's pool (no label) or set up now; given back by `give_back`.
+Result<EVP_PKEY_CTX*> lease_oaep(const RsaKeyHandle& key, RsaOaepHash hash, ByteView label, bool encrypt) {
+  const std::size_t slot = oaep_slot(hash, encrypt);
+  if (label.empty()) {
+    if (EVP_PKEY_CTX* ctx = key.oaep[slot].take()) return ctx;
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto ctx, oaep_context(key.pkey.get(), hash, label, encrypt));
+  return ctx.release();
+}
+
+// Keeps a context for the next operation when it has no label (labels are per call).
+void give_back(const RsaKeyHandle& key, RsaOaepHash hash, bool encrypt, EVP_PKEY_CTX* ctx, bool reusable) {
+  const std::size_t slot = oaep_slot(hash, encrypt);
+  if (reusable) {
+    key.oaep[slot].give(ctx);
+  } else {
+    EVP_PKEY_CTX_free(ctx);
+  }
+}
+
 Result<Bytes> spki_of(EVP_PKEY* pkey) {
   const int len = i2d_PUBKEY(pkey, nullptr);
   if (len <= 0) return internal::openssl_error(ErrorCode::kInternal, "cannot encode SPKI");
@@ -183,12 +207,12 @@ Result<Bytes> RsaPublicKey::encrypt(ByteView message, ByteView label) const {
   if (message.size() + 2 * h + 2 > k) {
     return Error{ErrorCode::kInvalidArgument, "message too long for RSA-OAEP with this key"};
   }
-  CARDINAL_ASSIGN_OR_RETURN(auto ctx, oaep_context(key_->pkey.get(), hash_, label, true));
+  CARDINAL_ASSIGN_OR_RETURN(EVP_PKEY_CTX * ctx, lease_oaep(*key_, hash_, label, true));
   Bytes out(k);
   std::size_t len = out.size();
-  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, message.data(), message.size()) != 1) {
-    return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP encryption failed");
-  }
+  const bool ok = EVP_PKEY_encrypt(ctx, out.data(), &len, message.data(), message.size()) == 1;
+  give_back(*key_, hash_, true, ctx, label.empty());
+  if (!ok) return internal::openssl_error(ErrorCode::kInternal, "RSA-OAEP encryption failed");
   out.resize(len);
   return out;
 }
@@ -274,12 +298,14 @@ Result<SecretBytes> RsaPrivateKey::decrypt(ByteView ciphertext, ByteView label) 
   const Error failed{ErrorCode::kDecryptionFailed, "RSA-OAEP decryption failed"};
   const std::size_t k = static_cast<std::size_t>(EVP_PKEY_get_size(key_->pkey.get()));
   if (ciphertext.size() != k) return failed;
-  CARDINAL_ASSIGN_OR_RETURN(auto ctx, oaep_context(key_->pkey.get(), hash(), label, false));
+  CARDINAL_ASSIGN_OR_RETURN(EVP_PKEY_CTX * ctx, lease_oaep(*key_, hash(), label, false));
   auto out = SecretBytes::zeros(k);
   std::size_t len = out.size();
-  if (EVP_PKEY_decrypt(ctx.get(), out.mutable_data(), &len, ciphertext.data(), ciphertext.size()) != 1) {
-    return failed;
-  }
+  const bool ok = EVP_PKEY_decrypt(ctx, out.mutable_data(), &len, ciphertext.data(), ciphertext.size()) == 1;
+  // Reused whatever the outcome (an OAEP context keeps no state between operations), so that a
+  // rejected ciphertext costs the next call nothing more than an accepted one.
+  give_back(*key_, hash(), false, ctx, label.empty());
+  if (!ok) return failed;
   out.truncate(len);
   return out;
 }

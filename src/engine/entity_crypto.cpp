@@ -81,6 +81,24 @@ Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& ke
   return Error{ErrorCode::kKeyNotAvailable, "delegation not reachable"};
 }
 
+std::optional<std::string> EntityCrypto::delegation_key_of(const OpenedExchangeData& x,
+                                                          std::string_view entity_type) const {
+  constexpr std::size_t kMaxDerived = 4096;
+  std::pair<const DecryptedExchangeData*, std::string> id{x.get(), std::string(entity_type)};
+  {
+    std::lock_guard lock(derived_mutex_);
+    if (auto it = derived_.find(id); it != derived_.end() && it->second.source.lock() == x) return it->second.key;
+  }
+  std::optional<std::string> key;
+  if (auto ack = access_control_key(x->secrets.access_control_secret, entity_type); ack.ok()) {
+    key = secure_delegation_key(ack->reveal());
+  }
+  std::lock_guard lock(derived_mutex_);
+  if (derived_.size() >= kMaxDerived) derived_.clear();
+  derived_[std::move(id)] = DerivedKey{x, key};
+  return key;
+}
+
 std::string EntityAccess::unverified_sources() const {
   std::string out;
   for (const auto& k : keys) {
@@ -107,8 +125,7 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
     const auto& secrets = (*opened)->secrets;
     // The delegation must sit under the key its exchange data derives for this entity type, and
     // name the same pair as that exchange data (malicious-server.md M13). Otherwise: not used.
-    auto ack = access_control_key(secrets.access_control_secret, entity_type);
-    if (!ack.ok() || secure_delegation_key(ack->reveal()) != key) {
+    if (delegation_key_of(*opened, entity_type) != key) {
       report(entity_type, id,
              Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id +
                                                    " is not under the key its exchange data " + record.id +
@@ -221,9 +238,9 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   OpenedExchangeData best_data;
   std::set<std::string> used_exchange_data;  // exchange data self → delegate already on the entity
   auto consider = [&](const OpenedExchangeData& x) {
-    auto a = access_control_key(x->secrets.access_control_secret, entity_type);
-    if (!a.ok()) return;
-    const std::string k = secure_delegation_key(a->reveal());
+    const auto derived = delegation_key_of(x, entity_type);
+    if (!derived) return;
+    const std::string& k = *derived;
     auto it = delegations.find(k);
     if (it == delegations.end()) return;
     used_exchange_data.insert(x->record.id);

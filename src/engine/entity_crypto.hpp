@@ -10,8 +10,13 @@
 
 #include "engine/exchange_data_manager.hpp"
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cardinal::engine {
@@ -121,12 +126,24 @@ class EntityCrypto {
   Result<OpenedExchangeData> exchange_data_for(const std::string& key, const model::SecureDelegation& d,
                                                std::string_view entity_type);
   bool in_hierarchy(const std::optional<std::string>& id) const { return id && hierarchy_.count(*id) != 0; }
+  /// The key a delegation of `entity_type` sits under when it uses `x` (SHA-256 of the access
+  /// control key), derived once per exchange data and type (nullopt: no key for that type).
+  std::optional<std::string> delegation_key_of(const OpenedExchangeData& x, std::string_view entity_type) const;
   void report(std::string_view kind, const std::string& id, Error error) const;
 
   ExchangeDataManager& exchange_data_;
   std::set<std::string> hierarchy_;
   bool self_anonymous_;
   TamperListener on_tamper_;
+
+  // Derived delegation keys, by exchange data (weakly held: an entry of a dropped exchange data is
+  // recomputed, never reused for another one at the same address) and entity type.
+  struct DerivedKey {
+    std::weak_ptr<const DecryptedExchangeData> source;
+    std::optional<std::string> key;
+  };
+  mutable std::mutex derived_mutex_;
+  mutable std::map<std::pair<const DecryptedExchangeData*, std::string>, DerivedKey, std::less<>> derived_;
 };
 
 }  // namespace cardinal::engine

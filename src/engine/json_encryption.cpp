@@ -119,30 +119,31 @@ Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const
   return out;
 }
 
-Result<Json> decrypt_object(const Json& object, const std::vector<const crypto::AesKey*>& keys,
-                            DecryptionFindings* findings, const std::string& path, int depth) {
+// Decrypts `object` in place (one copy of the entity for the whole tree, not one per level).
+Status decrypt_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys, DecryptionFindings* findings,
+                        const std::string& path, int depth) {
   if (depth > kMaxJsonDepth) return Error{ErrorCode::kMalformedInput, "entity JSON is nested too deeply"};
-  Json out = object;
-  for (auto& [k, v] : out.items()) {
+  for (auto& [k, v] : object.items()) {
     if (v.is_object()) {
-      CARDINAL_ASSIGN_OR_RETURN(v, decrypt_object(v, keys, findings, child(path, k), depth + 1));
+      CARDINAL_RETURN_IF_ERROR(decrypt_in_place(v, keys, findings, child(path, k), depth + 1));
     } else if (v.is_array()) {
       bool all_objects = true;
       for (const auto& e : v) all_objects = all_objects && (e.is_object() || e.is_null());
       if (!all_objects) continue;
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i].is_null()) continue;
-        CARDINAL_ASSIGN_OR_RETURN(
-            v[i], decrypt_object(v[i], keys, findings, child(path, k) + "[" + std::to_string(i) + "]", depth + 1));
+        CARDINAL_RETURN_IF_ERROR(
+            decrypt_in_place(v[i], keys, findings, child(path, k) + "[" + std::to_string(i) + "]", depth + 1));
       }
     }
   }
   const auto es = object.find(kEncryptedSelf);
-  if (es == object.end() || es->is_null()) return out;
+  if (es == object.end() || es->is_null()) return {};
   if (!es->is_string()) return Error{ErrorCode::kMalformedInput, "encryptedSelf at '" + path + "' is not a string"};
   std::optional<Json> fields;
+  const std::string& sealed = es->get_ref<const std::string&>();
   for (const auto* key : keys) {
-    fields = try_open(es->get<std::string>(), *key);
+    fields = try_open(sealed, *key);
     if (fields) break;
   }
   if (!fields) {
@@ -150,6 +151,7 @@ Result<Json> decrypt_object(const Json& object, const std::vector<const crypto::
                  "no available key decrypts encryptedSelf" + (path.empty() ? std::string() : " at '" + path + "'")};
   }
   if (depth == 0 && findings != nullptr) {
+    // (Nothing below changes the clear id before this check: decrypted fields are merged after.)
     auto enc_id = fields->find("id");
     auto clear_id = object.find("id");
     if (enc_id != fields->end() && (clear_id == object.end() || *clear_id != *enc_id)) findings->id_mismatch = true;
@@ -158,12 +160,13 @@ Result<Json> decrypt_object(const Json& object, const std::vector<const crypto::
     if (k == kEncryptedSelf) continue;
     // (The top-level id is expected in both places when it binds the content to its entity.)
     const bool bound_id = depth == 0 && k == "id";
-    if (findings != nullptr && !bound_id && out.contains(k) && !out[k].is_null()) {
-      findings->clear_and_encrypted.push_back(child(path, k));
+    if (findings != nullptr && !bound_id) {
+      auto existing = object.find(k);
+      if (existing != object.end() && !existing->is_null()) findings->clear_and_encrypted.push_back(child(path, k));
     }
-    out[k] = v;
+    object[k] = std::move(v);
   }
-  return out;
+  return {};
 }
 
 void collect_clear(const Json& object, const EncryptedFieldsManifest& m, const std::string& path,
@@ -218,7 +221,9 @@ Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const E
 Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,
                           DecryptionFindings* findings) {
   if (!object.is_object()) return Error{ErrorCode::kMalformedInput, "an entity must be a JSON object"};
-  return decrypt_object(object, keys, findings, "", 0);
+  Json out = object;
+  CARDINAL_RETURN_IF_ERROR(decrypt_in_place(out, keys, findings, "", 0));
+  return out;
 }
 
 std::vector<std::string> clear_fields_requiring_encryption(const Json& object,

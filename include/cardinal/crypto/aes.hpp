@@ -30,8 +30,17 @@
 
 namespace cardinal::crypto {
 
+namespace detail {
+struct AesContexts;
+struct AesKeyAccess;
+}  // namespace detail
+
 /// An AES key of 16, 24 or 32 bytes. The SDK generates and the platform uses 32-byte keys only;
 /// the shorter sizes exist for interoperability tests.
+///
+/// A key (and its copies) also keeps a few keyed OpenSSL contexts for reuse, so that an operation
+/// on a small message costs an IV set-up, not a key schedule and allocations. Each context serves
+/// one thread at a time; they are wiped and freed with the last copy of the key.
 class CARDINAL_EXPORT AesKey {
  public:
   static constexpr std::size_t kPlatformKeySize = 32;  ///< AES-256, the only size the platform uses
@@ -50,8 +59,10 @@ class CARDINAL_EXPORT AesKey {
   friend bool operator==(const AesKey& a, const AesKey& b) noexcept { return a.key_ == b.key_; }
 
  private:
-  explicit AesKey(SecretBytes key) : key_(std::move(key)) {}
+  friend struct detail::AesKeyAccess;
+  explicit AesKey(SecretBytes key);
   SecretBytes key_;
+  std::shared_ptr<detail::AesContexts> contexts_;  // keyed OpenSSL contexts, shared by copies
 };
 
 namespace aes_cbc {

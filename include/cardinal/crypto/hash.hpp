@@ -21,6 +21,10 @@
 
 namespace cardinal::crypto {
 
+namespace detail {
+struct HmacContexts;
+}  // namespace detail
+
 /// SHA-256 of `data` (32 bytes).
 CARDINAL_EXPORT Bytes sha256(ByteView data);
 /// SHA-512 of `data` (64 bytes).
@@ -50,7 +54,9 @@ class CARDINAL_EXPORT Sha256Stream {
 enum class HmacHash { kSha256, kSha512 };
 
 /// HMAC key: the bytes (any length ≥ 1; the platform's shared signature keys are 128 bytes for
-/// SHA-512) and the hash it is bound to. A key never changes its hash.
+/// SHA-512) and the hash it is bound to. A key never changes its hash. A key (and its copies) also
+/// keeps a few keyed OpenSSL contexts for reuse, each serving one thread at a time, wiped and freed
+/// with the last copy of the key.
 class CARDINAL_EXPORT HmacKey {
  public:
   /// Errors: `kInvalidArgument` for an empty key.
@@ -72,9 +78,10 @@ class CARDINAL_EXPORT HmacKey {
   [[nodiscard]] Status verify(ByteView data, ByteView tag) const;
 
  private:
-  HmacKey(HmacHash hash, SecretBytes key) : hash_(hash), key_(std::move(key)) {}
+  HmacKey(HmacHash hash, SecretBytes key);
   HmacHash hash_;
   SecretBytes key_;
+  std::shared_ptr<detail::HmacContexts> contexts_;  // keyed OpenSSL contexts, shared by copies
 };
 
 /// HKDF-SHA256 (RFC 5869) of `length` bytes. An empty salt means "no salt" (a zero block).
