@@ -4,7 +4,7 @@
 // shared with 3 delegates. Prints one JSON line (milliseconds).
 //   bench_sdk_ops [creates=20] [path/to/cardinal-devserver]
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"
