@@ -12,6 +12,8 @@
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
 #include "api/merge.hpp"
+#include "api/filter_spec.hpp"
+#include "api/query.hpp"
 #include "engine/entity_crypto.hpp"
 
 #include <filesystem>
@@ -122,6 +124,26 @@ class SdkCore {
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<Decrypted> accept_shared_key(std::string_view type, const std::string& id);
 
+  // Queries (api/sdk_query.cpp).
+  /// Resolves `filter` (for self: this data owner; by patients: their secret ids this user reads)
+  /// and runs `POST …/match` (or nothing, for ids given by the caller). The answer is bounded and
+  /// de-duplicated; its oddities are reported to the tamper listener and kept in the result.
+  Result<MatchAnswer> match(std::string_view type, const std::shared_ptr<const detail::FilterSpec>& filter,
+                            const QueryLimits& limits = {});
+  /// The page source of `filter`: byIds with this user's access control keys, decryption by
+  /// `decrypt`, tampering reported to the tamper listener.
+  template <class T>
+  QueryCallbacks<T> query_callbacks(std::string_view type, std::function<Result<T>(Decrypted)> convert);
+  /// The owning-entity ids (e.g. the patient) of an entity this user can open: those from
+  /// delegations of verified provenance when there are any (others are dropped and reported), else
+  /// all, with `verified` false.
+  struct OwningIds {
+    std::vector<std::string> ids;
+    bool verified = false;
+    std::vector<std::string> warnings;
+  };
+  Result<OwningIds> owning_entity_ids(std::string_view type, const Json& entity);
+
   /// The current patient's own Patient record, usable by the patient: when it has no security
   /// metadata yet (a patient who signed up alone), gives it an entity key, a secret id and a root
   /// delegation for the patient and encrypts its content; then shares it with `share_with`.
@@ -191,5 +213,17 @@ class SdkCore {
   std::unique_ptr<engine::EntityCrypto> entities_;
   std::unique_ptr<RevisionCache> revisions_;
 };
+
+template <class T>
+QueryCallbacks<T> SdkCore::query_callbacks(std::string_view type, std::function<Result<T>(Decrypted)> convert) {
+  const std::string t(type);
+  return QueryCallbacks<T>{
+      [this, t](const std::vector<std::string>& ids) { return options_.backend->get_entities_by_ids(t, ids, request_keys(t)); },
+      [this, t, convert = std::move(convert)](const Json& entity) -> Result<T> {
+        CARDINAL_ASSIGN_OR_RETURN(auto d, decrypt(t, entity));
+        return convert(std::move(d));
+      },
+      [this, t](const QueryIssue& issue) { warn(t, issue.entity_id, issue.error); }};
+}
 
 }  // namespace cardinal::api

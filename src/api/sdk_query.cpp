@@ -1,0 +1,49 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// SdkCore's queries: filter resolution with this user's keys, the match request, and the owning
+// entity ids of an entity.
+
+#include "api/sdk_core.hpp"
+
+namespace cardinal::api {
+
+Result<MatchAnswer> SdkCore::match(std::string_view type, const std::shared_ptr<const detail::FilterSpec>& filter,
+                                   const QueryLimits& limits) {
+  FilterContext context;
+  context.self_id = self_.id;
+  context.patient_secret_ids = [this](const Json& patient) -> Result<std::vector<std::string>> {
+    auto access = open_access(patient, "Patient");
+    if (!access.ok()) {
+      if (access.error().code() == ErrorCode::kKeyNotAvailable) return std::vector<std::string>{};
+      return access.error();
+    }
+    const auto& ids = access->secret_ids_to_share();
+    return std::vector<std::string>(ids.begin(), ids.end());
+  };
+  CARDINAL_ASSIGN_OR_RETURN(auto resolved, resolve_filter(filter, type, context));
+  if (!resolved.body) {
+    Json ids = Json::array();
+    for (auto& id : resolved.local_ids) ids.push_back(std::move(id));
+    return read_match_answer(ids, type, limits);
+  }
+  CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->match_entities(type, *resolved.body, request_keys(type)));
+  CARDINAL_ASSIGN_OR_RETURN(auto match, read_match_answer(answer, type, limits));
+  for (const auto& issue : match.issues) warn(type, issue.entity_id, issue.error);
+  return match;
+}
+
+Result<SdkCore::OwningIds> SdkCore::owning_entity_ids(std::string_view type, const Json& entity) {
+  CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
+  OwningIds out;
+  out.verified = access.any_verified;
+  const auto& ids = access.owning_ids_to_share();
+  out.ids.assign(ids.begin(), ids.end());
+  if (access.any_verified && access.owning_entity_ids != access.verified_owning_entity_ids) {
+    std::string w = std::string(type) + " " + string_member(entity, "id") +
+                    " carries owning-entity ids that came only through unverified exchange data: ignored";
+    warn(type, string_member(entity, "id"), Error{ErrorCode::kTamperDetected, w});
+    out.warnings.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace cardinal::api
