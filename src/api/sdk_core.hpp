@@ -143,6 +143,15 @@ class SdkCore {
     std::vector<std::string> warnings;
   };
   Result<OwningIds> owning_entity_ids(std::string_view type, const Json& entity);
+  /// `decrypt`, except that an entity this user cannot open or that fails its checks is returned
+  /// as it was given (encrypted, `decrypted` false, the reason in `error`), never with content that
+  /// failed the checks. Transport and server errors stay errors.
+  struct TryDecrypted {
+    Decrypted value;
+    bool decrypted = false;
+    std::optional<Error> error;
+  };
+  Result<TryDecrypted> try_decrypt(std::string_view type, const Json& encrypted);
 
   /// The current patient's own Patient record, usable by the patient: when it has no security
   /// metadata yet (a patient who signed up alone), gives it an entity key, a secret id and a root

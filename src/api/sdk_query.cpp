@@ -46,4 +46,36 @@ Result<SdkCore::OwningIds> SdkCore::owning_entity_ids(std::string_view type, con
   return out;
 }
 
+namespace {
+
+// Failures that belong to the entity (it does not open for this user, or fails its checks), as
+// opposed to failures to reach the server.
+bool is_entity_failure(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kDecryptionFailed:
+    case ErrorCode::kVerificationFailed:
+    case ErrorCode::kTamperDetected:
+    case ErrorCode::kKeyNotAvailable:
+    case ErrorCode::kNoVerifiedKey:
+    case ErrorCode::kMalformedInput:
+    case ErrorCode::kUnsupported:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Result<SdkCore::TryDecrypted> SdkCore::try_decrypt(std::string_view type, const Json& encrypted) {
+  auto d = decrypt(type, encrypted);
+  if (d.ok()) return TryDecrypted{std::move(d).value(), true, std::nullopt};
+  if (!is_entity_failure(d.error().code())) return d.error();
+  TryDecrypted out;
+  out.value.entity = encrypted;  // as given: nothing that failed the checks is returned in clear
+  out.value.warnings.push_back(d.error().message());
+  out.error = d.error();
+  return out;
+}
+
 }  // namespace cardinal::api

@@ -232,5 +232,32 @@ TEST_F(QueryAttacks, OwningEntityIdsComeFromTheUsersOwnDelegations) {
   EXPECT_EQ(by_carol.error().code(), ErrorCode::kKeyNotAvailable);
 }
 
+TEST_F(QueryAttacks, TryDecryptHandsBackTheEncryptedEntityInsteadOfFailing) {
+  auto stored = alice.backend->get_entity("HealthElement", alice_he[0], {});
+  ASSERT_OK(stored);
+  auto mine = alice.core->try_decrypt("HealthElement", *stored);
+  ASSERT_OK(mine);
+  EXPECT_TRUE(mine->decrypted);
+  EXPECT_EQ(mine->value.entity["descr"], "he 0");
+
+  auto not_shared = carol.core->try_decrypt("HealthElement", *stored);
+  ASSERT_OK(not_shared);
+  EXPECT_FALSE(not_shared->decrypted);
+  ASSERT_TRUE(not_shared->error.has_value());
+  EXPECT_EQ(not_shared->error->code(), ErrorCode::kKeyNotAvailable);
+  EXPECT_EQ(not_shared->value.entity, *stored);  // as given
+
+  // Content from another entity: fails its checks, and nothing of it is returned in clear.
+  auto other = alice.backend->get_entity("HealthElement", alice_he[1], {});
+  ASSERT_OK(other);
+  Json swapped = *stored;
+  swapped["encryptedSelf"] = (*other)["encryptedSelf"];
+  auto tampered = alice.core->try_decrypt("HealthElement", swapped);
+  ASSERT_OK(tampered);
+  EXPECT_FALSE(tampered->decrypted);
+  EXPECT_EQ(tampered->value.entity, swapped);
+  EXPECT_FALSE(tampered->value.entity.contains("descr"));
+}
+
 }  // namespace
 }  // namespace cardinal
