@@ -81,8 +81,8 @@ class FilterOptions {
 /// fuzzy dates `YYYYMMDDhhmmss` (or `YYYYMMDD`) for opening dates, epoch milliseconds for a
 /// Document's creation. Both bounds are inclusive; an absent bound does not limit.
 struct DateRange {
-  std::optional<std::int64_t> from;  ///< earliest date (inclusive), none: no lower bound
-  std::optional<std::int64_t> to;    ///< latest date (inclusive), none: no upper bound
+  std::optional<std::int64_t> from{};  ///< earliest date (inclusive), none: no lower bound
+  std::optional<std::int64_t> to{};    ///< latest date (inclusive), none: no upper bound
   bool descending = false;           ///< newest first instead of oldest first
 };
 

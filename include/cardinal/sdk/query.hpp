@@ -58,7 +58,7 @@ struct QueryOptions {
   /// What to do with entities that do not decrypt.
   UndecryptablePolicy on_undecryptable = UndecryptablePolicy::kReport;
   /// Bounds on the server's answers.
-  QueryLimits limits;
+  QueryLimits limits{};
 };
 
 /// Why a matched entity is not among the results (or why the server's answer was changed).
