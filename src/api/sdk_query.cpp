@@ -25,6 +25,9 @@ Result<MatchAnswer> SdkCore::match(std::string_view type, const std::shared_ptr<
     for (auto& id : resolved.local_ids) ids.push_back(std::move(id));
     return read_match_answer(ids, type, limits);
   }
+  // An anonymous data owner is matched through the access control keys of the exchange data it
+  // knows: shares made since they were loaded would be silently missing, so they are reloaded.
+  if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
   CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->match_entities(type, *resolved.body, request_keys(type)));
   CARDINAL_ASSIGN_OR_RETURN(auto match, read_match_answer(answer, type, limits));
   for (const auto& issue : match.issues) warn(type, issue.entity_id, issue.error);
