@@ -22,8 +22,9 @@
 /// patient of which this user can read no secret id fails the query with kKeyNotAvailable (the
 /// official SDK silently leaves it out, and the query silently finds less).
 ///
-/// Thread safety: filters are immutable values; copies share their content. Any thread may build,
-/// copy and use them at once.
+/// Thread safety: filters are immutable values; any thread may build, copy and use them at once.
+/// Ownership: a filter owns its content (copies share it, read-only); the patients given to a
+/// factory are copied into it.
 
 #include <cardinal/export.hpp>
 #include <cardinal/json.hpp>

@@ -23,8 +23,9 @@
 /// and reported as tampering; asked ids it does not return are reported (no access, deleted, or
 /// withheld). The iteration ends after the last matched id, whatever the server answers.
 ///
-/// Thread safety: an iterator is used by one thread at a time. It refers to the `CardinalSdk` that
-/// created it, which must outlive it.
+/// Thread safety: an iterator is used by one thread at a time (different iterators may run on
+/// different threads). Ownership: the caller owns the iterator and the pages it returns; the
+/// iterator refers to the `CardinalSdk` that created it, which must outlive it.
 
 #include <cardinal/result.hpp>
 
