@@ -7,6 +7,10 @@
 ///
 /// Thread safety: providers are called from several SDK threads; concurrent callers needing a
 /// refresh share one refresh.
+///
+/// Ownership: providers are shared (`std::shared_ptr`) between the application and the SDK
+/// instances that use them; `UsernamePasswordAuth` keeps a shared reference to its transport and
+/// owns its password. Each `bearer_token` result is a `SecretBytes` copy the caller owns.
 
 #include <cardinal/export.hpp>
 #include <cardinal/http.hpp>

@@ -4,6 +4,12 @@
 /// @file
 /// Byte-string vocabulary types for non-secret data (ciphertext, public keys, hashes).
 /// Secret data uses `cardinal::SecretBytes` (secret.hpp).
+///
+/// Thread safety: the standard library's rules (`Bytes` is a `std::vector`, `ByteView` a
+/// `std::span`): concurrent reads are safe.
+///
+/// Ownership: `Bytes` owns its bytes; `ByteView` and `as_bytes` borrow them: the viewed memory
+/// must outlive the view.
 
 #include <cstdint>
 #include <span>

@@ -11,7 +11,12 @@
 ///
 /// Thread safety: the SDK may call the hooks from several of its threads at once, and from inside
 /// calls the application made; implementations must be thread-safe and must not call back into
-/// the SDK instance that called them.
+/// the SDK instance that called them. `BasicCryptoStrategies` is thread-safe (it holds no state
+/// but its policy).
+///
+/// Ownership: an SDK instance shares the strategies (`std::shared_ptr`, `SdkOptions::strategies`)
+/// for as long as it lives. Arguments given to a hook are borrowed for the call only; what a hook
+/// returns is copied by the SDK.
 
 #include <cardinal/crypto/rsa.hpp>
 #include <cardinal/export.hpp>

@@ -4,7 +4,13 @@
 /// @file
 /// The default transport, on libcurl. TLS peer and host verification are on; connections are
 /// reused through a pool of handles (one handle per request in flight, never shared between
-/// threads). Thread-safe.
+/// threads).
+///
+/// Thread safety: `CurlTransport` is thread-safe: `send` may run on several threads at once.
+///
+/// Ownership: `create` returns a `std::shared_ptr`, shared by the SDK and the auth providers that
+/// use the transport; the transport owns its libcurl handles and releases them with the last
+/// reference. A request is borrowed for the duration of `send` only (see http.hpp).
 
 #include <cardinal/http.hpp>
 

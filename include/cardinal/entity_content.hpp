@@ -4,7 +4,11 @@
 /// @file
 /// Offline encryption of an entity's content with a known entity key (no security metadata, no
 /// server): for debugging one record and for tools. The format is the platform's `encryptedSelf`.
-/// Thread-safe (pure functions).
+///
+/// Thread safety: thread-safe (pure functions).
+///
+/// Ownership: inputs are borrowed for the call; the returned JSON is a new value the caller owns;
+/// `warnings`, when given, is appended to during the call only.
 
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/export.hpp>

@@ -7,6 +7,12 @@
 ///
 /// Thread safety: the SDK calls `send` from several threads at once; implementations must allow
 /// that. Authentication, retries and logging happen above the transport, in the SDK.
+/// `CancellationToken::cancel` may be called from any thread.
+///
+/// Ownership: the SDK shares a transport (`std::shared_ptr`) with the application. Requests and
+/// responses are plain values: a transport borrows the request for the duration of `send` (its
+/// `body_source` and `response_sink` are called only during that `send`) and returns a response
+/// the caller owns. Copies of a `CancellationToken` share one flag.
 
 #include <cardinal/export.hpp>
 #include <cardinal/result.hpp>

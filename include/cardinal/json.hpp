@@ -9,6 +9,11 @@
 /// Every JSON text the SDK parses (server answers, decrypted content, key store and pin files,
 /// the CLI's input) goes through `parse_json`, which checks `JsonLimits` before it builds any
 /// tree: a hostile text nested a million levels deep is an error value, never a stack overflow.
+///
+/// Thread safety: `parse_json` and `string_member` are thread-safe; `Json` values follow
+/// nlohmann's rules (concurrent reads are safe; a value one thread modifies is not read by another).
+///
+/// Ownership: a `Json` owns its content; the text given to `parse_json` is borrowed for the call.
 
 #include <nlohmann/json.hpp>
 

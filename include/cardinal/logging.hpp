@@ -7,8 +7,11 @@
 /// message passes a redaction filter first (bearer tokens, JWTs, long hex and base64 runs are
 /// replaced by "[REDACTED]") as a second line of defence.
 ///
-/// Thread safety: the sink may be called from several SDK threads at once; `set_log_sink` may be
-/// called at any time.
+/// Thread safety: the sink may be called from several SDK threads at once; `set_log_sink` and
+/// `redact` may be called at any time, from any thread.
+///
+/// Ownership: the library keeps a shared reference to the sink until another one is set;
+/// `message` is borrowed for the duration of `LogSink::log` only (copy it to keep it).
 
 #include <cardinal/export.hpp>
 

@@ -8,7 +8,11 @@
 /// `field` | `field.sub` (nested object) | `field.*.sub` (each value of a map) |
 /// `field[].sub` (each element of an array of objects) | `prefix*` (whole object, e.g. `*` alone
 /// or `insurabilities[].*`) | `prefix["a","b.c"]` (grouping). A field name plays one role only.
-/// Manifests are immutable values; share them freely between threads.
+///
+/// Thread safety: manifests are immutable values; share them freely between threads.
+///
+/// Ownership: a manifest is a plain value (copyable) that owns its entries; `extended` returns a
+/// new manifest and leaves this one unchanged.
 
 #include <cardinal/export.hpp>
 #include <cardinal/result.hpp>

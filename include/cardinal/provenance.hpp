@@ -2,7 +2,9 @@
 #pragma once
 
 /// @file
-/// Where the keys that open an entity came from. A value type; thread-safe.
+/// Where the keys that open an entity came from.
+///
+/// Thread safety and ownership: a plain enum value; thread-safe, copied freely.
 
 namespace cardinal {
 

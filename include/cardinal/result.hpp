@@ -8,6 +8,12 @@
 /// Both types are `[[nodiscard]]`: ignoring a result is a compiler warning (an error in CI).
 /// Accessing the value of a failed `Result` terminates the program with the error's code: check
 /// `ok()` first, or use `value_or()`.
+///
+/// Thread safety: `Error`, `Status` and `Result` are values, like `std::optional`: concurrent
+/// reads are safe, a value one thread modifies is not read by another.
+///
+/// Ownership: a `Result` owns its value or its error; `value() &&` moves the value out.
+/// `detail::` is not API.
 
 #include <cardinal/export.hpp>
 
@@ -88,6 +94,7 @@ class CARDINAL_EXPORT Error {
   std::optional<HttpErrorDetail> http_;
 };
 
+/// Not API: what the inline code of `Result` calls (exported because it is inline).
 namespace detail {
 [[noreturn]] CARDINAL_EXPORT void die_on_bad_access(const Error& error) noexcept;
 }  // namespace detail
@@ -179,17 +186,21 @@ class [[nodiscard]] Result {
 
 }  // namespace cardinal
 
-/// Internal convenience: evaluate `expr` (a Status or Result), return its error on failure.
-/// Prefixed so that it cannot clash with an application's own macros.
+/// Convenience for functions that return a `Status` or `Result` (the SDK's and the application's):
+/// evaluates `expr` (a Status or Result) and returns its error on failure. Prefixed so that it
+/// cannot clash with an application's own macros.
 #define CARDINAL_RETURN_IF_ERROR(expr)                           \
   do {                                                           \
     auto&& cardinal_status_ = (expr);                            \
     if (!cardinal_status_.ok()) return cardinal_status_.error(); \
   } while (false)
 
+// Not API: helpers of CARDINAL_ASSIGN_OR_RETURN (macros have no namespace; the trailing
+// underscore marks them).
 #define CARDINAL_CONCAT_INNER_(a, b) a##b
 #define CARDINAL_CONCAT_(a, b) CARDINAL_CONCAT_INNER_(a, b)
-/// Internal convenience: `CARDINAL_ASSIGN_OR_RETURN(auto x, expr);`
+/// Convenience, as `CARDINAL_RETURN_IF_ERROR`: `CARDINAL_ASSIGN_OR_RETURN(auto x, expr);` assigns
+/// the value of `expr` (a Result) to `x`, or returns its error.
 #define CARDINAL_ASSIGN_OR_RETURN(lhs, expr) \
   CARDINAL_ASSIGN_OR_RETURN_IMPL_(CARDINAL_CONCAT_(cardinal_result_, __LINE__), lhs, expr)
 #define CARDINAL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

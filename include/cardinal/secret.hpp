@@ -11,6 +11,10 @@
 /// - Equality is constant time.
 ///
 /// Thread safety: like `std::vector`; concurrent const access is safe.
+///
+/// Ownership: a `SecretBytes` owns its buffer; copies are independent buffers, each wiped on
+/// release; the views `reveal()` and `reveal_as_text()` borrow it. `detail::` is not API (the
+/// wiping allocator).
 
 #include <cardinal/export.hpp>
 
@@ -24,6 +28,7 @@
 
 namespace cardinal {
 
+/// Not API: the wiping allocator of `SecretBytes` (exported because it is inline).
 namespace detail {
 CARDINAL_EXPORT void secure_wipe(void* data, std::size_t size) noexcept;
 

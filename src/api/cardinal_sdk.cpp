@@ -230,7 +230,7 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
       std::make_shared<transport::Pipeline>(options.transport, options.auth, options.base_url, options.retry);
   api::CoreOptions core;
   auto pipeline = impl->pipeline;
-  core.backend = std::make_shared<api::RestBackend>([pipeline](const api::ApiRequest& r) { return pipeline->call(r); });
+  core.backend = std::make_shared<api::RestBackend>([pipeline](const transport::ApiRequest& r) { return pipeline->call(r); });
   core.keys = options.key_store;
   core.strategies = options.strategies;
   if (options.on_tamper) {

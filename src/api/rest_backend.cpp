@@ -129,7 +129,7 @@ Error http_error(int status, std::string_view subject, std::string_view method, 
 
 Result<Json> RestBackend::json_call(std::string method, std::string path, const Json* body, bool idempotent,
                                     const AccessKeys& keys, std::string_view subject) {
-  ApiRequest req;
+  transport::ApiRequest req;
   req.method = std::move(method);
   req.path = std::move(path);
   req.idempotent = idempotent;
@@ -142,7 +142,7 @@ Result<Json> RestBackend::json_call(std::string method, std::string path, const 
     CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
     for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
   }
-  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  CARDINAL_ASSIGN_OR_RETURN(transport::ApiResponse resp, call_(req));
   if (resp.status < 200 || resp.status >= 300) {
     return http_error(resp.status, subject.empty() ? std::string_view("the request") : subject, req.method, req.path);
   }
@@ -259,7 +259,7 @@ Result<Json> RestBackend::create_recovery_data(const Json& record) {
 
 Result<Json> RestBackend::upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
                                             const AccessKeys& keys) {
-  ApiRequest req;
+  transport::ApiRequest req;
   req.method = "PUT";
   req.path =
       "/rest/v2/document/" + escape_segment(document_id) + "/attachment?rev=" + escape_segment(rev) + "&encrypted=true";
@@ -267,7 +267,7 @@ Result<Json> RestBackend::upload_attachment(const std::string& document_id, cons
   req.body_source = std::move(source);
   CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
   for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
-  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  CARDINAL_ASSIGN_OR_RETURN(transport::ApiResponse resp, call_(req));
   if (resp.status < 200 || resp.status >= 300) {
     return http_error(resp.status, "the attachment of Document '" + document_id + "'", req.method, req.path);
   }
@@ -279,14 +279,14 @@ Result<Json> RestBackend::upload_attachment(const std::string& document_id, cons
 }
 
 Status RestBackend::download_attachment(const std::string& document_id, BodySink sink, const AccessKeys& keys) {
-  ApiRequest req;
+  transport::ApiRequest req;
   req.method = "GET";
   req.path = "/rest/v2/document/" + escape_segment(document_id) + "/attachment";
   req.headers = {{"Accept", "application/octet-stream"}};
   req.response_sink = std::move(sink);
   CARDINAL_ASSIGN_OR_RETURN(auto values, access_control_key_headers(keys));
   for (auto& v : values) req.headers.emplace_back("Icure-Access-Control-Keys", std::move(v));
-  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  CARDINAL_ASSIGN_OR_RETURN(transport::ApiResponse resp, call_(req));
   if (resp.status < 200 || resp.status >= 300) {
     return http_error(resp.status, "the attachment of Document '" + document_id + "'", req.method, req.path);
   }

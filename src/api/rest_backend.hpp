@@ -7,31 +7,12 @@
 #include <cardinal/http.hpp>
 
 #include "api/backend.hpp"
+#include "transport/api_call.hpp"
 
 #include <functional>
 #include <map>
 
 namespace cardinal::api {
-
-struct ApiRequest {
-  std::string method;
-  std::string path;  ///< under the base URL, e.g. "/rest/v2/helement/abc"
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  /// Safe to repeat (retry policies may only repeat such requests).
-  bool idempotent = false;
-  /// Streamed body / streamed 2xx response (attachments); see HttpRequest.
-  BodySource body_source;
-  BodySink response_sink;
-};
-
-struct ApiResponse {
-  int status = 0;
-  std::string body;
-};
-
-/// Sends one request (authentication, retries and logging are the caller's pipeline).
-using ApiCall = std::function<Result<ApiResponse>(const ApiRequest&)>;
 
 /// The `Icure-Access-Control-Keys` header values: base64 of concatenated 16-byte keys, at most
 /// 360 keys per value. Errors: kInvalidArgument for a key that is not 16 bytes.
@@ -48,7 +29,7 @@ Error http_error(int status, std::string_view subject, std::string_view method, 
 
 class RestBackend : public Backend {
  public:
-  explicit RestBackend(ApiCall call) : call_(std::move(call)) {}
+  explicit RestBackend(transport::ApiCall call) : call_(std::move(call)) {}
 
   Result<model::DataOwner> current_data_owner() override;
   Result<std::vector<model::DataOwner>> current_hierarchy() override;
@@ -82,7 +63,7 @@ class RestBackend : public Backend {
   /// `subject` names the record in error messages ("HealthElement 'x'").
   Result<Json> json_call(std::string method, std::string path, const Json* body, bool idempotent,
                          const AccessKeys& keys = {}, std::string_view subject = {});
-  ApiCall call_;
+  transport::ApiCall call_;
 };
 
 }  // namespace cardinal::api

@@ -1,19 +1,42 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include "common/files.hpp"
 
-#include <cardinal/crypto/random.hpp>
-
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 
 namespace cardinal::internal {
 
+namespace {
+
+// A name no other writer uses: process id, a per-process counter, and 8 bytes from the kernel's
+// random source (so that nobody can pre-create it; O_EXCL refuses an existing name or symlink).
+// Plain OS randomness: common/ stays below crypto/.
+std::string temporary_suffix() {
+  static std::atomic<std::uint64_t> counter{0};
+  std::string out = std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1)) + ".";
+  std::uint8_t raw[8] = {};
+  if (::getrandom(raw, sizeof raw, 0) == static_cast<ssize_t>(sizeof raw)) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (const std::uint8_t b : raw) {
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0x0f]);
+    }
+  } else {
+    out.push_back('x');
+  }
+  return out;
+}
+
+}  // namespace
+
 Status write_atomically(const std::filesystem::path& path, ByteView data) {
-  const std::string tmp =
-      path.string() + ".tmp." + std::to_string(::getpid()) + "." + crypto::random_uuid().value_or("x");
+  const std::string tmp = path.string() + ".tmp." + temporary_suffix();
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Error{ErrorCode::kIo, "cannot create a temporary file next to " + path.string()};
   std::size_t done = 0;

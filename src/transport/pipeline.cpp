@@ -64,7 +64,7 @@ Result<HttpResponse> Pipeline::send_authenticated(HttpRequest request) {
   return Error{ErrorCode::kUnauthenticated, "the server refused the refreshed credentials"};
 }
 
-Result<api::ApiResponse> Pipeline::call(const api::ApiRequest& request) {
+Result<ApiResponse> Pipeline::call(const ApiRequest& request) {
   HttpRequest http;
   http.method = request.method;
   http.url = base_url_ + request.path;
@@ -84,7 +84,7 @@ Result<api::ApiResponse> Pipeline::call(const api::ApiRequest& request) {
     if (resp.ok()) {
       internal::logger()->debug("{} {} -> {} (attempt {})", request.method, path_only(request.path), resp->status,
                                 attempt);
-      if (!can_retry || !retryable_status(resp->status)) return api::ApiResponse{resp->status, std::move(resp->body)};
+      if (!can_retry || !retryable_status(resp->status)) return ApiResponse{resp->status, std::move(resp->body)};
       if (auto ra = resp->header("Retry-After")) wait = parse_retry_after(*ra);
     } else {
       internal::logger()->debug("{} {} failed: {} (attempt {})", request.method, path_only(request.path),
@@ -96,7 +96,7 @@ Result<api::ApiResponse> Pipeline::call(const api::ApiRequest& request) {
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (elapsed + delay > retry_.max_total) {
-      if (resp.ok()) return api::ApiResponse{resp->status, std::move(resp->body)};
+      if (resp.ok()) return ApiResponse{resp->status, std::move(resp->body)};
       return resp.error();
     }
     internal::logger()->info("retrying {} {} in {} ms", request.method, path_only(request.path), delay.count());

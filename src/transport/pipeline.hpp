@@ -6,7 +6,7 @@
 #include <cardinal/auth.hpp>
 #include <cardinal/http.hpp>
 
-#include "api/rest_backend.hpp"
+#include "transport/api_call.hpp"
 
 #include <functional>
 
@@ -16,7 +16,7 @@ class Pipeline {
  public:
   Pipeline(std::shared_ptr<HttpTransport> transport, std::shared_ptr<AuthProvider> auth, std::string base_url,
            RetryOptions retry, CancellationToken cancel = {});
-  Result<api::ApiResponse> call(const api::ApiRequest& request);
+  Result<ApiResponse> call(const ApiRequest& request);
   /// For tests: how the pipeline sleeps between attempts.
   void set_sleep(std::function<void(std::chrono::milliseconds)> sleep) { sleep_ = std::move(sleep); }
 

@@ -68,16 +68,16 @@ struct Client {
   std::shared_ptr<PinningStrategies> strategies = std::make_shared<PinningStrategies>();
   std::vector<engine::TamperEvent> events;
   std::mutex events_mutex;
-  std::vector<api::ApiRequest> sent;  // every request, for leak checks
+  std::vector<transport::ApiRequest> sent;  // every request, for leak checks
   std::unique_ptr<api::SdkCore> core;
-  std::function<Result<api::ApiResponse>(const api::ApiRequest&, const api::ApiCall&)> interceptor;
+  std::function<Result<transport::ApiResponse>(const transport::ApiRequest&, const transport::ApiCall&)> interceptor;
   std::shared_ptr<CryptoStrategies> other_strategies;  // used instead of `strategies` when set
   std::optional<std::filesystem::path> state_file;     // CoreOptions::trust_state_file
 
   Status start(const testing::DevServer& server, const std::string& login) {
     api::CoreOptions o;
     auto inner = testing::httplib_api_call("127.0.0.1", server.port(), login, "pw");
-    o.backend = std::make_shared<api::RestBackend>([this, inner](const api::ApiRequest& r) -> Result<api::ApiResponse> {
+    o.backend = std::make_shared<api::RestBackend>([this, inner](const transport::ApiRequest& r) -> Result<transport::ApiResponse> {
       {
         std::lock_guard lock(events_mutex);
         sent.push_back(r);
@@ -496,7 +496,7 @@ TEST(Attack09, StaleOrReplayedRevisionIsAConflictThatLosesNoWrite) {
   // A write applied by the server whose answer was lost, repeated by the transport (PUT with a rev
   // is retried): the repeat meets the new rev (409), and the server holds exactly this change, so
   // it is a success, not a false conflict.
-  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
     if (r.method == "PUT" && r.path == "/rest/v2/helement") {
       auto applied = inner(r);
       if (!applied.ok()) return applied;
@@ -570,7 +570,7 @@ TEST(Attack11, TransportFaultsNeverDuplicateShares) {
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   // The share is applied by the server, then the answer is lost.
-  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
     auto resp = inner(r);
     if (r.path.find("bulkSharedMetadataUpdate") != std::string::npos) {
       return Error{ErrorCode::kTransport, "connection reset"};
@@ -587,8 +587,8 @@ TEST(Attack11, TransportFaultsNeverDuplicateShares) {
   EXPECT_EQ(db.get("health_elements", id)["securityMetadata"]["secureDelegations"].size(), 2u);
   ASSERT_OK(w.bob.core->get("HealthElement", id));
   // 503 on every call: a clear error.
-  w.alice.interceptor = [](const api::ApiRequest&, const api::ApiCall&) -> Result<api::ApiResponse> {
-    return api::ApiResponse{503, "{}"};
+  w.alice.interceptor = [](const transport::ApiRequest&, const transport::ApiCall&) -> Result<transport::ApiResponse> {
+    return transport::ApiResponse{503, "{}"};
   };
   auto down = w.alice.core->get("HealthElement", id);
   ASSERT_FALSE(down.ok());

@@ -31,13 +31,13 @@ struct Client {
   std::vector<engine::TamperEvent> events;
   std::mutex mutex;
   std::unique_ptr<api::SdkCore> core;
-  std::function<Result<api::ApiResponse>(const api::ApiRequest&, const api::ApiCall&)> interceptor;
+  std::function<Result<transport::ApiResponse>(const transport::ApiRequest&, const transport::ApiCall&)> interceptor;
   std::size_t trust_capacity = 10000;  // CoreOptions::trust_state_capacity
 
   Status start(const testing::DevServer& server, const std::string& login) {
     api::CoreOptions o;
     auto inner = testing::httplib_api_call("127.0.0.1", server.port(), login, "pw");
-    o.backend = std::make_shared<api::RestBackend>([this, inner](const api::ApiRequest& r) -> Result<api::ApiResponse> {
+    o.backend = std::make_shared<api::RestBackend>([this, inner](const transport::ApiRequest& r) -> Result<transport::ApiResponse> {
       return interceptor ? interceptor(r, inner) : inner(r);
     });
     o.keys = keys;
@@ -258,7 +258,7 @@ TEST(ReviewRollback, FloodOfMadeUpRecordsDoesNotFlushTheEntityHistory) {
   Json changed = e->entity;
   changed["descr"] = "v2: allergy to penicillin";
   ASSERT_OK(w.alice.core->modify("HealthElement", changed));
-  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
     auto resp = inner(r);
     if (resp.ok() && resp->status == 200 && r.path.find("/exchangedata/byDelegatorDelegate/") != std::string::npos) {
       Json list = parse_json(resp->body).value();
@@ -311,7 +311,7 @@ TEST(ReviewHostileJson, NonStringRevInTheConflictAnswerIsAnErrorNotACrash) {
   Json v2 = e->entity;
   v2["descr"] = "v2";
   ASSERT_OK(w.alice.core->modify("HealthElement", v2));
-  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
     auto resp = inner(r);
     if (resp.ok() && r.method == "GET" && r.path.starts_with("/rest/v2/helement/") && resp->status == 200) {
       Json j = parse_json(resp->body).value();
@@ -337,8 +337,8 @@ TEST(ReviewHostileJson, WrongTypesInTheBulkShareAnswerAreAnErrorNotACrash) {
     const std::string id = e->entity["id"];
     std::string body = answer;
     if (auto p = body.find("\"ID\""); p != std::string::npos) body.replace(p, 4, "\"" + id + "\"");
-    w.alice.interceptor = [body](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
-      if (r.path.find("bulkSharedMetadataUpdate") != std::string::npos) return api::ApiResponse{200, body};
+    w.alice.interceptor = [body](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
+      if (r.path.find("bulkSharedMetadataUpdate") != std::string::npos) return transport::ApiResponse{200, body};
       return inner(r);
     };
     Result<api::Decrypted> r = Error{ErrorCode::kInternal, "not run"};
@@ -351,7 +351,7 @@ TEST(ReviewHostileJson, NumericIdsInCreateAndModifyAnswersAreAnErrorNotACrash) {
   World w;
   auto e = w.alice.core->create("HealthElement", Json{{"descr", "v1"}}, {});
   ASSERT_OK(e);
-  w.alice.interceptor = [](const api::ApiRequest& r, const api::ApiCall& inner) -> Result<api::ApiResponse> {
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
     auto resp = inner(r);
     if (resp.ok() && (r.method == "POST" || r.method == "PUT") && r.path == "/rest/v2/helement" &&
         resp->status == 200) {

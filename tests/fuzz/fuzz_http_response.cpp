@@ -9,8 +9,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 2) return 0;
   const int status = 100 + (data[0] % 5) * 100 + data[1] % 10;
   const std::string body(reinterpret_cast<const char*>(data + 2), size - 2);
-  api::RestBackend backend([&](const api::ApiRequest&) -> Result<api::ApiResponse> {
-    return api::ApiResponse{status, body};
+  api::RestBackend backend([&](const transport::ApiRequest&) -> Result<transport::ApiResponse> {
+    return transport::ApiResponse{status, body};
   });
   (void)backend.current_data_owner();
   (void)backend.current_hierarchy();

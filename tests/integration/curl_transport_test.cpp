@@ -306,11 +306,11 @@ TEST(Pipeline, OverCurl503ThenSuccessIsRetried500OnPostIsNot) {
   FaultyServer s;
   transport::Pipeline p(curl(), nullptr, "http://127.0.0.1:" + std::to_string(s.port()),
                         RetryOptions{4, 10ms, 50ms, 5000ms});
-  auto r = p.call(api::ApiRequest{"GET", "/flaky", {}, "", true});
+  auto r = p.call(transport::ApiRequest{"GET", "/flaky", {}, "", true});
   ASSERT_OK(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(s.flaky_calls_.load(), 3);
-  auto b = p.call(api::ApiRequest{"POST", "/boom", {}, "{}", false});
+  auto b = p.call(transport::ApiRequest{"POST", "/boom", {}, "{}", false});
   ASSERT_OK(b);
   EXPECT_EQ(b->status, 500);
   EXPECT_EQ(s.boom_calls_.load(), 1);
@@ -320,8 +320,8 @@ TEST(RestBackend, InvalidJsonIsATypedError) {
   FaultyServer s;
   auto p = std::make_shared<transport::Pipeline>(curl(), nullptr, "http://127.0.0.1:" + std::to_string(s.port()),
                                                  RetryOptions{});
-  api::RestBackend backend([p](const api::ApiRequest& r) {
-    api::ApiRequest moved = r;
+  api::RestBackend backend([p](const transport::ApiRequest& r) {
+    transport::ApiRequest moved = r;
     moved.path = "/garbage";
     return p->call(moved);
   });

@@ -5,7 +5,8 @@
 
 #include <httplib.h>
 
-#include "api/rest_backend.hpp"
+#include "api/rest_backend.hpp"  // callers build an api::RestBackend over the call
+#include "transport/api_call.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -15,14 +16,14 @@
 
 namespace cardinal::testing {
 
-inline api::ApiCall httplib_api_call(const std::string& host, int port, const std::string& login,
+inline transport::ApiCall httplib_api_call(const std::string& host, int port, const std::string& login,
                                      const std::string& password) {
   struct State {
     std::mutex mutex;
     std::string token;
   };
   auto state = std::make_shared<State>();
-  return [=](const api::ApiRequest& req) -> Result<api::ApiResponse> {
+  return [=](const transport::ApiRequest& req) -> Result<transport::ApiResponse> {
     httplib::Client client(host, port);
     client.set_read_timeout(30, 0);
     std::string token;
@@ -67,9 +68,9 @@ inline api::ApiCall httplib_api_call(const std::string& host, int port, const st
     if (req.response_sink && r->status >= 200 && r->status < 300) {
       CARDINAL_RETURN_IF_ERROR(req.response_sink(
           std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(r->body.data()), r->body.size())));  // NOLINT
-      return api::ApiResponse{r->status, ""};
+      return transport::ApiResponse{r->status, ""};
     }
-    return api::ApiResponse{r->status, r->body};
+    return transport::ApiResponse{r->status, r->body};
   };
 }
 

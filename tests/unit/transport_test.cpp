@@ -59,8 +59,8 @@ struct Fixture {
   }
 };
 
-api::ApiRequest get(const std::string& path) { return api::ApiRequest{"GET", path, {}, "", true}; }
-api::ApiRequest post(const std::string& path) { return api::ApiRequest{"POST", path, {}, "{}", false}; }
+transport::ApiRequest get(const std::string& path) { return transport::ApiRequest{"GET", path, {}, "", true}; }
+transport::ApiRequest post(const std::string& path) { return transport::ApiRequest{"POST", path, {}, "{}", false}; }
 
 TEST(Pipeline, RetriesIdempotentRequestsOn503ThenSucceeds) {
   Fixture f;
@@ -198,8 +198,8 @@ TEST(RestErrors, HttpStatusesMapToTypedErrors) {
   // Through the backend: statuses and malformed bodies.
   int status = 200;
   std::string body = "not json";
-  api::RestBackend backend([&](const api::ApiRequest&) -> Result<api::ApiResponse> {
-    return api::ApiResponse{status, body};
+  api::RestBackend backend([&](const transport::ApiRequest&) -> Result<transport::ApiResponse> {
+    return transport::ApiResponse{status, body};
   });
   EXPECT_ERROR_CODE(backend.current_data_owner(), ErrorCode::kMalformedResponse);
   body = R"({"type":"hcp","dataOwner":{"id":42}})";

@@ -1,4 +1,6 @@
 #include "db.hpp"
+
+#include "sqlite_stmt.hpp"
 #include "util.hpp"
 
 #include <stdexcept>
@@ -13,51 +15,6 @@ constexpr const char* kDocTables[] = {table::kUsers,           table::kHcps,    
                                       table::kDevices,         table::kExchangeData, table::kExchangeDataMaps,
                                       table::kRecoveryData,    table::kHealthElements, table::kDocuments,
                                       table::kContacts};
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
-    }
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int index, const std::string& value) {
-    check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind_blob(int index, const std::string& value) {
-    check(sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int index, std::int64_t value) {
-    check(sqlite3_bind_int64(stmt_, index, value));
-    return *this;
-  }
-  // true if a row is available
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
-  }
-  std::string text(int col) {
-    const auto* p = sqlite3_column_blob(stmt_, col);
-    const int n = sqlite3_column_bytes(stmt_, col);
-    if (p == nullptr || n <= 0) return {};
-    return {static_cast<const char*>(p), static_cast<std::size_t>(n)};
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 // Request bodies are at most 64 levels deep; a stored record nested deeper was written behind the
 // server's back (tampering) and is refused before it is parsed.
@@ -96,6 +53,7 @@ Db::Db(const std::string& path) {
   }
   exec("CREATE TABLE IF NOT EXISTS attachments (id TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)");
+  create_indexes();
 }
 
 Db::~Db() { sqlite3_close(db_); }

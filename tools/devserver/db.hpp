@@ -2,9 +2,11 @@
 // One connection guarded by a mutex; every request runs in one transaction (all or nothing).
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +32,18 @@ inline constexpr const char* kDocuments = "documents";
 inline constexpr const char* kContacts = "contacts";
 inline constexpr const char* kAttachments = "attachments";
 }  // namespace table
+
+// A look-up in the match indexes (db_index.cpp): entities of `table` found under one of `keys`
+// and, when `attr` is set, with an `attr` value in `values` (or in `range`, inclusive, or starting
+// with `prefix`). Distinct ids, ordered by id.
+struct IndexQuery {
+  const char* table = nullptr;
+  std::vector<std::string> keys;
+  std::string attr;
+  std::vector<std::string> values;
+  std::optional<std::pair<std::string, std::string>> range;
+  std::optional<std::string> prefix;
+};
 
 class Db {
  public:
@@ -70,6 +84,15 @@ class Db {
   std::vector<json> exchange_data_of(const std::string& participant, const std::string& start, std::size_t limit);
   std::vector<json> all(const char* tbl);
 
+  // --- match indexes (db_index.cpp), maintained by triggers on the entity tables
+  std::vector<std::string> indexed_ids(const IndexQuery& q);
+  // Ids of `tbl` with an `attr` value in `values`, whoever they are delegated to.
+  std::vector<std::string> ids_with_attr(const char* tbl, const std::string& attr, const std::vector<std::string>& values);
+  // (id, the number at JSON `path` or nothing) for the ids that exist, in no particular order.
+  std::vector<std::pair<std::string, std::optional<std::int64_t>>> numbers_of(const char* tbl,
+                                                                               const std::vector<std::string>& ids,
+                                                                               const std::string& path);
+
   std::optional<std::string> get_blob(const std::string& id);
   void put_blob(const std::string& id, const std::string& data);
 
@@ -78,6 +101,7 @@ class Db {
 
  private:
   void exec(const char* sql);
+  void create_indexes();
   sqlite3* db_ = nullptr;
   std::mutex mutex_;
 };

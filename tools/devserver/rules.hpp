@@ -78,6 +78,12 @@ struct Caller {
   }
 };
 
+// 403 unless the caller is a data owner.
+inline const Caller& require_data_owner(const Caller& c) {
+  if (c.data_owner_id.empty()) fail(403, "The current user is not a data owner");
+  return c;
+}
+
 // --- entities with encryption metadata
 struct EntityKind {
   const char* path;       // "helement"

@@ -10,8 +10,14 @@
 ///
 /// Decryption failures of either mode collapse into one `kDecryptionFailed` error with no detail
 /// (no padding oracle, no tag-vs-length distinction). Decrypted plaintext is `SecretBytes`; GCM
-/// never releases unauthenticated plaintext. All functions are thread-safe; an `AesKey` may be
-/// shared between threads.
+/// never releases unauthenticated plaintext.
+///
+/// Thread safety: all functions are thread-safe; an `AesKey` is immutable and may be shared
+/// between threads. A stream encryptor or decryptor is used by one thread at a time.
+///
+/// Ownership: an `AesKey` owns a copy of its key bytes (`SecretBytes`, wiped on release); inputs
+/// are borrowed for the call; results are new values the caller owns. Stream objects own their
+/// OpenSSL state (movable, not copyable).
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>

@@ -4,7 +4,12 @@
 /// @file
 /// Strict hex and base64 codecs (the platform's encodings: lowercase hex, standard base64 with
 /// padding). Decoders reject anything not in canonical form: odd length, foreign characters,
-/// whitespace, missing or misplaced padding, non-zero trailing bits. Thread-safe (pure functions).
+/// whitespace, missing or misplaced padding, non-zero trailing bits.
+///
+/// Thread safety: thread-safe (pure functions).
+///
+/// Ownership: inputs are borrowed for the call; results are new values the caller owns (decoded
+/// key material in `SecretBytes`).
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>

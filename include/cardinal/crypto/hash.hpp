@@ -2,7 +2,13 @@
 #pragma once
 
 /// @file
-/// SHA-2 digests, HMAC and HKDF on OpenSSL 3 EVP. All functions are thread-safe.
+/// SHA-2 digests, HMAC and HKDF on OpenSSL 3 EVP.
+///
+/// Thread safety: all functions are thread-safe; an `HmacKey` is immutable and may be shared
+/// between threads; a `Sha256Stream` is used by one thread at a time.
+///
+/// Ownership: an `HmacKey` owns its key bytes (`SecretBytes`); a `Sha256Stream` owns its OpenSSL
+/// context (movable, not copyable); inputs are borrowed for the call, results owned by the caller.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>

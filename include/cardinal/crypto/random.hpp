@@ -2,7 +2,11 @@
 #pragma once
 
 /// @file
-/// Cryptographically secure random bytes from OpenSSL's DRBG (`RAND_bytes`). Thread-safe.
+/// Cryptographically secure random bytes from OpenSSL's DRBG (`RAND_bytes`).
+///
+/// Thread safety: thread-safe.
+///
+/// Ownership: every result is a new value the caller owns.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>

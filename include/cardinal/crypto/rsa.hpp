@@ -10,7 +10,14 @@
 /// is created with its hash and never silently changes algorithm.
 ///
 /// Accepted keys: RSA, public exponent 65537, 2048 or 4096 bits (what the platform accepts).
-/// Key objects are immutable and may be shared between threads.
+///
+/// Thread safety: key objects are immutable and may be shared between threads; all functions
+/// are thread-safe.
+///
+/// Ownership: key objects are cheap to copy: copies share one immutable OpenSSL key (reference
+/// counted), released with the last copy. Exported private key bytes (`pkcs8_der`, `pkcs8_pem`)
+/// and decrypted messages are `SecretBytes` the caller owns. `detail::` and `handle()` are not
+/// API: an opaque handle for the SDK's own modules.
 
 #include <cardinal/bytes.hpp>
 #include <cardinal/export.hpp>
@@ -29,6 +36,7 @@ enum class RsaOaepHash { kSha1, kSha256 };
 /// "OAEP-SHA1" or "OAEP-SHA256".
 CARDINAL_EXPORT std::string_view to_string(RsaOaepHash hash) noexcept;
 
+/// Not API: implementation details of the key classes (defined inside the library).
 namespace detail {
 struct RsaKeyHandle;   // wraps an EVP_PKEY; opaque to users
 struct RsaKeyFactory;  // builds key objects inside the library
@@ -69,7 +77,7 @@ class CARDINAL_EXPORT RsaPublicKey {
     return a.hash_ == b.hash_ && a.spki_der_ == b.spki_der_;
   }
 
-  /// For the SDK's own modules.
+  /// Not API: the opaque key handle, for the SDK's own modules.
   [[nodiscard]] const detail::RsaKeyHandle& handle() const noexcept { return *key_; }
 
  private:
@@ -107,7 +115,7 @@ class CARDINAL_EXPORT RsaPrivateKey {
   /// failures: wrong key, wrong OAEP hash, tampered or malformed ciphertext).
   [[nodiscard]] Result<SecretBytes> decrypt(ByteView ciphertext, ByteView label = {}) const;
 
-  /// For the SDK's own modules.
+  /// Not API: the opaque key handle, for the SDK's own modules.
   [[nodiscard]] const detail::RsaKeyHandle& handle() const noexcept { return *key_; }
 
  private:

@@ -6,6 +6,11 @@
 ///
 /// Thread safety: implementations are safe to use from several threads; `EncryptedFileKeyStore`
 /// is also safe against other processes using the same file (advisory lock).
+///
+/// Ownership: an SDK instance shares its key store (`std::shared_ptr`, `SdkOptions::key_store`).
+/// `keys_of` returns copies (key objects share their immutable key, see crypto/rsa.hpp);
+/// `EncryptedFileKeyStore` owns its passphrase (`SecretBytes`, wiped on release) and re-reads the
+/// file on every call.
 
 #include <cardinal/crypto/rsa.hpp>
 #include <cardinal/export.hpp>

@@ -4,6 +4,13 @@
 /// @file
 /// Out-of-band key verification: codes people compare, and a trust-on-first-use verifier that
 /// never accepts a changed key silently.
+///
+/// Thread safety: the code functions are thread-safe (pure); `PinnedKeyVerifier` is thread-safe
+/// (its callback runs under the verifier's lock); `PinningCryptoStrategies` is thread-safe.
+///
+/// Ownership: `PinnedKeyVerifier::open` returns a `std::shared_ptr`, which
+/// `PinningCryptoStrategies` shares; the verifier owns its callback and its pins, and writes the
+/// pin file it was opened with.
 
 #include <cardinal/crypto_strategies.hpp>
 #include <cardinal/export.hpp>

@@ -8,8 +8,12 @@
 /// does not model are kept in `json` and written back unchanged.
 ///
 /// Parsing validates types and sizes and never throws; bad input gives `kMalformedInput` (local
-/// data) — the REST layer turns it into `kMalformedResponse`. These are plain values: copy them
-/// freely; no internal synchronisation.
+/// data) — the REST layer turns it into `kMalformedResponse`.
+///
+/// Thread safety: plain values with no internal synchronisation: concurrent reads are safe, a
+/// value one thread modifies is not read by another. The functions are thread-safe.
+///
+/// Ownership: each view owns its fields and a copy of the record JSON; copy them freely.
 
 #include <cardinal/export.hpp>
 #include <cardinal/json.hpp>

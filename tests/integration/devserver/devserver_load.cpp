@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "devserver_process.hpp"
+#include "devserver_client.hpp"
 
 using devserver_test::Client;
 using devserver_test::DevServer;
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   std::ofstream(dir / "seed.json") << seed.dump();
   int rc = 1;
   {
-    DevServer server((dir / "db.sqlite").string(), dir / "seed.json");
+    DevServer server((dir / "db.sqlite").string(), devserver_test::SeedFile{dir / "seed.json"});
     const int port = server.port();
 
     // A shared entity everybody may write through an access control key (anonymous root delegation).

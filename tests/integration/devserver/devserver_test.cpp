@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "devserver_process.hpp"
+#include "devserver_client.hpp"
 
 namespace devserver_test {
 namespace {
@@ -75,7 +75,7 @@ class DevServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void start() {
-    server_ = std::make_unique<DevServer>(db_, seed_, std::vector<std::string>{"--max-body-bytes", "65536"});
+    server_ = std::make_unique<DevServer>(db_, SeedFile{seed_}, std::vector<std::string>{"--max-body-bytes", "65536"});
   }
   std::unique_ptr<Client> as(const std::string& user) {
     auto c = std::make_unique<Client>(server_->port());
@@ -767,7 +767,7 @@ std::string deep_array(std::size_t depth) { return std::string(depth, '[') + std
 
 TEST_F(DevServerTest, HostileNestingInARequestBodyIsRefusedAtEveryDepth) {
   server_.reset();
-  server_ = std::make_unique<DevServer>(db_, seed_);  // default limits: the 10^6 body is 2 MB
+  server_ = std::make_unique<DevServer>(db_, SeedFile{seed_});  // default limits: the 10^6 body is 2 MB
   auto alice = as("alice");
   alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice"));
   for (const std::size_t depth : {1'000u, 10'000u, 100'000u, 1'000'000u}) {
@@ -799,7 +799,7 @@ TEST_F(DevServerTest, JsonBodiesOverTheDefault16MiBGet413EvenChunked) {
   // The server may close the connection while the client still sends: a write error, not a signal.
   std::signal(SIGPIPE, SIG_IGN);
   server_.reset();
-  server_ = std::make_unique<DevServer>(db_, seed_);  // default --max-body-bytes (16 MiB)
+  server_ = std::make_unique<DevServer>(db_, SeedFile{seed_});  // default --max-body-bytes (16 MiB)
   auto alice = as("alice");
   ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice")).status, 200);
   const std::string big = large_entity("he-40", 40u << 20);
@@ -834,7 +834,7 @@ TEST_F(DevServerTest, JsonBodiesOverTheDefault16MiBGet413EvenChunked) {
 
 TEST_F(DevServerTest, MaxBodyBytesFlagSetsTheLimit) {
   server_.reset();
-  server_ = std::make_unique<DevServer>(db_, seed_, std::vector<std::string>{"--max-body-bytes", "2000000"});
+  server_ = std::make_unique<DevServer>(db_, SeedFile{seed_}, std::vector<std::string>{"--max-body-bytes", "2000000"});
   auto alice = as("alice");
   ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-alice-alice", "hcp-alice", "hcp-alice")).status, 200);
   const auto under = alice->request("POST", kHe, large_entity("he-1", 1'500'000));
@@ -849,7 +849,7 @@ TEST_F(DevServerTest, AttachmentsHaveTheirOwnLimit) {
   std::signal(SIGPIPE, SIG_IGN);  // as above
   server_.reset();
   server_ = std::make_unique<DevServer>(
-      db_, seed_, std::vector<std::string>{"--max-body-bytes", "65536", "--max-attachment-bytes", "1000000"});
+      db_, SeedFile{seed_}, std::vector<std::string>{"--max-body-bytes", "65536", "--max-attachment-bytes", "1000000"});
   auto alice = as("alice");
   json doc = alice_entity(*alice, "doc-1", "/rest/v2/document");
   auto path = [&] { return "/rest/v2/document/doc-1/attachment?rev=" + doc["rev"].get<std::string>(); };

@@ -1,33 +1,28 @@
-// Test support: starts the real cardinal-devserver binary on --port 0, reads the port from its
-// "listening on http://127.0.0.1:PORT" line, and offers a small JSON client over cpp-httplib.
-// Independent of the SDK library on purpose.
+// Test support for the devserver's own tests: a small JSON client over cpp-httplib, hashes and
+// deterministic access control keys, the devserver tests' seed. The process runner is
+// tests/support/devserver_process.hpp. Independent of the SDK library on purpose.
 #pragma once
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include "devserver_process.hpp"
+
 namespace devserver_test {
 
 using json = nlohmann::json;
+using cardinal::testing::DevServer;
+using cardinal::testing::SeedFile;
 
 inline std::string hex(const std::string& bytes) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -77,83 +72,6 @@ inline json default_seed() {
     {"login":"child","password":"child-pw","dataOwner":{"type":"hcp","id":"hcp-child","firstName":"Chi","parentId":"hcp-org"}}
   ]})");
 }
-
-class DevServer {
- public:
-  DevServer(const std::string& db_path, const std::filesystem::path& seed_path, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {CARDINAL_DEVSERVER_PATH, "--port", "0", "--db", db_path, "--seed", seed_path.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_fd_ = fds[0];
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) throw std::runtime_error("devserver did not print its port in time");
-      pollfd p{out_fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[256];
-      const ssize_t n = read(out_fd_, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("devserver exited before listening");
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    first_line_ = line.substr(0, line.find('\n'));
-    const std::string prefix = "listening on http://127.0.0.1:";
-    if (first_line_.rfind(prefix, 0) != 0) throw std::runtime_error("unexpected first line: " + first_line_);
-    port_ = std::stoi(first_line_.substr(prefix.size()));
-  }
-
-  ~DevServer() { stop(); }
-  DevServer(const DevServer&) = delete;
-  DevServer& operator=(const DevServer&) = delete;
-
-  // SIGTERM, then wait; returns the exit status (-1 if it had to be killed).
-  int stop() {
-    if (pid_ <= 0) return exit_status_;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 300; ++i) {  // up to 15 s (sanitizer builds on a busy machine are slow)
-      const pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        pid_ = -1;
-        close(out_fd_);
-        return exit_status_;
-      }
-      usleep(50'000);
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    close(out_fd_);
-    exit_status_ = -1;
-    return exit_status_;
-  }
-
-  int port() const { return port_; }
-  const std::string& first_line() const { return first_line_; }
-
- private:
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  int port_ = 0;
-  int exit_status_ = -1;
-  std::string first_line_;
-};
 
 struct Response {
   int status = 0;
