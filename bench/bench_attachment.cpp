@@ -5,7 +5,7 @@
 // beyond 16 MiB, checked, decrypted again), then streamed (checked at the end).
 //   bench_attachment [MiB=1024] [path/to/cardinal-devserver]
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"

@@ -4,7 +4,7 @@
 // database. Public API only.
 #pragma once
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/result.hpp>
 

@@ -9,7 +9,7 @@
 #include "../common/example_support.hpp"
 
 #include <cardinal/crypto/encoding.hpp>
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include <atomic>

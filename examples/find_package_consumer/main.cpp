@@ -4,7 +4,7 @@
 // content offline with the platform's manifest, keeps a key pair in an encrypted key store file,
 // computes the verification code people compare, and checks that the SDK validates its options.
 
-#include <cardinal/entity_content.hpp>
+#include <cardinal/content/entity_content.hpp>
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>

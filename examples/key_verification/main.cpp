@@ -11,7 +11,7 @@
 #include "../common/example_support.hpp"
 
 #include <cardinal/crypto/rsa.hpp>
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>
 

@@ -3,11 +3,12 @@
 // What the SDK needs from the Cardinal backend, as typed calls. The REST implementation is
 // RestBackend; tests may substitute their own.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
 #include <cardinal/secret.hpp>
 
+#include "api/requests.hpp"
 #include "engine/exchange_data_manager.hpp"
 
 #include <string>
@@ -41,8 +42,9 @@ class Backend : public engine::ExchangeDataSource {
   /// an honest server; read with api::read_page_answer).
   virtual Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
                                            const AccessKeys& keys) = 0;
-  /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; returns the array of EntityBulkShareResult.
-  virtual Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) = 0;
+  /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
+  virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
+                                                          const AccessKeys& keys) = 0;
 
   virtual Result<Json> create_recovery_data(const Json& record) = 0;
   /// The main attachment of a Document, streamed (already encrypted by the caller).

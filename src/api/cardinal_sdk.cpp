@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "api/rest_backend.hpp"
@@ -16,36 +16,6 @@ namespace cardinal {
 
 namespace {
 
-std::optional<ShareOutcome> to_public(std::optional<api::ShareOutcome> o) {
-  if (!o) return std::nullopt;
-  switch (*o) {
-    case api::ShareOutcome::kNewShare:
-      return ShareOutcome::kNewShare;
-    case api::ShareOutcome::kUpgraded:
-      return ShareOutcome::kUpgraded;
-    case api::ShareOutcome::kExtended:
-      return ShareOutcome::kExtended;
-    case api::ShareOutcome::kAlreadyShared:
-      return ShareOutcome::kAlreadyShared;
-  }
-  return std::nullopt;
-}
-
-DecryptedEntity to_public(api::Decrypted d) {
-  return DecryptedEntity{std::move(d.entity), std::move(d.warnings), {d.secret_ids.begin(), d.secret_ids.end()},
-                         d.can_write, d.provenance, to_public(d.share_outcome)};
-}
-
-api::NewEntityOptions to_core(const CreateOptions& o) {
-  api::NewEntityOptions out;
-  out.owning_entity_id = o.owning_entity_id;
-  out.secret_foreign_keys = o.secret_foreign_keys;
-  for (const auto& [id, level] : o.share_with) {
-    out.delegates.emplace_back(id, level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead);
-  }
-  return out;
-}
-
 // Every call holds `gate` shared; key rotation holds it exclusively (it rebuilds the core's
 // managers).
 class EntityApiImpl : public EntityApi {
@@ -54,37 +24,20 @@ class EntityApiImpl : public EntityApi {
       : core_(core), gate_(gate), type_(std::move(type)) {}
   Result<DecryptedEntity> create(Json clear, const CreateOptions& options) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.create(type_, std::move(clear), to_core(options)));
-    return to_public(std::move(d));
+    return core_.create(type_, std::move(clear), options);
   }
   Result<DecryptedEntity> get(const std::string& id) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.get(type_, id));
-    return to_public(std::move(d));
+    return core_.get(type_, id);
   }
   Result<DecryptedEntity> modify(const Json& clear) override { return modify(clear, ModifyOptions{}); }
   Result<DecryptedEntity> modify(const Json& clear, const ModifyOptions& options) override {
     std::shared_lock lock(gate_);
-    api::ModifyParams params;
-    params.policy = options.on_conflict == ConflictPolicy::kMerge ? api::ConflictPolicy::kMerge : api::ConflictPolicy::kFail;
-    params.base = options.base;
-    api::Conflict conflict;
-    auto d = core_.modify(type_, clear, params, options.conflict != nullptr ? &conflict : nullptr);
-    if (!d.ok()) {
-      if (options.conflict != nullptr && d.error().code() == ErrorCode::kConflict) {
-        *options.conflict = ModifyConflict{
-            conflict.current ? to_public(std::move(*conflict.current)) : DecryptedEntity{}, std::move(conflict.fields)};
-      }
-      return d.error();
-    }
-    return to_public(std::move(d).value());
+    return core_.modify(type_, clear, options);
   }
   Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(
-        auto d, core_.share(type_, id, delegate_id,
-                            level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead));
-    return to_public(std::move(d));
+    return core_.share(type_, id, delegate_id, level);
   }
   Status remove(const std::string& id) override {
     std::shared_lock lock(gate_);
@@ -92,8 +45,7 @@ class EntityApiImpl : public EntityApi {
   }
   Result<DecryptedEntity> accept_shared_key(const std::string& id) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.accept_shared_key(type_, id));
-    return to_public(std::move(d));
+    return core_.accept_shared_key(type_, id);
   }
 
  private:
@@ -107,7 +59,7 @@ class CryptoApiImpl : public CryptoApi {
   CryptoApiImpl(api::SdkCore& core, std::shared_mutex& gate) : core_(core), gate_(gate) {}
   Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options) override {
     std::shared_lock lock(gate_);
-    return core_.encrypt_new(type, std::move(clear), to_core(options));
+    return core_.encrypt_new(type, std::move(clear), options);
   }
   Result<Json> encrypt(std::string_view type, const Json& clear) override {
     std::shared_lock lock(gate_);
@@ -115,8 +67,7 @@ class CryptoApiImpl : public CryptoApi {
   }
   Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(auto d, core_.decrypt(type, encrypted));
-    return to_public(std::move(d));
+    return core_.decrypt(type, encrypted);
   }
   std::vector<SecretBytes> access_control_keys(std::string_view type) override {
     std::shared_lock lock(gate_);
@@ -153,33 +104,24 @@ class AttachmentApiImpl : public AttachmentApi {
   AttachmentApiImpl(api::SdkCore& core, std::shared_mutex& gate) : core_(core), gate_(gate) {}
   Result<DecryptedEntity> upload(const std::string& document_id, std::istream& in) override {
     std::shared_lock lock(gate_);
-    CARDINAL_ASSIGN_OR_RETURN(
-        auto d, core_.upload_attachment(document_id, [&in](std::span<std::uint8_t> buf) -> Result<std::size_t> {
-          in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));  // NOLINT
-          if (in.bad()) return Error{ErrorCode::kIo, "cannot read the attachment"};
-          return static_cast<std::size_t>(in.gcount());
-        }));
-    return to_public(std::move(d));
+    return core_.upload_attachment(document_id, [&in](std::span<std::uint8_t> buf) -> Result<std::size_t> {
+      in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));  // NOLINT
+      if (in.bad()) return Error{ErrorCode::kIo, "cannot read the attachment"};
+      return static_cast<std::size_t>(in.gcount());
+    });
   }
   Result<AttachmentDownload> download(const std::string& document_id, std::ostream& out,
                                       const AttachmentDownloadOptions& options) override {
     std::shared_lock lock(gate_);
-    api::AttachmentReadOptions o;
-    o.streaming = options.delivery == AttachmentDelivery::kStreaming;
-    o.max_in_memory = options.max_in_memory_bytes;
-    o.temp_directory = options.temp_directory;
-    o.require_integrity_record = options.require_integrity_record;
-    CARDINAL_ASSIGN_OR_RETURN(
-        auto r, core_.download_attachment(
-                    document_id,
-                    [&out](std::span<const std::uint8_t> chunk) -> Status {
-                      out.write(reinterpret_cast<const char*>(chunk.data()),  // NOLINT
-                                static_cast<std::streamsize>(chunk.size()));
-                      if (!out) return Error{ErrorCode::kIo, "cannot write the attachment"};
-                      return {};
-                    },
-                    o));
-    return AttachmentDownload{r.size, r.integrity_verified, std::move(r.warnings)};
+    return core_.download_attachment(
+        document_id,
+        [&out](std::span<const std::uint8_t> chunk) -> Status {
+          out.write(reinterpret_cast<const char*>(chunk.data()),  // NOLINT
+                    static_cast<std::streamsize>(chunk.size()));
+          if (!out) return Error{ErrorCode::kIo, "cannot write the attachment"};
+          return {};
+        },
+        options);
   }
 
  private:
@@ -233,11 +175,7 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
   core.backend = std::make_shared<api::RestBackend>([pipeline](const transport::ApiRequest& r) { return pipeline->call(r); });
   core.keys = options.key_store;
   core.strategies = options.strategies;
-  if (options.on_tamper) {
-    core.on_tamper = [cb = options.on_tamper](const engine::TamperEvent& e) {
-      cb(TamperReport{e.record_kind, e.record_id, e.error});
-    };
-  }
+  core.on_tamper = std::move(options.on_tamper);
   core.exchange_data_cache_size = options.exchange_data_cache_size;
   core.manifests = std::move(options.manifests);
   if (!options.recovery_key.empty()) core.recovery_key = options.recovery_key;
@@ -259,12 +197,7 @@ AttachmentApi& CardinalSdk::attachments() { return *impl_->attachments; }
 Result<DecryptedEntity> CardinalSdk::initialize_own_patient_record(
     const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
   std::shared_lock lock(impl_->gate);
-  std::vector<std::pair<std::string, api::AccessLevel>> delegates;
-  for (const auto& [id, level] : share_with) {
-    delegates.emplace_back(id, level == AccessLevel::kWrite ? api::AccessLevel::kWrite : api::AccessLevel::kRead);
-  }
-  CARDINAL_ASSIGN_OR_RETURN(auto d, impl_->core->initialize_own_patient_record(delegates));
-  return to_public(std::move(d));
+  return impl_->core->initialize_own_patient_record(share_with);
 }
 
 Result<EntityApi*> CardinalSdk::entities(std::string_view type) {

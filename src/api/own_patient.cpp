@@ -9,7 +9,7 @@
 
 namespace cardinal::api {
 
-Result<Decrypted> SdkCore::initialize_own_patient_record(
+Result<DecryptedEntity> SdkCore::initialize_own_patient_record(
     const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
   constexpr std::string_view kType = "Patient";
   if (self_.type != model::DataOwnerType::kPatient) {
@@ -46,7 +46,7 @@ Result<Decrypted> SdkCore::initialize_own_patient_record(
       return e;
     }
   }
-  CARDINAL_ASSIGN_OR_RETURN(Decrypted out, decrypt(kType, stored));
+  CARDINAL_ASSIGN_OR_RETURN(DecryptedEntity out, decrypt(kType, stored));
   for (const auto& [delegate, level] : share_with) {
     CARDINAL_ASSIGN_OR_RETURN(out, share(kType, id, delegate, level));
   }

@@ -242,15 +242,17 @@ Result<Json> RestBackend::get_entities_by_ids(std::string_view type, const std::
                    std::to_string(ids.size()) + " " + std::string(type) + " entities");
 }
 
-Result<Json> RestBackend::bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) {
+Result<std::vector<BulkShareResult>> RestBackend::bulk_share(std::string_view type, const BulkShareRequest& request,
+                                                              const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   // Applying the same share twice is rejected by the server (the delegation exists), so a repeat
   // cannot duplicate delegations: the call is safe to retry.
+  const Json body = to_json(request);
   CARDINAL_ASSIGN_OR_RETURN(Json j,
-                            json_call("PUT", "/rest/v2/" + p + "/bulkSharedMetadataUpdate", &request, true, keys,
+                            json_call("PUT", "/rest/v2/" + p + "/bulkSharedMetadataUpdate", &body, true, keys,
                                       "the share of " + std::string(type) + " entities"));
   if (!j.is_array()) return malformed_response("bulk share result is not an array");
-  return j;
+  return parse_bulk_share_results(j);
 }
 
 Result<Json> RestBackend::create_recovery_data(const Json& record) {

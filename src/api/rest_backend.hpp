@@ -4,7 +4,7 @@
 // defensively; records the server returns are checked against what was asked (ids, pairs), since
 // the server is not trusted.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include "api/backend.hpp"
 #include "transport/api_call.hpp"
@@ -44,7 +44,8 @@ class RestBackend : public Backend {
   Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) override;
   Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
                                    const AccessKeys& keys) override;
-  Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) override;
+  Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
+                                                  const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;
   Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
                                  const AccessKeys& keys) override;

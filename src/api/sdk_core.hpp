@@ -3,11 +3,18 @@
 // The SDK's core: start-up key management for the current user, and the entity operations
 // (create, get, modify, share, delete) composed from the engine and a Backend. The public
 // CardinalSdk facade wraps it. Thread-safe after start().
+//
+// It takes and returns the public types of <cardinal/sdk.hpp> (CreateOptions, DecryptedEntity,
+// ModifyOptions, AttachmentDownloadOptions…): one type per concept, no converters. Only
+// CoreOptions is its own: it carries what the public SdkOptions must not expose (the Backend seam
+// tests and tools replace, and knobs such as bind_entity_id or the merge retry count that exist
+// for tests), and none of the transport/auth set-up the facade does before start().
 
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/content/manifest.hpp>
+#include <cardinal/content/provenance.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
-#include <cardinal/manifest.hpp>
-#include <cardinal/provenance.hpp>
+#include <cardinal/sdk/types.hpp>
 
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
@@ -29,7 +36,7 @@ struct CoreOptions {
   std::shared_ptr<Backend> backend;
   std::shared_ptr<keys::KeyStore> keys;
   std::shared_ptr<CryptoStrategies> strategies;
-  engine::TamperListener on_tamper;
+  TamperListener on_tamper;
   std::size_t exchange_data_cache_size = 500;
   std::map<std::string, EncryptedFieldsManifest> manifests;  ///< overrides of the platform defaults
   /// Also store the entity id inside the top-level encryptedSelf, and refuse to decrypt an entity
@@ -49,57 +56,6 @@ struct CoreOptions {
   std::size_t trust_state_capacity = 10000;
 };
 
-enum class AccessLevel { kRead, kWrite };
-
-struct NewEntityOptions {
-  /// Owning entity (e.g. the patient of a health element): its id is stored encrypted in the
-  /// delegation; `secret_foreign_keys` (clear) link the entity to it for searches.
-  std::optional<std::string> owning_entity_id;
-  std::vector<std::string> secret_foreign_keys;
-  /// Shared right after creation.
-  std::vector<std::pair<std::string, AccessLevel>> delegates;
-};
-
-/// What a share changed.
-enum class ShareOutcome { kNewShare, kUpgraded, kExtended, kAlreadyShared };
-
-struct Decrypted {
-  Json entity;                        ///< clear JSON (encryptedSelf kept, as the platform does)
-  std::vector<std::string> warnings;  ///< integrity findings (also reported to the tamper listener)
-  std::set<std::string> secret_ids;   ///< secret ids this user can read (verified ones when there are any)
-  bool can_write = false;
-  Provenance provenance = Provenance::kUnverified;  ///< of the key that opened the content
-  std::optional<ShareOutcome> share_outcome;  ///< set by share()
-};
-
-/// What modify() does on a stale or unknown rev.
-enum class ConflictPolicy { kFail, kMerge };
-
-struct ModifyParams {
-  ConflictPolicy policy = ConflictPolicy::kFail;
-  /// kMerge: the decrypted version the caller read; null = the revision cache's copy of its rev.
-  const Json* base = nullptr;
-};
-
-/// Filled by modify() when it returns kConflict.
-struct Conflict {
-  std::optional<Decrypted> current;  ///< the server's current version, when readable
-  std::vector<std::string> fields;   ///< fields changed on both sides (kMerge)
-};
-
-struct AttachmentReadOptions {
-  bool streaming = false;
-  std::size_t max_in_memory = 16 * 1024 * 1024;
-  std::string temp_directory;
-  bool require_integrity_record = false;
-};
-
-struct AttachmentRead {
-  std::uint64_t size = 0;
-  bool integrity_verified = false;
-  std::vector<std::string> warnings;
-};
-
 class SdkCore {
  public:
   static Result<std::unique_ptr<SdkCore>> start(CoreOptions options);
@@ -107,22 +63,21 @@ class SdkCore {
   [[nodiscard]] const model::DataOwner& self() const noexcept { return self_; }
   [[nodiscard]] bool self_anonymous() const noexcept { return self_anonymous_; }
 
-  Result<Json> encrypt_new(std::string_view type, Json clear, const NewEntityOptions& options);
-  Result<Decrypted> decrypt(std::string_view type, const Json& encrypted);
+  Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options);
+  Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted);
   Result<Json> encrypt_existing(std::string_view type, const Json& clear);
 
-  Result<Decrypted> create(std::string_view type, Json clear, const NewEntityOptions& options);
-  Result<Decrypted> get(std::string_view type, const std::string& id);
+  Result<DecryptedEntity> create(std::string_view type, Json clear, const CreateOptions& options);
+  Result<DecryptedEntity> get(std::string_view type, const std::string& id);
   /// Optimistic concurrency: a stale or unknown rev writes nothing and returns kConflict (with the
-  /// current version in `conflict`), or with ConflictPolicy::kMerge a three-way merge onto it.
-  Result<Decrypted> modify(std::string_view type, const Json& clear, const ModifyParams& params = {},
-                           Conflict* conflict = nullptr);
-  Result<Decrypted> share(std::string_view type, const std::string& id, const std::string& delegate_id,
+  /// current version in `options.conflict`), or with ConflictPolicy::kMerge a three-way merge onto it.
+  Result<DecryptedEntity> modify(std::string_view type, const Json& clear, const ModifyOptions& options = {});
+  Result<DecryptedEntity> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
-  Result<Decrypted> accept_shared_key(std::string_view type, const std::string& id);
+  Result<DecryptedEntity> accept_shared_key(std::string_view type, const std::string& id);
 
   // Queries (api/sdk_query.cpp).
   /// Resolves `filter` (for self: this data owner; by patients: their secret ids this user reads)
@@ -132,8 +87,7 @@ class SdkCore {
                             const QueryLimits& limits = {});
   /// The page source of `filter`: byIds with this user's access control keys, decryption by
   /// `decrypt`, tampering reported to the tamper listener.
-  template <class T>
-  QueryCallbacks<T> query_callbacks(std::string_view type, std::function<Result<T>(Decrypted)> convert);
+  QueryCallbacks<DecryptedEntity> query_callbacks(std::string_view type);
   /// The owning-entity ids (e.g. the patient) of an entity this user can open: those from
   /// delegations of verified provenance when there are any (others are dropped and reported), else
   /// all, with `verified` false.
@@ -147,7 +101,7 @@ class SdkCore {
   /// as it was given (encrypted, `decrypted` false, the reason in `error`), never with content that
   /// failed the checks. Transport and server errors stay errors.
   struct TryDecrypted {
-    Decrypted value;
+    DecryptedEntity value;
     bool decrypted = false;
     std::optional<Error> error;
   };
@@ -158,19 +112,19 @@ class SdkCore {
   /// delegation for the patient and encrypts its content; then shares it with `share_with`.
   /// Errors: kInvalidArgument (not a patient), kKeyNotAvailable (created by someone else and not
   /// shared with this patient), kNoVerifiedKey, transport errors.
-  Result<Decrypted> initialize_own_patient_record(const std::vector<std::pair<std::string, AccessLevel>>& share_with);
+  Result<DecryptedEntity> initialize_own_patient_record(const std::vector<std::pair<std::string, AccessLevel>>& share_with);
 
   /// Encrypts `read_plain`'s bytes (until it returns 0) with the document's entity key, streaming,
   /// and stores them as the document's main attachment.
-  Result<Decrypted> upload_attachment(const std::string& document_id,
+  Result<DecryptedEntity> upload_attachment(const std::string& document_id,
                                       std::function<Result<std::size_t>(std::span<std::uint8_t>)> read_plain);
   /// Writes the decrypted main attachment to `write_plain`, checked against the integrity record
   /// this SDK stores in the document (see api/attachment_integrity.hpp). Verified-only delivery
-  /// (`streaming` false) writes nothing before the whole attachment passed its checks; streaming
+  /// (AttachmentDelivery::kVerifiedOnly) writes nothing before the whole attachment passed its checks; streaming
   /// delivery writes as it decrypts, and a failure means: discard what was written.
-  Result<AttachmentRead> download_attachment(const std::string& document_id,
-                                             std::function<Status(std::span<const std::uint8_t>)> write_plain,
-                                             const AttachmentReadOptions& options = {});
+  Result<AttachmentDownload> download_attachment(const std::string& document_id,
+                                                 std::function<Status(std::span<const std::uint8_t>)> write_plain,
+                                                 const AttachmentDownloadOptions& options = {});
 
   /// Stores the current user's verified key pairs as KEYPAIR_RECOVERY data; returns the recovery
   /// key (text form) that alone restores them on a new device. Show it once; never log it.
@@ -222,17 +176,5 @@ class SdkCore {
   std::unique_ptr<engine::EntityCrypto> entities_;
   std::unique_ptr<RevisionCache> revisions_;
 };
-
-template <class T>
-QueryCallbacks<T> SdkCore::query_callbacks(std::string_view type, std::function<Result<T>(Decrypted)> convert) {
-  const std::string t(type);
-  return QueryCallbacks<T>{
-      [this, t](const std::vector<std::string>& ids) { return options_.backend->get_entities_by_ids(t, ids, request_keys(t)); },
-      [this, t, convert = std::move(convert)](const Json& entity) -> Result<T> {
-        CARDINAL_ASSIGN_OR_RETURN(auto d, decrypt(t, entity));
-        return convert(std::move(d));
-      },
-      [this, t](const QueryIssue& issue) { warn(t, issue.entity_id, issue.error); }};
-}
 
 }  // namespace cardinal::api

@@ -34,6 +34,16 @@ Result<MatchAnswer> SdkCore::match(std::string_view type, const std::shared_ptr<
   return match;
 }
 
+QueryCallbacks<DecryptedEntity> SdkCore::query_callbacks(std::string_view type) {
+  const std::string t(type);
+  return QueryCallbacks<DecryptedEntity>{
+      [this, t](const std::vector<std::string>& ids) {
+        return options_.backend->get_entities_by_ids(t, ids, request_keys(t));
+      },
+      [this, t](const Json& entity) { return decrypt(t, entity); },
+      [this, t](const QueryIssue& issue) { warn(t, issue.entity_id, issue.error); }};
+}
+
 Result<SdkCore::OwningIds> SdkCore::owning_entity_ids(std::string_view type, const Json& entity) {
   CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
   OwningIds out;

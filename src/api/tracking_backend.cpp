@@ -22,7 +22,7 @@ std::string list_of(crypto::RsaOaepHash h) {
 }  // namespace
 
 void TrackingBackend::report(std::string_view kind, const std::string& id, Error e) const {
-  if (on_tamper_) on_tamper_(engine::TamperEvent{std::string(kind), id, std::move(e)});
+  if (on_tamper_) on_tamper_(TamperReport{std::string(kind), id, std::move(e)});
 }
 
 bool TrackingBackend::fresh(std::string_view kind, const std::string& id, const std::optional<std::string>& rev) {
@@ -151,17 +151,15 @@ Result<Json> TrackingBackend::get_entities_by_ids(std::string_view type, const s
   return page;
 }
 
-Result<Json> TrackingBackend::bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) {
-  CARDINAL_ASSIGN_OR_RETURN(Json results, inner_->bulk_share(type, request, keys));
-  if (results.is_array()) {
-    // Only the entities the request names: made-up ones would just push real ones out of the LRU.
-    const Json* asked = request.is_object() && request.contains("requestsByEntityId") ? &request["requestsByEntityId"]
-                                                                                     : nullptr;
-    for (const auto& r : results) {
-      if (!r.is_object() || !r.contains("updatedEntity")) continue;
-      const std::string id = string_member(r["updatedEntity"], "id");
-      if (asked != nullptr && asked->is_object() && asked->contains(id)) check_entity(type, r["updatedEntity"]);
-    }
+Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,
+                                                                  const BulkShareRequest& request,
+                                                                  const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto results, inner_->bulk_share(type, request, keys));
+  // Only the entities the request names: made-up ones would just push real ones out of the LRU.
+  for (const auto& r : results) {
+    if (!r.updated_entity) continue;
+    const std::string id = string_member(*r.updated_entity, "id");
+    if (request.requests_by_entity_id.count(id) != 0) check_entity(type, *r.updated_entity);
   }
   return results;
 }

@@ -15,7 +15,7 @@ namespace cardinal::api {
 
 class TrackingBackend final : public Backend {
  public:
-  TrackingBackend(std::shared_ptr<Backend> inner, std::shared_ptr<TrustState> state, engine::TamperListener on_tamper)
+  TrackingBackend(std::shared_ptr<Backend> inner, std::shared_ptr<TrustState> state, TamperListener on_tamper)
       : inner_(std::move(inner)), state_(std::move(state)), on_tamper_(std::move(on_tamper)) {}
 
   Result<model::DataOwner> current_data_owner() override;
@@ -31,7 +31,8 @@ class TrackingBackend final : public Backend {
   Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) override;
   Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
                                    const AccessKeys& keys) override;
-  Result<Json> bulk_share(std::string_view type, const Json& request, const AccessKeys& keys) override;
+  Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
+                                                  const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;
   Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
                                  const AccessKeys& keys) override;
@@ -58,7 +59,7 @@ class TrackingBackend final : public Backend {
 
   std::shared_ptr<Backend> inner_;
   std::shared_ptr<TrustState> state_;
-  engine::TamperListener on_tamper_;
+  TamperListener on_tamper_;
 };
 
 }  // namespace cardinal::api

@@ -5,9 +5,9 @@
 // (contact) key: with the service manifest plus `content`, or, when every content value is
 // compound, with the service manifest and each compound sub-service encrypted the same way.
 
+#include <cardinal/content/manifest.hpp>
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
-#include <cardinal/manifest.hpp>
 
 namespace cardinal::engine {
 

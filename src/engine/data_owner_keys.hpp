@@ -3,7 +3,7 @@
 // The public keys a data owner publishes, parsed and checked, and the subset the application
 // verified (through CryptoStrategies) for new shares.
 
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/model/crypto_model.hpp>
 
 #include <optional>

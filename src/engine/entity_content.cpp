@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/entity_content.hpp>
+#include <cardinal/content/entity_content.hpp>
 
 #include "engine/contact_encryption.hpp"
 #include "engine/json_encryption.hpp"

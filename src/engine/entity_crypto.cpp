@@ -69,7 +69,7 @@ EntityCrypto::EntityCrypto(ExchangeDataManager& exchange_data, std::set<std::str
       on_tamper_(std::move(on_tamper)) {}
 
 void EntityCrypto::report(std::string_view kind, const std::string& id, Error error) const {
-  if (on_tamper_) on_tamper_(TamperEvent{std::string(kind), id, std::move(error)});
+  if (on_tamper_) on_tamper_(TamperReport{std::string(kind), id, std::move(error)});
 }
 
 Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& key, const model::SecureDelegation& d,
@@ -155,7 +155,7 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
       access.verified_owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
     }
     access.opened_delegations.insert(key);
-    if (d.permissions == model::Permission::kWrite) access.can_write = true;
+    if (d.permissions == AccessLevel::kWrite) access.can_write = true;
   }
   if (access.opened_delegations.empty()) {
     return Error{ErrorCode::kKeyNotAvailable, "no delegation of entity " + id + " can be opened by the current user"};
@@ -213,8 +213,8 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     owning_ids.assign(access.owning_ids_to_share().begin(), access.owning_ids_to_share().end());
 
   CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
-  const int wanted = target.level == ShareLevel::kWrite ? 1 : 0;
-  auto rank = [](const model::SecureDelegation& d) { return d.permissions == model::Permission::kWrite ? 1 : 0; };
+  const int wanted = target.level == AccessLevel::kWrite ? 1 : 0;
+  auto rank = [](const model::SecureDelegation& d) { return d.permissions == AccessLevel::kWrite ? 1 : 0; };
   // The delegation this user already gave the delegate with the highest permission: the one under
   // the exchange data new shares use, or one under other exchange data self → delegate.
   std::string best_key;
@@ -323,7 +323,7 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     }
     share["encryptedExchangeDataId"] = encrypted;
   }
-  share["requestedPermissions"] = target.level == ShareLevel::kWrite ? "FULL_WRITE" : "FULL_READ";
+  share["requestedPermissions"] = target.level == AccessLevel::kWrite ? "FULL_WRITE" : "FULL_READ";
   return Json{{"share", share}};
 }
 

@@ -3,10 +3,10 @@
 // Security metadata of encryptable entities: opening the delegations the user can read,
 // creating the root delegation of a new entity, and building bulk-share requests.
 
+#include <cardinal/content/provenance.hpp>
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/model/crypto_model.hpp>
-#include <cardinal/provenance.hpp>
 
 #include "engine/exchange_data_manager.hpp"
 
@@ -71,9 +71,6 @@ struct EntityAccess {
   [[nodiscard]] std::string unverified_sources() const;
 };
 
-/// Requested access level of a share.
-enum class ShareLevel { kRead, kWrite };
-
 /// What a share request does.
 enum class ShareRequestKind {
   kNew,      ///< a first delegation to the delegate
@@ -84,7 +81,7 @@ enum class ShareRequestKind {
 struct ShareTarget {
   std::string delegate_id;
   bool delegate_anonymous = false;
-  ShareLevel level = ShareLevel::kRead;
+  AccessLevel level = AccessLevel::kRead;
   bool share_entity_key = true;
   bool share_secret_ids = true;
   bool share_owning_entity_ids = true;

@@ -18,7 +18,7 @@ ExchangeDataManager::ExchangeDataManager(std::string self_id, std::shared_ptr<co
       on_tamper_(std::move(on_tamper)) {}
 
 void ExchangeDataManager::report(const std::string& id, const Error& error) const {
-  if (on_tamper_) on_tamper_(TamperEvent{"ExchangeData", id, error});
+  if (on_tamper_) on_tamper_(TamperReport{"ExchangeData", id, error});
 }
 
 OpenedExchangeData ExchangeDataManager::lookup(const std::string& id) {

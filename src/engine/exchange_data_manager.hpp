@@ -7,6 +7,7 @@
 // delegate create one record, not two.
 
 #include <cardinal/model/crypto_model.hpp>
+#include <cardinal/tamper_report.hpp>
 
 #include "engine/exchange_data_crypto.hpp"
 #include "engine/key_ring.hpp"
@@ -37,14 +38,6 @@ class ExchangeDataSource {
   virtual Result<model::ExchangeData> create(const model::ExchangeData& record) = 0;
   virtual Result<model::ExchangeData> update(const model::ExchangeData& record) = 0;
 };
-
-/// A problem found in stored data, reported to the application.
-struct TamperEvent {
-  std::string record_kind;  ///< "ExchangeData", "HealthElement", …
-  std::string record_id;
-  Error error;
-};
-using TamperListener = std::function<void(const TamperEvent&)>;
 
 using OpenedExchangeData = std::shared_ptr<const DecryptedExchangeData>;
 

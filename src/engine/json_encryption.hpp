@@ -3,9 +3,9 @@
 // encryptedSelf: encryption of the manifest's fields and generic decryption (wire-format.md,
 // "Entity content"; crypto-spec.md §6.3-6.4).
 
+#include <cardinal/content/manifest.hpp>
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
-#include <cardinal/manifest.hpp>
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#include <cardinal/content/manifest.hpp>
 #include <cardinal/json.hpp>
-#include <cardinal/manifest.hpp>
 
 namespace cardinal {
 

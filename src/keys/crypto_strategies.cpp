@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/model/crypto_model.hpp>
 
 #include <set>

@@ -236,9 +236,9 @@ Result<SecureDelegation> SecureDelegation::from_json(const Json& object) {
   CARDINAL_ASSIGN_OR_RETURN(s.exchange_data_id, opt_string(object, "exchangeDataId"));
   CARDINAL_ASSIGN_OR_RETURN(auto perm, opt_string(object, "permissions"));
   if (!perm || *perm == "READ") {
-    s.permissions = Permission::kRead;
+    s.permissions = AccessLevel::kRead;
   } else if (*perm == "WRITE") {
-    s.permissions = Permission::kWrite;
+    s.permissions = AccessLevel::kWrite;
   } else {
     return malformed("secure delegation permissions must be READ or WRITE");
   }
@@ -255,7 +255,7 @@ Json SecureDelegation::to_json() const {
   out["owningEntityIds"] = to_json_array(owning_entity_ids);
   out["parentDelegations"] = to_json_array(parent_delegations);
   if (exchange_data_id) out["exchangeDataId"] = *exchange_data_id;
-  out["permissions"] = permissions == Permission::kWrite ? "WRITE" : "READ";
+  out["permissions"] = permissions == AccessLevel::kWrite ? "WRITE" : "READ";
   return out;
 }
 

@@ -3,7 +3,7 @@
 // One REST call as the layers above the HTTP transport see it: a method and a path under the base
 // URL (the pipeline adds the base URL, authentication, retries and logging). Plain values.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include <functional>
 #include <string>

@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/auth.hpp>
+#include <cardinal/http/auth.hpp>
 #include <cardinal/crypto/encoding.hpp>
 #include <cardinal/json.hpp>
 

@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 
 #include <curl/curl.h>
 

@@ -3,8 +3,8 @@
 // The policy pipeline above the transport: bearer authentication (refresh once on 401), bounded
 // retries with backoff for idempotent requests, redacted request logging. Thread-safe.
 
-#include <cardinal/auth.hpp>
-#include <cardinal/http.hpp>
+#include <cardinal/http/auth.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include "transport/api_call.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <cardinal/crypto/encoding.hpp>
 #include <cardinal/crypto/hash.hpp>
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"

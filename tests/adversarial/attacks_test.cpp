@@ -19,6 +19,7 @@
 #include "tamper_db.hpp"
 #include "test_util.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -66,7 +67,7 @@ class PinningStrategies : public BasicCryptoStrategies {
 struct Client {
   std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
   std::shared_ptr<PinningStrategies> strategies = std::make_shared<PinningStrategies>();
-  std::vector<engine::TamperEvent> events;
+  std::vector<TamperReport> events;
   std::mutex events_mutex;
   std::vector<transport::ApiRequest> sent;  // every request, for leak checks
   std::unique_ptr<api::SdkCore> core;
@@ -87,7 +88,7 @@ struct Client {
     o.keys = keys;
     o.strategies = other_strategies ? other_strategies : strategies;
     o.trust_state_file = state_file;
-    o.on_tamper = [this](const engine::TamperEvent& e) {
+    o.on_tamper = [this](const TamperReport& e) {
       std::lock_guard lock(events_mutex);
       events.push_back(e);
     };
@@ -192,7 +193,7 @@ TEST(Attack01, KeyInjectedIntoDelegateGetsNothing) {
   auto e = w.alice.core->create("HealthElement", he("after injection"), {});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
-  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead));
   EXPECT_TRUE(w.alice.strategies->was_asked(evil.public_key().spki_hex())) << "the hook must see the unknown key";
   auto db = w.db();
   for (const auto& ed : db.all("exchange_data")) {
@@ -224,7 +225,7 @@ TEST(Attack01, ControlTrustEveryKeyLeaks) {
   };
   naive.strategies = std::make_shared<TrustAll>();
   ASSERT_OK(naive.start(w.server, "alice"));
-  auto e = naive.core->create("HealthElement", he("leaks"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto e = naive.core->create("HealthElement", he("leaks"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(e);
   auto db = w.db();
   EXPECT_FALSE(attacker_reads(db, {evil}, {{"health_elements", e->entity["id"]}}).empty());
@@ -249,7 +250,7 @@ TEST(Attack02, KeyInjectedIntoOwnDataOwnerIsNeverTreatedAsOwn) {
   }
   EXPECT_TRUE(offered);
   EXPECT_EQ(alice2.core->key_ring().find(evil.public_key().fingerprint_v2()), nullptr);
-  auto e = alice2.core->create("HealthElement", he("mine"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto e = alice2.core->create("HealthElement", he("mine"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(e);
   auto db = w.db();
   for (const auto& ed : db.all("exchange_data")) {
@@ -271,7 +272,7 @@ TEST(Attack03, ReplacedDelegateKeysMeanNoShare) {
     db.put("healthcare_parties", bob);
   }
   const auto before = w.db().all("exchange_data").size();
-  auto shared = w.alice.core->share("HealthElement", e->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = w.alice.core->share("HealthElement", e->entity["id"], "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(shared.ok());
   EXPECT_EQ(shared.error().code(), ErrorCode::kNoVerifiedKey) << shared.error().to_string();
   EXPECT_EQ(w.db().all("exchange_data").size(), before);
@@ -282,7 +283,7 @@ TEST(Attack03, ReplacedDelegateKeysMeanNoShare) {
 // 4. Tampered exchange data: swapped delegate id / fingerprint list / exchange key.
 TEST(Attack04, TamperedExchangeDataIsNotUsedForNewSharesAndIsReported) {
   World w;
-  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(first);
   std::string tampered_id;
   {
@@ -306,7 +307,7 @@ TEST(Attack04, TamperedExchangeDataIsNotUsedForNewSharesAndIsReported) {
   alice2.keys = w.alice.keys;
   alice2.strategies = w.alice.strategies;
   ASSERT_OK(alice2.start(w.server, "alice"));
-  auto second = alice2.core->create("HealthElement", he("second"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto second = alice2.core->create("HealthElement", he("second"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(second);
   EXPECT_TRUE(alice2.reported(tampered_id));
   // The new share went through new exchange data.
@@ -339,7 +340,7 @@ TEST(Attack05, ForgedExchangeDataIsNeverUsedToShare) {
     j["rev"] = "1-forged";
     db.put("exchange_data", j);
   }
-  auto e = w.alice.core->create("HealthElement", he("after forgery"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto e = w.alice.core->create("HealthElement", he("after forgery"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(e);
   EXPECT_TRUE(w.alice.reported("forged-ed"));
   auto db = w.db();
@@ -421,7 +422,7 @@ TEST(Attack07, GarbledDelegationValuesAreReportedNotCrashed) {
 // 8. A delegation removed, or permissions downgraded.
 TEST(Attack08, RemovedDelegationFailsCleanlyAndNothingIsResharedAutomatically) {
   World w;
-  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", AccessLevel::kWrite}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   ASSERT_TRUE(w.bob.core->get("HealthElement", id)->can_write);
@@ -472,12 +473,12 @@ TEST(Attack09, StaleOrReplayedRevisionIsAConflictThatLosesNoWrite) {
   ASSERT_OK(stored_first);
   // Replaying the old rev (a stale copy) writes nothing: kConflict with the current version.
   stale["descr"] = "my local change";
-  api::Conflict conflict;
-  auto saved = w.alice.core->modify("HealthElement", stale, {}, &conflict);
+  ModifyConflict conflict;
+  auto saved = w.alice.core->modify("HealthElement", stale, {ConflictPolicy::kFail, nullptr, &conflict});
   EXPECT_ERROR_CODE(saved, ErrorCode::kConflict);
-  ASSERT_TRUE(conflict.current.has_value());
-  EXPECT_EQ(conflict.current->entity["note"], "changed elsewhere");
-  EXPECT_EQ(conflict.current->entity["rev"], stored_first->entity["rev"]);
+  ASSERT_TRUE(conflict.current.entity.is_object());
+  EXPECT_EQ(conflict.current.entity["note"], "changed elsewhere");
+  EXPECT_EQ(conflict.current.entity["rev"], stored_first->entity["rev"]);
   auto now = w.alice.core->get("HealthElement", id);
   ASSERT_OK(now);
   EXPECT_EQ(now->entity["note"], "changed elsewhere") << "the other writer's change is kept";
@@ -489,7 +490,7 @@ TEST(Attack09, StaleOrReplayedRevisionIsAConflictThatLosesNoWrite) {
   forged["descr"] = "forged";
   EXPECT_ERROR_CODE(w.alice.core->modify("HealthElement", forged), ErrorCode::kConflict);
   // Opt-in merge: the disjoint change is merged onto the current version, nothing lost.
-  auto merged = w.alice.core->modify("HealthElement", stale, {api::ConflictPolicy::kMerge, nullptr});
+  auto merged = w.alice.core->modify("HealthElement", stale, {ConflictPolicy::kMerge, nullptr});
   ASSERT_OK(merged);
   EXPECT_EQ(merged->entity["descr"], "my local change");
   EXPECT_EQ(merged->entity["note"], "changed elsewhere");
@@ -547,7 +548,7 @@ TEST(Attack10, MalformedRecordsGiveTypedErrors) {
     bob["publicKeysForOaepWithSha256"] = Json::array({"zz", "30820122", std::string(20000, 'a')});
     db.put("healthcare_parties", bob);
   }
-  auto shared = w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead);
+  auto shared = w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(shared.ok());
   // Malformed exchange data JSON in the store must not crash bob's start.
   {
@@ -577,12 +578,12 @@ TEST(Attack11, TransportFaultsNeverDuplicateShares) {
     }
     return resp;
   };
-  auto lost = w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead);
+  auto lost = w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(lost.error().code(), ErrorCode::kTransport);
   w.alice.interceptor = nullptr;
   // Sharing again finds the delegation already there: nothing is duplicated.
-  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead));
   auto db = w.db();
   EXPECT_EQ(db.get("health_elements", id)["securityMetadata"]["secureDelegations"].size(), 2u);
   ASSERT_OK(w.bob.core->get("HealthElement", id));
@@ -599,7 +600,7 @@ TEST(Attack11, TransportFaultsNeverDuplicateShares) {
 TEST(Attack12, NoSecretIsEverSent) {
   World w;
   auto e = w.alice.core->create("HealthElement", he("Top secret diagnosis"),
-                                {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}, {"pat-1", api::AccessLevel::kRead}}});
+                                {{}, {}, {{"hcp-bob", AccessLevel::kRead}, {"pat-1", AccessLevel::kRead}}});
   ASSERT_OK(e);
   std::vector<std::string> secrets = {"Top secret diagnosis", "note of Top secret"};
   for (const auto& [fp, k] : w.alice.core->key_ring().all()) {
@@ -696,7 +697,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
-bool has_warning(const api::Decrypted& d, const std::string& part) {
+bool has_warning(const DecryptedEntity& d, const std::string& part) {
   return std::any_of(d.warnings.begin(), d.warnings.end(),
                      [&](const std::string& w) { return w.find(part) != std::string::npos; });
 }
@@ -733,13 +734,13 @@ TEST(Attack13Provenance, ReplacedContentUnderAnInjectedKeyIsRefusedAndNeverReuse
   EXPECT_EQ(again->entity["note"], "new medical note");
   EXPECT_EQ(again->provenance, Provenance::kVerified);
   EXPECT_TRUE(has_warning(*again, "another entity key")) << join_lines(again->warnings);
-  EXPECT_EQ(again->secret_ids.count("evil-secret"), 0u);
+  EXPECT_EQ(std::count(again->secret_ids.begin(), again->secret_ids.end(), "evil-secret"), 0);
   // Sharing passes on the genuine key only.
-  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-carol", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-carol", AccessLevel::kRead));
   auto carol = w.carol.core->get("HealthElement", id);
   ASSERT_OK(carol);
   EXPECT_EQ(carol->entity["note"], "new medical note");
-  EXPECT_EQ(carol->secret_ids.count("evil-secret"), 0u);
+  EXPECT_EQ(std::count(carol->secret_ids.begin(), carol->secret_ids.end(), "evil-secret"), 0);
 }
 
 TEST(Attack13Provenance, RemovedContentPlusInjectedKeyDoesNotLeadModifyToTheAttackerKey) {
@@ -791,7 +792,7 @@ TEST(Attack13Provenance, DelegationNamingAnotherPairThanItsExchangeDataIsIgnored
 
 TEST(Attack13Provenance, KeysSharedByOthersNeedAnExplicitAcceptBeforeWriting) {
   World w;
-  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", AccessLevel::kWrite}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   auto got = w.bob.core->get("HealthElement", id);
@@ -826,7 +827,7 @@ TEST(Attack13Provenance, KeysSharedByOthersNeedAnExplicitAcceptBeforeWriting) {
 
 TEST(Attack13Provenance, ConflictingUnverifiedKeysAreReportedAndNeitherAcceptedNorShared) {
   World w;
-  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+  auto e = w.alice.core->create("HealthElement", he("shared"), {{}, {}, {{"hcp-bob", AccessLevel::kWrite}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   auto forged = forge_delegation(w, "5", "hcp-alice", "hcp-bob", w.bob.spki(), "hcp-alice");
@@ -839,7 +840,7 @@ TEST(Attack13Provenance, ConflictingUnverifiedKeysAreReportedAndNeitherAcceptedN
   auto accept = w.bob.core->accept_shared_key("HealthElement", id);
   ASSERT_FALSE(accept.ok());
   EXPECT_EQ(accept.error().code(), ErrorCode::kTamperDetected);
-  auto share = w.bob.core->share("HealthElement", id, "hcp-carol", api::AccessLevel::kRead);
+  auto share = w.bob.core->share("HealthElement", id, "hcp-carol", AccessLevel::kRead);
   ASSERT_FALSE(share.ok());
   EXPECT_EQ(share.error().code(), ErrorCode::kTamperDetected);
   Json changed = read->entity;
@@ -914,12 +915,12 @@ TEST(Attack14, RolledBackDataOwnerIsRefused) {
     newer["rev"] = "7-0123456789abcdef";
     db.put("healthcare_parties", newer);
   }
-  ASSERT_OK(w.alice.core->share("HealthElement", first->entity["id"], "hcp-bob", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", first->entity["id"], "hcp-bob", AccessLevel::kRead));
   w.db().put("healthcare_parties", original);  // rolled back to its older revision
   auto second = w.alice.core->create("HealthElement", he("second"), {});
   ASSERT_OK(second);
   const auto exchange_before = w.db().all("exchange_data").size();
-  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(shared.ok()) << "a share must not rely on a rolled-back data owner";
   EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected) << shared.error().to_string();
   EXPECT_TRUE(w.alice.reported("hcp-bob", "rollback"));
@@ -930,7 +931,7 @@ TEST(Attack14, RolledBackDataOwnerIsRefused) {
 // for new shares.
 TEST(Attack15, ReplayedOldExchangeDataAfterKeyRotationIsReportedAndNotReused) {
   World w;
-  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(first);
   std::string xd_id;
   Json old_revision;
@@ -943,7 +944,7 @@ TEST(Attack15, ReplayedOldExchangeDataAfterKeyRotationIsReportedAndNotReused) {
   ASSERT_OK(w.alice.core->rotate_key());  // extends the exchange data to the new key: new revision
   ASSERT_NE(w.db().get("exchange_data", xd_id)["rev"], old_revision["rev"]);
   w.db().put("exchange_data", old_revision);  // the server replays the old revision
-  auto second = w.alice.core->create("HealthElement", he("second"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto second = w.alice.core->create("HealthElement", he("second"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(second);
   EXPECT_TRUE(w.alice.reported(xd_id, "rollback"));
   auto db = w.db();
@@ -958,7 +959,7 @@ TEST(Attack15, ReplayedOldExchangeDataAfterKeyRotationIsReportedAndNotReused) {
 // the vanished verified key is reported.
 TEST(Attack16, ExchangeDataReachingAKeyNoLongerVerifiedIsNotReused) {
   World w;
-  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(first);
   const std::string old_spki = w.bob.spki();
   auto old_keys = w.bob.keys->keys_of("hcp-bob");
@@ -975,7 +976,7 @@ TEST(Attack16, ExchangeDataReachingAKeyNoLongerVerifiedIsNotReused) {
   }
   w.alice.strategies->pin("hcp-bob", *new_spki);  // verified out of band
   auto second = w.alice.core->create("HealthElement", he("after the leak"),
-                                     {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+                                     {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(second);
   EXPECT_TRUE(w.alice.reported("hcp-bob", "no longer publishes")) << "a verified key vanished silently";
   auto db = w.db();
@@ -1003,7 +1004,7 @@ TEST(Attack17, PinnedKeyMovedToTheSha1ListIsNotUsed) {
     auto db = w.db();
     move_key_to_sha1_list(db, "hcp-bob", w.bob.spki());
   }
-  auto shared = alice.core->share("HealthElement", e->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = alice.core->share("HealthElement", e->entity["id"], "hcp-bob", AccessLevel::kRead);
   if (shared.ok()) {
     auto read = w.bob.core->get("HealthElement", e->entity["id"]);
     EXPECT_TRUE(read.ok()) << "the share reported OK but the delegate cannot open it: "
@@ -1024,7 +1025,7 @@ TEST(Attack18, KeyChangingOaepListIsReportedAndNoUnreadableShareIsOk) {
     auto db = w.db();
     move_key_to_sha1_list(db, "hcp-bob", bob_spki);
   }
-  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto first = w.alice.core->create("HealthElement", he("first"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(first);
   // The key goes back where it belongs; the exchange data made with SHA-1 stays on the server.
   {
@@ -1033,7 +1034,7 @@ TEST(Attack18, KeyChangingOaepListIsReportedAndNoUnreadableShareIsOk) {
   }
   auto second = w.alice.core->create("HealthElement", he("second"), {});
   ASSERT_OK(second);
-  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = w.alice.core->share("HealthElement", second->entity["id"], "hcp-bob", AccessLevel::kRead);
   EXPECT_TRUE(w.alice.reported("hcp-bob", "OAEP-SHA-256 list")) << "a key that changed list was not reported";
   if (shared.ok()) {
     auto read = w.bob.core->get("HealthElement", second->entity["id"]);
@@ -1058,7 +1059,7 @@ TEST(Attack19, PersistedTrustStateCatchesRollbacksAndMovedKeysAfterARestart) {
     alice.strategies = w.alice.strategies;
     alice.state_file = dir / "trust-state.json";
     ASSERT_OK(alice.start(w.server, "alice"));
-    auto e = alice.core->create("HealthElement", he("v1"), {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+    auto e = alice.core->create("HealthElement", he("v1"), {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
     ASSERT_OK(e);
     id = e->entity["id"];
     v1 = w.db().get("health_elements", id);
@@ -1085,7 +1086,7 @@ TEST(Attack19, PersistedTrustStateCatchesRollbacksAndMovedKeysAfterARestart) {
   EXPECT_TRUE(alice.reported(id, "rollback"));
   auto e2 = alice.core->create("HealthElement", he("second"), {});
   ASSERT_OK(e2);
-  auto shared = alice.core->share("HealthElement", e2->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = alice.core->share("HealthElement", e2->entity["id"], "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(shared.ok()) << "shared with a SHA-1 encryption the delegate cannot open";
   EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected);
   EXPECT_TRUE(alice.reported("hcp-bob", "legacy OAEP-SHA-1 list"));
@@ -1133,7 +1134,7 @@ TEST(Attack20PatientFlow, KeyInjectedIntoThePatientGetsNothingTheDoctorSharesAno
     add_key(db, "patients", "pat-1", evil.public_key().spki_hex());
   }
   auto e = w.alice.core->create("HealthElement", he("diagnosis for the patient"),
-                                {{}, {}, {{"pat-1", api::AccessLevel::kRead}}});
+                                {{}, {}, {{"pat-1", AccessLevel::kRead}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   // The anonymous delegation is there, the patient reads it (reloading by itself), the attacker's
@@ -1148,10 +1149,10 @@ TEST(Attack20PatientFlow, KeyInjectedIntoThePatientGetsNothingTheDoctorSharesAno
 
 TEST(Attack20PatientFlow, RewrittenExchangeDataMapIsNotFollowed) {
   World w;
-  auto e = w.alice.core->create("HealthElement", he("for the patient"), {{}, {}, {{"pat-1", api::AccessLevel::kRead}}});
+  auto e = w.alice.core->create("HealthElement", he("for the patient"), {{}, {}, {{"pat-1", AccessLevel::kRead}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
-  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead));
   // The delegation to the patient names only alice: alice finds its exchange data through the
   // map. The attacker points the map at alice → bob's exchange data (encrypting its id with
   // alice's public key, all it needs).

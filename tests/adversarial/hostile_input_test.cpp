@@ -3,7 +3,7 @@
 // through CurlTransport, the pipeline and RestBackend of the public API; and local files (key
 // store, pin file) with a flipped byte. Each is a clear error, never a crash, never a new key.
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>

@@ -40,7 +40,7 @@ class HostileQueryBackend : public api::RestBackend {
 struct Client {
   std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
   std::shared_ptr<HostileQueryBackend> backend;
-  std::vector<engine::TamperEvent> events;
+  std::vector<TamperReport> events;
   std::mutex events_mutex;
   std::unique_ptr<api::SdkCore> core;
 
@@ -50,7 +50,7 @@ struct Client {
     o.backend = backend;
     o.keys = keys;
     o.strategies = std::make_shared<BasicCryptoStrategies>();
-    o.on_tamper = [this](const engine::TamperEvent& e) {
+    o.on_tamper = [this](const TamperReport& e) {
       std::lock_guard lock(events_mutex);
       events.push_back(e);
     };
@@ -79,9 +79,8 @@ Drained drain(Client& c, std::string_view type, const std::shared_ptr<const deta
   EXPECT_TRUE(match.ok()) << (match.ok() ? "" : match.error().to_string());
   if (!match.ok()) return out;
   out.issues = match->issues;
-  auto it = api::make_paginated<api::Decrypted>(std::string(type), std::move(match).value(), options,
-                                                c.core->query_callbacks<api::Decrypted>(
-                                                    type, [](api::Decrypted d) -> Result<api::Decrypted> { return d; }));
+  auto it = api::make_paginated<DecryptedEntity>(std::string(type), std::move(match).value(), options,
+                                                c.core->query_callbacks(type));
   while (it.has_next() && out.pages < max_pages) {
     auto page = it.next();
     EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().to_string());
@@ -109,7 +108,7 @@ class QueryAttacks : public ::testing::Test {
     patient = p->entity;
     patient_secret_ids.assign(p->secret_ids.begin(), p->secret_ids.end());
     for (int i = 0; i < 5; ++i) {
-      api::NewEntityOptions o;
+      CreateOptions o;
       o.owning_entity_id = string_member(patient, "id");
       o.secret_foreign_keys = patient_secret_ids;
       auto he = alice.core->create("HealthElement", Json{{"descr", "he " + std::to_string(i)}}, o);

@@ -16,6 +16,7 @@
 #include "tamper_db.hpp"
 #include "test_util.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -28,7 +29,7 @@ using testing::TamperDb;
 struct Client {
   std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
   std::shared_ptr<CryptoStrategies> strategies = std::make_shared<BasicCryptoStrategies>();
-  std::vector<engine::TamperEvent> events;
+  std::vector<TamperReport> events;
   std::mutex mutex;
   std::unique_ptr<api::SdkCore> core;
   std::function<Result<transport::ApiResponse>(const transport::ApiRequest&, const transport::ApiCall&)> interceptor;
@@ -43,7 +44,7 @@ struct Client {
     o.keys = keys;
     o.strategies = strategies;
     o.trust_state_capacity = trust_capacity;
-    o.on_tamper = [this](const engine::TamperEvent& e) {
+    o.on_tamper = [this](const TamperReport& e) {
       std::lock_guard lock(mutex);
       events.push_back(e);
     };
@@ -79,7 +80,7 @@ std::string join(const std::vector<std::string>& lines) {
   return out;
 }
 
-bool has_warning(const api::Decrypted& d, const std::string& part) {
+bool has_warning(const DecryptedEntity& d, const std::string& part) {
   return std::any_of(d.warnings.begin(), d.warnings.end(),
                      [&](const std::string& w) { return w.find(part) != std::string::npos; });
 }
@@ -143,7 +144,7 @@ void add_delegation(World& w, const std::string& table, const std::string& id, c
 TEST(ReviewProvenance, AcceptSharedKeyDoesNotLaunderValuesOfAKeylessForgedDelegation) {
   World w;
   auto e = w.alice.core->create("Patient", Json{{"firstName", "P"}, {"note", "shared"}},
-                                {{}, {}, {{"hcp-bob", api::AccessLevel::kWrite}}});
+                                {{}, {}, {{"hcp-bob", AccessLevel::kWrite}}});
   ASSERT_OK(e);
   const std::string id = e->entity["id"];
   auto forged = forge(w, "keyless", "hcp-alice", "hcp-bob", w.bob.spki(), "Patient", {"evil-secret"}, {"evil-owner"},
@@ -153,17 +154,17 @@ TEST(ReviewProvenance, AcceptSharedKeyDoesNotLaunderValuesOfAKeylessForgedDelega
   auto read = w.bob.core->get("Patient", id);
   ASSERT_OK(read);
   // Before accepting: the server's secret id is either left out or flagged.
-  EXPECT_TRUE(read->secret_ids.count("evil-secret") == 0 || !read->warnings.empty())
+  EXPECT_TRUE(std::count(read->secret_ids.begin(), read->secret_ids.end(), "evil-secret") == 0 || !read->warnings.empty())
       << "a secret id from a delegation without the entity key is returned silently";
 
   auto accepted = w.bob.core->accept_shared_key("Patient", id);
   ASSERT_OK(accepted);
   EXPECT_EQ(accepted->provenance, Provenance::kVerified);
-  EXPECT_EQ(accepted->secret_ids.count("evil-secret"), 0u) << "the server's secret id became bob's own";
+  EXPECT_EQ(std::count(accepted->secret_ids.begin(), accepted->secret_ids.end(), "evil-secret"), 0) << "the server's secret id became bob's own";
   EXPECT_EQ(accepted->secret_ids.size(), 1u);
   auto again = w.bob.core->get("Patient", id);
   ASSERT_OK(again);
-  EXPECT_EQ(again->secret_ids.count("evil-secret"), 0u);
+  EXPECT_EQ(std::count(again->secret_ids.begin(), again->secret_ids.end(), "evil-secret"), 0);
 }
 
 // The server adds a medical field in clear that the manifest encrypts (here `note`, absent from
@@ -231,7 +232,7 @@ TEST(ReviewRollback, DataOwnerServedWithoutRevAfterANumberedOneIsRefused) {
   World w;
   ASSERT_OK(w.alice.core->share("HealthElement",
                                 w.alice.core->create("HealthElement", Json{{"descr", "x"}}, {})->entity["id"], "hcp-bob",
-                                api::AccessLevel::kRead));
+                                AccessLevel::kRead));
   {
     auto db = w.db();
     Json bob = db.get("healthcare_parties", "hcp-bob");
@@ -240,7 +241,7 @@ TEST(ReviewRollback, DataOwnerServedWithoutRevAfterANumberedOneIsRefused) {
   }
   auto e = w.alice.core->create("HealthElement", Json{{"descr", "y"}}, {});
   ASSERT_OK(e);
-  auto shared = w.alice.core->share("HealthElement", e->entity["id"], "hcp-bob", api::AccessLevel::kRead);
+  auto shared = w.alice.core->share("HealthElement", e->entity["id"], "hcp-bob", AccessLevel::kRead);
   ASSERT_FALSE(shared.ok()) << "a data owner without rev after revision 1+ was accepted";
   EXPECT_EQ(shared.error().code(), ErrorCode::kTamperDetected);
 }
@@ -274,7 +275,7 @@ TEST(ReviewRollback, FloodOfMadeUpRecordsDoesNotFlushTheEntityHistory) {
   };
   auto other = w.alice.core->create("HealthElement", Json{{"descr", "other"}}, {});
   ASSERT_OK(other);
-  ASSERT_OK(w.alice.core->share("HealthElement", other->entity["id"], "hcp-bob", api::AccessLevel::kRead));
+  ASSERT_OK(w.alice.core->share("HealthElement", other->entity["id"], "hcp-bob", AccessLevel::kRead));
   w.alice.interceptor = nullptr;
   w.db().put("health_elements", v1);
   auto read = w.alice.core->get("HealthElement", id);
@@ -322,7 +323,7 @@ TEST(ReviewHostileJson, NonStringRevInTheConflictAnswerIsAnErrorNotACrash) {
   };
   Json stale = e->entity;
   stale["descr"] = "stale edit";
-  Result<api::Decrypted> r = Error{ErrorCode::kInternal, "not run"};
+  Result<DecryptedEntity> r = Error{ErrorCode::kInternal, "not run"};
   EXPECT_NO_THROW(r = w.alice.core->modify("HealthElement", stale));
   EXPECT_FALSE(r.ok());
 }
@@ -341,8 +342,8 @@ TEST(ReviewHostileJson, WrongTypesInTheBulkShareAnswerAreAnErrorNotACrash) {
       if (r.path.find("bulkSharedMetadataUpdate") != std::string::npos) return transport::ApiResponse{200, body};
       return inner(r);
     };
-    Result<api::Decrypted> r = Error{ErrorCode::kInternal, "not run"};
-    EXPECT_NO_THROW(r = w.alice.core->share("HealthElement", id, "hcp-bob", api::AccessLevel::kRead)) << answer;
+    Result<DecryptedEntity> r = Error{ErrorCode::kInternal, "not run"};
+    EXPECT_NO_THROW(r = w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kRead)) << answer;
     EXPECT_FALSE(r.ok()) << answer;
   }
 }
@@ -361,13 +362,13 @@ TEST(ReviewHostileJson, NumericIdsInCreateAndModifyAnswersAreAnErrorNotACrash) {
     }
     return resp;
   };
-  Result<api::Decrypted> created = Error{ErrorCode::kInternal, "not run"};
+  Result<DecryptedEntity> created = Error{ErrorCode::kInternal, "not run"};
   EXPECT_NO_THROW(created = w.alice.core->create("HealthElement", Json{{"descr", "v2"}}, {}));
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code(), ErrorCode::kMalformedResponse) << created.error().to_string();
   Json changed = e->entity;
   changed["descr"] = "changed";
-  Result<api::Decrypted> modified = Error{ErrorCode::kInternal, "not run"};
+  Result<DecryptedEntity> modified = Error{ErrorCode::kInternal, "not run"};
   EXPECT_NO_THROW(modified = w.alice.core->modify("HealthElement", changed));
   ASSERT_FALSE(modified.ok());
   EXPECT_EQ(modified.error().code(), ErrorCode::kMalformedResponse) << modified.error().to_string();
@@ -375,7 +376,7 @@ TEST(ReviewHostileJson, NumericIdsInCreateAndModifyAnswersAreAnErrorNotACrash) {
   Json bad = e->entity;
   bad["id"] = 7;
   w.alice.interceptor = nullptr;
-  Result<api::Decrypted> refused = Error{ErrorCode::kInternal, "not run"};
+  Result<DecryptedEntity> refused = Error{ErrorCode::kInternal, "not run"};
   EXPECT_NO_THROW(refused = w.alice.core->modify("HealthElement", bad));
   EXPECT_FALSE(refused.ok());
 }
@@ -395,7 +396,7 @@ const std::string kPlain = [] {
 }();
 
 Doc shared_document(World& w) {
-  auto doc = w.alice.core->create("Document", Json{{"name", "lab.pdf"}}, {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+  auto doc = w.alice.core->create("Document", Json{{"name", "lab.pdf"}}, {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   EXPECT_TRUE(doc.ok());
   const std::string id = doc->entity["id"];
   std::size_t off = 0;
@@ -409,7 +410,7 @@ Doc shared_document(World& w) {
   return Doc{id, up.ok() ? up->entity["attachmentId"].get<std::string>() : std::string()};
 }
 
-Result<api::AttachmentRead> download(Client& c, const std::string& id, std::string& out) {
+Result<AttachmentDownload> download(Client& c, const std::string& id, std::string& out) {
   out.clear();
   return c.core->download_attachment(id, [&](std::span<const std::uint8_t> chunk) -> Status {
     out.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());  // NOLINT

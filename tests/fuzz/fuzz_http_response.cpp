@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)backend.current_hierarchy();
   (void)backend.data_owner_stub("x");
   (void)backend.get_entity("HealthElement", "x", {});
-  (void)backend.bulk_share("HealthElement", Json::object(), {});
+  (void)backend.bulk_share("HealthElement", api::BulkShareRequest{}, {});
   (void)backend.get_by_ids({"x"});
   (void)backend.get_maps({"k"});
   (void)backend.get_by_participant("x");

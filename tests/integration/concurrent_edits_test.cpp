@@ -4,7 +4,7 @@
 // concurrency, opt-in three-way merge), and a share says what it changed (READ → WRITE upgrades,
 // nothing sent when nothing changes).
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"

@@ -1,7 +1,7 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 // CurlTransport and the pipeline against a misbehaving loopback server (cpp-httplib, in process).
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 
 #include <httplib.h>
 

@@ -2,7 +2,7 @@
 // Errors a user can act on (issue 14 §6): through the public API against a real devserver, every
 // error says in words what it is about; the HTTP method, path and status are in Error::http().
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"

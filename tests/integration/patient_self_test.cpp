@@ -4,7 +4,7 @@
 // or the patient initialises it itself and opens it to its doctor; and a patient that did not
 // call reload() still finds what was shared with it since it signed in.
 
-#include <cardinal/curl_transport.hpp>
+#include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
 #include "devserver_process.hpp"

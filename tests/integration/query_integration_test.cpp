@@ -32,9 +32,9 @@ std::vector<std::string> all_ids(api::SdkCore& core, std::string_view type,
   auto match = core.match(type, filter);
   EXPECT_TRUE(match.ok()) << (match.ok() ? "" : match.error().to_string());
   if (!match.ok()) return {};
-  auto it = api::make_paginated<api::Decrypted>(
+  auto it = api::make_paginated<DecryptedEntity>(
       std::string(type), std::move(match).value(), {.page_size = page_size},
-      core.query_callbacks<api::Decrypted>(type, [](api::Decrypted d) -> Result<api::Decrypted> { return d; }));
+      core.query_callbacks(type));
   std::vector<std::string> out;
   while (it.has_next()) {
     auto page = it.next();
@@ -59,7 +59,7 @@ TEST(QueryIntegration, TypedFiltersFindWhatTheUserMayReadInTheServersOrder) {
   }
   auto patient = alice->create("Patient", Json{{"firstName", "Quinn"}, {"lastName", "Query"}, {"ssin", "85010112345"}}, {});
   ASSERT_OK(patient);
-  api::NewEntityOptions of_patient;
+  CreateOptions of_patient;
   of_patient.owning_entity_id = string_member(patient->entity, "id");
   of_patient.secret_foreign_keys.assign(patient->secret_ids.begin(), patient->secret_ids.end());
   std::map<std::string, std::string> id_of;  // by description
@@ -123,8 +123,8 @@ TEST(QueryIntegration, AnAnonymousPatientFindsWhatWasSharedWithItSinceItSignedIn
     ASSERT_OK(probe);
     EXPECT_TRUE(probe->ids.empty());
   }
-  api::NewEntityOptions shared;
-  shared.delegates = {{"pat-1", api::AccessLevel::kRead}};
+  CreateOptions shared;
+  shared.share_with = {{"pat-1", AccessLevel::kRead}};
   auto he = alice->create("HealthElement", Json{{"descr", "for the patient"}}, shared);
   ASSERT_OK(he);
   // Shared after pat loaded its exchange data (an anonymous user's match reloads them first, so

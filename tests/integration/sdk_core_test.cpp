@@ -14,7 +14,7 @@ namespace {
 
 struct Client {
   std::shared_ptr<keys::KeyStore> keys = std::make_shared<keys::InMemoryKeyStore>();
-  std::vector<engine::TamperEvent> events;
+  std::vector<TamperReport> events;
   std::mutex events_mutex;
   std::unique_ptr<api::SdkCore> core;
 
@@ -24,7 +24,7 @@ struct Client {
     o.backend = std::make_shared<api::RestBackend>(testing::httplib_api_call("127.0.0.1", server.port(), login, "pw"));
     o.keys = keys;
     o.strategies = std::move(strategies);
-    o.on_tamper = [this](const engine::TamperEvent& e) {
+    o.on_tamper = [this](const TamperReport& e) {
       std::lock_guard lock(events_mutex);
       events.push_back(e);
     };
@@ -60,7 +60,7 @@ TEST(SdkCoreIntegration, CreateShareDecryptAcrossUsers) {
   ASSERT_OK(patient);
   EXPECT_EQ(patient->entity["note"], "allergic to penicillin");
   const std::string patient_id = patient->entity["id"];
-  api::NewEntityOptions he_options;
+  CreateOptions he_options;
   he_options.owning_entity_id = patient_id;
   he_options.secret_foreign_keys.assign(patient->secret_ids.begin(), patient->secret_ids.end());
   auto he = alice.core->create(
@@ -70,8 +70,8 @@ TEST(SdkCoreIntegration, CreateShareDecryptAcrossUsers) {
   const std::string he_id = he->entity["id"];
   EXPECT_TRUE(he->can_write);
 
-  ASSERT_OK(alice.core->share("HealthElement", he_id, "hcp-bob", api::AccessLevel::kRead));
-  ASSERT_OK(alice.core->share("HealthElement", he_id, "pat-1", api::AccessLevel::kRead));
+  ASSERT_OK(alice.core->share("HealthElement", he_id, "hcp-bob", AccessLevel::kRead));
+  ASSERT_OK(alice.core->share("HealthElement", he_id, "pat-1", AccessLevel::kRead));
 
   auto by_bob = bob.core->get("HealthElement", he_id);
   ASSERT_OK(by_bob);
@@ -119,14 +119,14 @@ TEST(SdkCoreIntegration, ExchangeDataIsReusedAcrossDevicesOfTheSameUser) {
   ASSERT_OK(alice.start(server, "alice"));
   ASSERT_OK(bob.start(server, "bob"));
   auto he1 = alice.core->create("HealthElement", parse_json(R"({"descr":"one"})").value(),
-                                {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+                                {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(he1);
   // Second device of alice with the same key.
   Client alice2;
   alice2.keys = alice.keys;
   ASSERT_OK(alice2.start(server, "alice"));
   auto he2 = alice2.core->create("HealthElement", parse_json(R"({"descr":"two"})").value(),
-                                 {{}, {}, {{"hcp-bob", api::AccessLevel::kRead}}});
+                                 {{}, {}, {{"hcp-bob", AccessLevel::kRead}}});
   ASSERT_OK(he2);
   auto a = bob.core->get("HealthElement", he1->entity["id"].get<std::string>());
   auto b = bob.core->get("HealthElement", he2->entity["id"].get<std::string>());

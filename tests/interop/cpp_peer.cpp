@@ -32,8 +32,8 @@ int fail(const Error& e) {
   return 1;
 }
 
-api::AccessLevel level_of(const std::string& s) {
-  return s == "WRITE" ? api::AccessLevel::kWrite : api::AccessLevel::kRead;
+AccessLevel level_of(const std::string& s) {
+  return s == "WRITE" ? AccessLevel::kWrite : AccessLevel::kRead;
 }
 
 }  // namespace
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 5, argv + argc);
 
   api::CoreOptions o;
-  std::vector<engine::TamperEvent> events;
+  std::vector<TamperReport> events;
   o.backend =
       std::make_shared<api::RestBackend>(cardinal::testing::httplib_api_call("127.0.0.1", port, argv[2], argv[3]));
   // Test keys: a real encrypted key store, with cheap scrypt parameters to keep the test fast.
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   if (!store.ok()) return fail(store.error());
   o.keys = *store;
   o.strategies = std::make_shared<BasicCryptoStrategies>();
-  o.on_tamper = [&](const engine::TamperEvent& e) { events.push_back(e); };
+  o.on_tamper = [&](const TamperReport& e) { events.push_back(e); };
   auto backend = o.backend;
   auto core = api::SdkCore::start(std::move(o));
   if (!core.ok()) return fail(core.error());
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   } else if (cmd == "create" && args.size() >= 4) {
     auto clear = parse_json(args[2]);
     if (!clear.ok()) return fail(clear.error());
-    api::NewEntityOptions options;
+    CreateOptions options;
     if (args[3] != "-") {
       options.owning_entity_id = args[3];
       auto owner = sdk.get("Patient", args[3]);  // link by the patient's secret ids when readable
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     }
     for (std::size_t i = 4; i < args.size(); ++i) {
       const auto c = args[i].find(':');
-      options.delegates.emplace_back(args[i].substr(0, c), level_of(args[i].substr(c + 1)));
+      options.share_with.emplace_back(args[i].substr(0, c), level_of(args[i].substr(c + 1)));
     }
     auto r = sdk.create(args[1], std::move(clear).value(), options);
     if (!r.ok()) return fail(r.error());
@@ -89,9 +89,9 @@ int main(int argc, char** argv) {
     auto r = sdk.share(args[1], args[2], args[3], level_of(args[4]));
     if (!r.ok()) return fail(r.error());
     const char* outcome = "NEW";
-    if (r->share_outcome == api::ShareOutcome::kUpgraded) outcome = "UPGRADED";
-    if (r->share_outcome == api::ShareOutcome::kExtended) outcome = "EXTENDED";
-    if (r->share_outcome == api::ShareOutcome::kAlreadyShared) outcome = "ALREADY_SHARED";
+    if (r->share_outcome == ShareOutcome::kUpgraded) outcome = "UPGRADED";
+    if (r->share_outcome == ShareOutcome::kExtended) outcome = "EXTENDED";
+    if (r->share_outcome == ShareOutcome::kAlreadyShared) outcome = "ALREADY_SHARED";
     out = Json{{"entity", r->entity}, {"outcome", outcome}};
   } else if (cmd == "modify" && args.size() == 3) {
     auto clear = parse_json(args[2]);
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     if (!r.ok()) return fail(r.error());
     out = r->entity;
   } else if (cmd == "init-own-patient") {
-    std::vector<std::pair<std::string, api::AccessLevel>> delegates;
+    std::vector<std::pair<std::string, AccessLevel>> delegates;
     for (std::size_t i = 1; i < args.size(); ++i) {
       const auto c = args[i].find(':');
       delegates.emplace_back(args[i].substr(0, c), level_of(args[i].substr(c + 1)));

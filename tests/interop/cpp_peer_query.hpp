@@ -53,9 +53,9 @@ inline std::optional<Result<Json>> run_query_command(api::SdkCore& sdk, const st
   auto match = sdk.match(args[1], *filter);
   if (!match.ok()) return Result<Json>(match.error());
   Json out{{"ids", match->ids}, {"entities", Json::array()}, {"issues", Json::array()}};
-  auto it = api::make_paginated<api::Decrypted>(
+  auto it = api::make_paginated<DecryptedEntity>(
       args[1], std::move(match).value(), {.page_size = 2},
-      sdk.query_callbacks<api::Decrypted>(args[1], [](api::Decrypted d) -> Result<api::Decrypted> { return d; }));
+      sdk.query_callbacks(args[1]));
   while (it.has_next()) {
     auto page = it.next();
     if (!page.ok()) return Result<Json>(page.error());

@@ -52,9 +52,9 @@ void check_file(const std::string& file) {
   int reads = 0, refusals = 0;
   for (const auto& [owner, data_owner] : f.doc["dataOwners"].items()) {
     const bool patient = data_owner["type"] == "patient";
-    std::vector<engine::TamperEvent> events;
+    std::vector<TamperReport> events;
     auto ring = keys_of(f.doc, owner);
-    ExchangeDataManager manager(owner, ring, f.source, 100, [&](const engine::TamperEvent& e) { events.push_back(e); });
+    ExchangeDataManager manager(owner, ring, f.source, 100, [&](const TamperReport& e) { events.push_back(e); });
     if (patient) ASSERT_OK(manager.load_all());
     EntityCrypto entities(manager, {owner}, patient, nullptr);
     for (const auto& [type, list] : f.doc["entities"].items()) {

@@ -23,7 +23,8 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
-foreach(f include/cardinal/result.hpp include/cardinal/crypto/aes.hpp
+foreach(f include/cardinal/result.hpp include/cardinal/crypto/aes.hpp include/cardinal/http/transport.hpp
+          include/cardinal/content/manifest.hpp include/cardinal/keys/crypto_strategies.hpp
           ${LIBDIR}/cmake/CardinalSdk/CardinalSdkConfig.cmake ${LIBDIR}/cmake/CardinalSdk/CardinalSdkConfigVersion.cmake
           ${LIBDIR}/pkgconfig/cardinal-sdk.pc)
   if(NOT EXISTS "${prefix}/${f}")

@@ -3,7 +3,7 @@
 // An in-memory HttpTransport for unit tests: routes "METHOD path" (path without the base URL and
 // query) to handlers, records every request. Thread-safe.
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include <functional>
 #include <map>

@@ -42,10 +42,10 @@ struct Party {
   Party(const std::string& id, int key, testing::MemoryExchangeDataSource& source, bool anonymous)
       : keys(std::make_shared<KeyRing>()),
         manager((keys->add(id, test_key(key), true), id), keys, source, 100,
-                [this](const TamperEvent& e) { events.push_back(e); }),
-        crypto(manager, {id}, anonymous, [this](const TamperEvent& e) { events.push_back(e); }) {}
+                [this](const TamperReport& e) { events.push_back(e); }),
+        crypto(manager, {id}, anonymous, [this](const TamperReport& e) { events.push_back(e); }) {}
   std::shared_ptr<KeyRing> keys;
-  std::vector<TamperEvent> events;
+  std::vector<TamperReport> events;
   ExchangeDataManager manager;
   EntityCrypto crypto;
 };
@@ -79,13 +79,13 @@ TEST(EntityCrypto, CreateShareExplicitAndAnonymousThenDecrypt) {
   EXPECT_EQ(access->owning_entity_ids, (std::set<std::string>{"pat-1"}));
 
   // Share READ with bob (explicit) and with the patient (anonymous).
-  auto to_bob = alice.crypto.share_request(stored, "HealthElement", *access, {"hcp-bob", false, ShareLevel::kRead},
+  auto to_bob = alice.crypto.share_request(stored, "HealthElement", *access, {"hcp-bob", false, AccessLevel::kRead},
                                            {test_key(1).public_key()});
   ASSERT_OK(to_bob);
   ASSERT_TRUE(to_bob->contains("share"));
   EXPECT_TRUE((*to_bob)["share"].contains("exchangeDataId"));
   apply_share(stored, *to_bob, source, root);
-  auto to_pat = alice.crypto.share_request(stored, "HealthElement", *access, {"pat-1", true, ShareLevel::kRead},
+  auto to_pat = alice.crypto.share_request(stored, "HealthElement", *access, {"pat-1", true, AccessLevel::kRead},
                                            {test_key(2).public_key()});
   ASSERT_OK(to_pat);
   EXPECT_FALSE((*to_pat)["share"].contains("explicitDelegate"));
@@ -93,7 +93,7 @@ TEST(EntityCrypto, CreateShareExplicitAndAnonymousThenDecrypt) {
   EXPECT_TRUE((*to_pat)["share"].contains("encryptedExchangeDataId"));
   apply_share(stored, *to_pat, source, root);
   // A second share to bob has nothing to add.
-  auto again = alice.crypto.share_request(stored, "HealthElement", *access, {"hcp-bob", false, ShareLevel::kRead},
+  auto again = alice.crypto.share_request(stored, "HealthElement", *access, {"hcp-bob", false, AccessLevel::kRead},
                                           {test_key(1).public_key()});
   ASSERT_OK(again);
   EXPECT_TRUE(again->is_null());

@@ -151,9 +151,9 @@ TEST(ExchangeData, ExtendAddsRecipientAndResigns) {
 
 TEST(ExchangeDataManager, ReusesVerifiedDataAndCreatesOnce) {
   testing::MemoryExchangeDataSource source;
-  std::vector<TamperEvent> events;
+  std::vector<TamperReport> events;
   std::mutex events_mutex;
-  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperEvent& e) {
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperReport& e) {
     std::lock_guard lock(events_mutex);
     events.push_back(e);
   });
@@ -191,8 +191,8 @@ TEST(ExchangeDataManager, ForgedDataIsNotReusedAndIsReported) {
                                     {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(3)});
   ASSERT_OK(forged);
   source.add(*forged);
-  std::vector<TamperEvent> events;
-  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperEvent& e) { events.push_back(e); });
+  std::vector<TamperReport> events;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperReport& e) { events.push_back(e); });
   auto ed = alice.get_or_create_for_encryption("bob", {test_key(1).public_key()});
   ASSERT_OK(ed);
   EXPECT_NE((*ed)->record.id, "ed-forged");

@@ -144,7 +144,7 @@ TEST(JsonEncryption, ClearFieldsRequiringEncryption) {
 }  // namespace
 }  // namespace cardinal::engine
 
-#include <cardinal/entity_content.hpp>
+#include <cardinal/content/entity_content.hpp>
 
 namespace cardinal::engine {
 namespace {

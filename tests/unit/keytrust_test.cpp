@@ -3,7 +3,7 @@
 // exchange data variants), OAEP-variant-bound pins, per-hash delegate verification, and the
 // new-key policy of the basic strategies.
 
-#include <cardinal/crypto_strategies.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/verification.hpp>
 
 #include "api/trust_state.hpp"

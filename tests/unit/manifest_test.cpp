@@ -1,5 +1,5 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-#include <cardinal/manifest.hpp>
+#include <cardinal/content/manifest.hpp>
 
 #include "test_util.hpp"
 

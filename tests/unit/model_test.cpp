@@ -63,7 +63,7 @@ TEST(Model, SecureDelegations) {
   ASSERT_OK(j);
   auto d = secure_delegations_of(*j);
   ASSERT_OK(d);
-  EXPECT_EQ(d->at("k").permissions, Permission::kWrite);
+  EXPECT_EQ(d->at("k").permissions, AccessLevel::kWrite);
   EXPECT_FALSE(d->at("k").delegate.has_value());
   auto bad = parse_json(R"({"securityMetadata":{"secureDelegations":{"k":{"permissions":"ADMIN"}}}})");
   ASSERT_OK(bad);

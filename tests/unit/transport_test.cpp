@@ -1,8 +1,8 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 // Retry, authentication and error mapping above an in-memory transport.
 
-#include <cardinal/auth.hpp>
 #include <cardinal/crypto/encoding.hpp>
+#include <cardinal/http/auth.hpp>
 #include <cardinal/logging.hpp>
 
 #include "api/rest_backend.hpp"

@@ -4,8 +4,8 @@
 // JSON on stdout where it prints data; exit 0 on success, 1 with a one-line error otherwise,
 // 2 on a usage error.
 
+#include <cardinal/content/entity_content.hpp>
 #include <cardinal/crypto/encoding.hpp>
-#include <cardinal/entity_content.hpp>
 #include <cardinal/keys/key_store.hpp>
 #include <cardinal/keys/verification.hpp>
 #include <cardinal/sdk.hpp>

@@ -12,8 +12,8 @@
 /// `PinningCryptoStrategies` shares; the verifier owns its callback and its pins, and writes the
 /// pin file it was opened with.
 
-#include <cardinal/crypto_strategies.hpp>
 #include <cardinal/export.hpp>
+#include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/result.hpp>
 
 #include <filesystem>

@@ -15,6 +15,7 @@
 ///
 /// Ownership: each view owns its fields and a copy of the record JSON; copy them freely.
 
+#include <cardinal/access_level.hpp>
 #include <cardinal/export.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/result.hpp>
@@ -102,9 +103,6 @@ struct CARDINAL_EXPORT ExchangeDataMap {
   static Result<ExchangeDataMap> from_json(const Json& object);
 };
 
-/// Access level of a secure delegation.
-enum class Permission { kRead, kWrite };
-
 /// A secure delegation of an entity's `securityMetadata.secureDelegations`.
 struct CARDINAL_EXPORT SecureDelegation {
   std::optional<std::string> delegator;  ///< absent for an anonymous delegator
@@ -114,7 +112,7 @@ struct CARDINAL_EXPORT SecureDelegation {
   std::set<std::string> owning_entity_ids;  ///< base64(AES-CBC(exchange key, "Cure" + id))
   std::set<std::string> parent_delegations;     ///< secure delegation keys of parent delegations
   std::optional<std::string> exchange_data_id;  ///< absent in anonymous delegations
-  Permission permissions = Permission::kRead;   ///< READ or WRITE
+  AccessLevel permissions = AccessLevel::kRead;  ///< READ or WRITE
   Json json;                                    ///< the delegation as received
 
   /// Parses a delegation. Errors: kMalformedInput.

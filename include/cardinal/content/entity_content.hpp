@@ -10,10 +10,10 @@
 /// Ownership: inputs are borrowed for the call; the returned JSON is a new value the caller owns;
 /// `warnings`, when given, is appended to during the call only.
 
+#include <cardinal/content/manifest.hpp>
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/export.hpp>
 #include <cardinal/json.hpp>
-#include <cardinal/manifest.hpp>
 
 #include <string>
 #include <vector>

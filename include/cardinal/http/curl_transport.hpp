@@ -10,9 +10,9 @@
 ///
 /// Ownership: `create` returns a `std::shared_ptr`, shared by the SDK and the auth providers that
 /// use the transport; the transport owns its libcurl handles and releases them with the last
-/// reference. A request is borrowed for the duration of `send` only (see http.hpp).
+/// reference. A request is borrowed for the duration of `send` only (see transport.hpp).
 
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 
 #include <chrono>
 #include <memory>

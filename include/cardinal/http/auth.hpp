@@ -13,7 +13,7 @@
 /// owns its password. Each `bearer_token` result is a `SecretBytes` copy the caller owns.
 
 #include <cardinal/export.hpp>
-#include <cardinal/http.hpp>
+#include <cardinal/http/transport.hpp>
 #include <cardinal/secret.hpp>
 
 #include <chrono>

@@ -1,0 +1,64 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// `EntityApi`: create, read, modify, share and delete one kind of encryptable entity.
+///
+/// Thread safety: an `EntityApi` may be used from any number of threads at once. Ownership: it is
+/// owned by the `CardinalSdk` that returned it and valid as long as that lives; never delete it.
+
+#include <cardinal/access_level.hpp>
+#include <cardinal/export.hpp>
+#include <cardinal/json.hpp>
+#include <cardinal/result.hpp>
+#include <cardinal/sdk/types.hpp>
+
+#include <string>
+
+namespace cardinal {
+
+/// Create / read / modify / share / delete one kind of encryptable entity through the backend.
+class CARDINAL_EXPORT EntityApi {
+ public:
+  virtual ~EntityApi() = default;
+  /// Encrypts and stores a new entity (an `id` is generated when absent).
+  virtual Result<DecryptedEntity> create(Json clear, const CreateOptions& options = {}) = 0;
+  /// Fetches and decrypts an entity. Errors: kNotFound, kDecryptionFailed, kKeyNotAvailable,
+  /// kTamperDetected, transport errors.
+  virtual Result<DecryptedEntity> get(const std::string& id) = 0;
+  /// Re-encrypts and stores an entity obtained from `get`/`create` (with its `rev`). Optimistic
+  /// concurrency, as the platform: when the entity changed on the server since that `rev` (or the
+  /// `rev` is not one the server gave), nothing is written and the result is kConflict; read the
+  /// current version with `get`, or use the overload with `ModifyOptions` to receive it (or to
+  /// merge). When the current version already has exactly this content (e.g. this write was
+  /// applied, its answer lost and the request repeated), that version is returned: success.
+  /// Errors: kInvalidArgument (no id or rev), kConflict, kPermissionDenied (no WRITE),
+  /// kKeyNotAvailable, transport errors.
+  /// The new content is encrypted only under an entity key of verified provenance (see
+  /// `Provenance`): for an entity whose key reached this user only from another data owner,
+  /// kNoVerifiedKey (call `accept_shared_key` first if the user trusts it).
+  virtual Result<DecryptedEntity> modify(const Json& clear) = 0;
+  /// `modify` with a conflict policy: see `ModifyOptions`. With ConflictPolicy::kMerge, a change
+  /// that merges cleanly is stored on the current revision (the result has the merged content);
+  /// otherwise kConflict names the fields changed on both sides. `options.conflict` receives the
+  /// current server version on kConflict.
+  virtual Result<DecryptedEntity> modify(const Json& clear, const ModifyOptions& options) = 0;
+  /// Shares with a data owner: only with keys the strategies verified (kNoVerifiedKey otherwise).
+  /// `share_outcome` in the result tells what changed: a new share, an upgrade from READ to WRITE
+  /// (a second, WRITE delegation: the platform does not change the permission of an existing one),
+  /// an extension, or nothing (kAlreadyShared, nothing sent; a lower level than the delegate has
+  /// never downgrades it).
+  virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
+  /// Deletes an entity on the backend.
+  virtual Status remove(const std::string& id) = 0;
+  /// Accepts as authentic the entity key this user received from another data owner (the entity's
+  /// `provenance` is `kUnverified`): a delegation to the user itself, through its own exchange data,
+  /// is added, so that `modify` may encrypt under that key from then on, and a later substitution of
+  /// the key by the server is detected. Only call it when the user trusts where the entity came from
+  /// (e.g. a colleague it shares with): a compromised server could have forged the sharing. Does
+  /// nothing for an entity already of verified provenance. Errors: kTamperDetected when the entity
+  /// carries several different keys (which is genuine cannot be told), share errors.
+  virtual Result<DecryptedEntity> accept_shared_key(const std::string& id) = 0;
+};
+
+}  // namespace cardinal

@@ -1,0 +1,69 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// The typed request bodies and answers of api/requests.hpp: the exact wire shapes, and answers of
+// a hostile server (wrong types) read as documented, never thrown on.
+
+#include "api/requests.hpp"
+#include "test_util.hpp"
+
+namespace cardinal {
+namespace {
+
+using api::BulkShareRequest;
+
+TEST(Requests, BulkShareRequestSerializesThePlatformShape) {
+  BulkShareRequest r;
+  auto& e = r.requests_by_entity_id["he-1"];
+  e.requests.emplace("0", Json{{"share", {{"requestedPermissions", "FULL_READ"}}}});
+  e.potential_parent_delegations = {"k1", "k2"};
+  const Json expected = Json::parse(R"({"requestsByEntityId": {"he-1": {
+      "requests": {"0": {"share": {"requestedPermissions": "FULL_READ"}}},
+      "potentialParentDelegations": ["k1", "k2"]}}})");
+  EXPECT_EQ(api::to_json(r), expected);
+  EXPECT_EQ(api::to_json(BulkShareRequest{}), Json::parse(R"({"requestsByEntityId": {}})"));
+}
+
+TEST(Requests, BulkShareResultsAreParsedDefensively) {
+  const Json answer = Json::parse(R"([
+      {"entityId": "a", "updatedEntity": {"id": "a", "rev": "2-x"}, "rejectedRequests": {}},
+      {"entityId": "b", "updatedEntity": "not an object",
+       "rejectedRequests": {"1": {"code": 409, "reason": "exists", "shouldRetry": true}, "0": 7}},
+      {"entityId": 42, "rejectedRequests": {"0": {"code": "400", "reason": 1, "shouldRetry": "yes"}}},
+      "garbage"])");
+  auto parsed = api::parse_bulk_share_results(answer);
+  ASSERT_OK(parsed);
+  ASSERT_EQ(parsed->size(), 3u);  // the non-object item is skipped
+  const auto& a = (*parsed)[0];
+  EXPECT_EQ(a.entity_id, "a");
+  ASSERT_TRUE(a.updated_entity.has_value());
+  EXPECT_EQ((*a.updated_entity)["rev"], "2-x");
+  EXPECT_TRUE(a.rejected_requests.empty());
+  const auto& b = (*parsed)[1];
+  EXPECT_FALSE(b.updated_entity.has_value()) << "an updatedEntity that is not an object counts as absent";
+  ASSERT_EQ(b.rejected_requests.size(), 2u);
+  EXPECT_EQ(b.rejected_requests[0].first, "1") << "the server's order is kept";
+  EXPECT_EQ(b.rejected_requests[0].second.code, 409);
+  EXPECT_EQ(b.rejected_requests[0].second.reason, "exists");
+  EXPECT_TRUE(b.rejected_requests[0].second.should_retry);
+  EXPECT_EQ(b.rejected_requests[1].second.code, 0) << "a rejection that is not an object has the defaults";
+  const auto& c = (*parsed)[2];
+  EXPECT_EQ(c.entity_id, "");
+  ASSERT_EQ(c.rejected_requests.size(), 1u);
+  EXPECT_EQ(c.rejected_requests[0].second.code, 0);
+  EXPECT_EQ(c.rejected_requests[0].second.reason, "no reason given");
+  EXPECT_FALSE(c.rejected_requests[0].second.should_retry);
+  EXPECT_ERROR_CODE(api::parse_bulk_share_results(Json::object()), ErrorCode::kMalformedResponse);
+}
+
+TEST(Requests, RejectionCodesOutsideTheHttpRangeCountAsNone) {
+  auto parsed = api::parse_bulk_share_results(Json::parse(
+      R"([{"entityId": "a", "rejectedRequests": {"0": {"code": 100000}, "1": {"code": -1}, "2": {"code": 403}}}])"));
+  ASSERT_OK(parsed);
+  const auto& rej = (*parsed)[0].rejected_requests;
+  ASSERT_EQ(rej.size(), 3u);
+  EXPECT_EQ(rej[0].second.code, 0);
+  EXPECT_EQ(rej[1].second.code, 0);
+  EXPECT_EQ(rej[2].second.code, 403);
+}
+
+}  // namespace
+}  // namespace cardinal
