@@ -127,6 +127,15 @@ TEST_F(DevServerMatchTest, OnlyWhatIsDelegatedToTheNamedDataOwnerIsFound) {
   EXPECT_EQ(match(*alice_, kHe, by_patient("hcp-alice", {"sfk-A"})), ids_of({"he-mine", "he-shared"}));
 }
 
+TEST_F(DevServerMatchTest, AChildFindsWhatIsSharedWithItsParentByNamingTheParent) {
+  he("he-org", "sfk-A", 1, {"hcp-org"});
+  auto child = as("child");
+  EXPECT_EQ(match(*child, kHe, by_patient("hcp-org", {"sfk-A"})), ids_of({"he-org"}));
+  EXPECT_EQ(match(*child, kHe, by_patient("hcp-child", {"sfk-A"})), json::array()) << "hierarchies are not expanded";
+  auto org = as("org");
+  EXPECT_EQ(org->post(std::string(kHe) + "/match", by_patient("hcp-child", {"sfk-A"})).status, 403) << "a parent is not its child";
+}
+
 TEST_F(DevServerMatchTest, AnonymousDelegationsAreFoundThroughAccessControlKeys) {
   auto pat = as("pat");
   json e = anonymous_root("he-anon", "pat-key");
