@@ -36,6 +36,9 @@
 #include <cardinal/sdk/cardinal_sdk.hpp>
 #include <cardinal/sdk/crypto_api.hpp>
 #include <cardinal/sdk/entity_api.hpp>
+#include <cardinal/sdk/filters.hpp>
 #include <cardinal/sdk/options.hpp>
+#include <cardinal/sdk/query.hpp>
+#include <cardinal/sdk/typed_entity_api.hpp>
 #include <cardinal/sdk/types.hpp>
 #include <cardinal/tamper_report.hpp>

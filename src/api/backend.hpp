@@ -35,6 +35,13 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
   virtual Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                                const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/match` with a filter (its `$type` JSON): the answer as received (an
+  /// array of ids from an honest server; read with api::read_match_answer).
+  virtual Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/byIds`: the answer as received (the entities this user may read, from
+  /// an honest server; read with api::read_page_answer).
+  virtual Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
+                                           const AccessKeys& keys) = 0;
   /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
   virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                           const AccessKeys& keys) = 0;

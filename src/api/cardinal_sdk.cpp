@@ -2,6 +2,7 @@
 #include <cardinal/http/curl_transport.hpp>
 #include <cardinal/sdk.hpp>
 
+#include "api/entity_queries.hpp"
 #include "api/rest_backend.hpp"
 #include "api/sdk_core.hpp"
 #include "engine/access_control.hpp"
@@ -18,7 +19,9 @@ namespace {
 
 // Every call holds `gate` shared; key rotation holds it exclusively (it rebuilds the core's
 // managers).
-class EntityApiImpl : public EntityApi {
+// `Interface` is EntityApi, or the typed API of one kind (api/entity_queries.hpp adds its queries).
+template <class Interface = EntityApi>
+class EntityApiImpl : public Interface {
  public:
   EntityApiImpl(api::SdkCore& core, std::shared_mutex& gate, std::string type)
       : core_(core), gate_(gate), type_(std::move(type)) {}
@@ -138,13 +141,31 @@ struct CardinalSdk::Impl {
   std::unique_ptr<CryptoApiImpl> crypto;
   std::unique_ptr<AttachmentApiImpl> attachments;
   std::mutex mutex;
-  std::map<std::string, std::unique_ptr<EntityApiImpl>, std::less<>> entities;
+  std::map<std::string, std::unique_ptr<EntityApi>, std::less<>> entities;
+  // The typed APIs (also what `entities(type)` returns for their types).
+  template <class Kind>
+  using Typed = api::TypedEntityApiImpl<Kind, EntityApiImpl<TypedEntityApi<Kind>>>;
+  std::unique_ptr<Typed<HealthElementKind>> health_elements;
+  std::unique_ptr<Typed<PatientKind>> patients;
+  std::unique_ptr<Typed<ContactKind>> contacts;
+  std::unique_ptr<Typed<DocumentKind>> documents;
+
+  void make_typed() {
+    health_elements = std::make_unique<Typed<HealthElementKind>>(*core, gate);
+    patients = std::make_unique<Typed<PatientKind>>(*core, gate);
+    contacts = std::make_unique<Typed<ContactKind>>(*core, gate);
+    documents = std::make_unique<Typed<DocumentKind>>(*core, gate);
+  }
 
   EntityApi& entity(std::string_view type) {
+    if (type == HealthElementKind::kEntityType) return *health_elements;
+    if (type == PatientKind::kEntityType) return *patients;
+    if (type == ContactKind::kEntityType) return *contacts;
+    if (type == DocumentKind::kEntityType) return *documents;
     std::lock_guard lock(mutex);
     auto it = entities.find(type);
     if (it == entities.end()) {
-      it = entities.emplace(std::string(type), std::make_unique<EntityApiImpl>(*core, gate, std::string(type))).first;
+      it = entities.emplace(std::string(type), std::make_unique<EntityApiImpl<>>(*core, gate, std::string(type))).first;
     }
     return *it->second;
   }
@@ -184,14 +205,15 @@ Result<std::unique_ptr<CardinalSdk>> CardinalSdk::initialize(SdkOptions options)
   CARDINAL_ASSIGN_OR_RETURN(impl->core, api::SdkCore::start(std::move(core)));
   impl->crypto = std::make_unique<CryptoApiImpl>(*impl->core, impl->gate);
   impl->attachments = std::make_unique<AttachmentApiImpl>(*impl->core, impl->gate);
+  impl->make_typed();
   return std::unique_ptr<CardinalSdk>(new CardinalSdk(std::move(impl)));
 }
 
 CryptoApi& CardinalSdk::crypto() { return *impl_->crypto; }
-EntityApi& CardinalSdk::health_elements() { return impl_->entity("HealthElement"); }
-EntityApi& CardinalSdk::patients() { return impl_->entity("Patient"); }
-EntityApi& CardinalSdk::documents() { return impl_->entity("Document"); }
-EntityApi& CardinalSdk::contacts() { return impl_->entity("Contact"); }
+HealthElementApi& CardinalSdk::health_elements() { return *impl_->health_elements; }
+PatientApi& CardinalSdk::patients() { return *impl_->patients; }
+DocumentApi& CardinalSdk::documents() { return *impl_->documents; }
+ContactApi& CardinalSdk::contacts() { return *impl_->contacts; }
 AttachmentApi& CardinalSdk::attachments() { return *impl_->attachments; }
 
 Result<DecryptedEntity> CardinalSdk::initialize_own_patient_record(

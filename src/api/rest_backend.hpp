@@ -41,6 +41,9 @@ class RestBackend : public Backend {
   Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
   Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                        const AccessKeys& keys) override;
+  Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) override;
+  Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
+                                   const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;

@@ -19,6 +19,8 @@
 #include "api/backend.hpp"
 #include "api/trust_state.hpp"
 #include "api/merge.hpp"
+#include "api/filter_spec.hpp"
+#include "api/query.hpp"
 #include "engine/entity_crypto.hpp"
 
 #include <filesystem>
@@ -76,6 +78,34 @@ class SdkCore {
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<DecryptedEntity> accept_shared_key(std::string_view type, const std::string& id);
+
+  // Queries (api/sdk_query.cpp).
+  /// Resolves `filter` (for self: this data owner; by patients: their secret ids this user reads)
+  /// and runs `POST …/match` (or nothing, for ids given by the caller). The answer is bounded and
+  /// de-duplicated; its oddities are reported to the tamper listener and kept in the result.
+  Result<MatchAnswer> match(std::string_view type, const std::shared_ptr<const detail::FilterSpec>& filter,
+                            const QueryLimits& limits = {});
+  /// The page source of `filter`: byIds with this user's access control keys, decryption by
+  /// `decrypt`, tampering reported to the tamper listener.
+  QueryCallbacks<DecryptedEntity> query_callbacks(std::string_view type);
+  /// The owning-entity ids (e.g. the patient) of an entity this user can open: those from
+  /// delegations of verified provenance when there are any (others are dropped and reported), else
+  /// all, with `verified` false.
+  struct OwningIds {
+    std::vector<std::string> ids;
+    bool verified = false;
+    std::vector<std::string> warnings;
+  };
+  Result<OwningIds> owning_entity_ids(std::string_view type, const Json& entity);
+  /// `decrypt`, except that an entity this user cannot open or that fails its checks is returned
+  /// as it was given (encrypted, `decrypted` false, the reason in `error`), never with content that
+  /// failed the checks. Transport and server errors stay errors.
+  struct TryDecrypted {
+    DecryptedEntity value;
+    bool decrypted = false;
+    std::optional<Error> error;
+  };
+  Result<TryDecrypted> try_decrypt(std::string_view type, const Json& encrypted);
 
   /// The current patient's own Patient record, usable by the patient: when it has no security
   /// metadata yet (a patient who signed up alone), gives it an entity key, a secret id and a root

@@ -4,6 +4,7 @@
 #include "engine/data_owner_keys.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace cardinal::api {
 
@@ -130,6 +131,24 @@ Result<Json> TrackingBackend::modify_entity(std::string_view type, const Json& e
 Status TrackingBackend::delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                                       const AccessKeys& keys) {
   return inner_->delete_entity(type, id, rev, keys);
+}
+
+Result<Json> TrackingBackend::match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) {
+  return inner_->match_entities(type, filter, keys);
+}
+
+Result<Json> TrackingBackend::get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
+                                                  const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(Json page, inner_->get_entities_by_ids(type, ids, keys));
+  if (page.is_array()) {
+    // Only the entities asked for: made-up ones would just push real ones out of the LRU (the
+    // query engine drops and reports them).
+    const std::set<std::string> asked(ids.begin(), ids.end());
+    for (const auto& entity : page) {
+      if (asked.count(string_member(entity, "id")) != 0) check_entity(type, entity);
+    }
+  }
+  return page;
 }
 
 Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,

@@ -12,11 +12,13 @@
 //   cpp_peer ... accept <Type> <id>              (accept_shared_key: write under a key others shared)
 //   cpp_peer ... init-own-patient [<delegate>:<READ|WRITE> ...]
 //   cpp_peer ... exchange-pairs
+//   cpp_peer ... query <Type> <how> ...           (see cpp_peer_query.hpp)
 // `share` prints {"entity": …, "outcome": "NEW"|"UPGRADED"|"EXTENDED"|"ALREADY_SHARED"}.
 
 #include <cardinal/crypto/encoding.hpp>
 
 #include "api/sdk_core.hpp"
+#include "cpp_peer_query.hpp"
 #include "httplib_api_call.hpp"
 
 #include <algorithm>
@@ -62,7 +64,10 @@ int main(int argc, char** argv) {
   auto& sdk = **core;
   const std::string& cmd = args[0];
   Json out;
-  if (cmd == "init") {
+  if (auto query = testing::run_query_command(sdk, args)) {
+    if (!query->ok()) return fail(query->error());
+    out = std::move(*query).value();
+  } else if (cmd == "init") {
     out = Json{{"dataOwnerId", sdk.self().id}};
   } else if (cmd == "create" && args.size() >= 4) {
     auto clear = parse_json(args[2]);

@@ -8,6 +8,9 @@
 // D: Document attachments both ways: the C++ integrity record does not disturb the official SDK,
 //    and an official attachment reads in C++ with the "could not be verified" warning.
 // Exchange data is never duplicated: one record per (delegator, delegate) pair after repeated shares.
+// Q (issue 12): queries both ways — the official matchHealthElementsBy / filterHealthElementsBy and
+//    matchPatientsBy find what C++ alice created, C++ match/filter find what official bob created
+//    (skipped while the devserver has no …/match endpoint).
 // Then (issue 14): a READ → WRITE upgrade by C++ alice lets official bob write; a patient uses its
 // own record across SDKs (official patient initialises it, C++ alice reads and writes it; official
 // bob creates a Patient that gets a user, the C++ patient reads and writes it; a C++ patient
@@ -19,7 +22,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
   CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, DecryptedContact, DecryptedService,
-  DecryptedContent, DecryptedDocument, AccessLevel,
+  DecryptedContent, DecryptedDocument, AccessLevel, HealthElementFilters, PatientFilters,
 } from '@icure/cardinal-sdk'
 
 const [serverPath, peerPath] = process.argv.slice(2)
@@ -299,6 +302,47 @@ try {
     cpp('pat3', 'modify', 'Patient', JSON.stringify({ ...own, note: 'from pat3' }))
     expectEq((await bob.patient.getPatient('pat-3')).note, 'from pat3', 'note read by official bob')
   })
+
+  // Q: queries, both ways (needs the devserver's POST …/match and …/byIds).
+  const matchServed = await fetch(`${baseUrl}/rest/v2/helement/match`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    .then((r) => r.status !== 404).catch(() => false)
+  if (!matchServed) {
+    console.log('SKIP queries: this devserver has no /rest/v2/<type>/match endpoint yet')
+  } else {
+    const bobsView = await step('official bob reads the C++ Patient for his queries', () => bob.patient.getPatient(patient.id))
+    await step('official matchHealthElementsBy (by patient) finds the C++ HealthElement', async () => {
+      const ids = await bob.healthElement.matchHealthElementsBy(HealthElementFilters.byPatientsForSelf([bobsView]))
+      if (!ids.includes(he.id)) throw new Error(`ids ${JSON.stringify(ids)} lack ${he.id}`)
+    })
+    await step('official filterHealthElementsBy pages through and decrypts the C++ HealthElement', async () => {
+      const it = await bob.healthElement.filterHealthElementsBy(HealthElementFilters.byPatientsForSelf([bobsView]))
+      const found = []
+      while (await it.hasNext()) found.push(...await it.next(1))
+      const h = found.find((x) => x.id === he.id)
+      if (!h) throw new Error(`not found among ${found.length}`)
+      expectEq(h.descr, DESCR, 'descr')
+    })
+    await step('official matchPatientsBy (by name) finds the C++ Patient', async () => {
+      const ids = await bob.patient.matchPatientsBy(PatientFilters.byFuzzyNameForDataOwner('hcp-bob', 'Ann'))
+      if (!ids.includes(patient.id)) throw new Error(`ids ${JSON.stringify(ids)} lack ${patient.id}`)
+    })
+    await step('C++ match + filter (by patient) find and decrypt the official HealthElement', async () => {
+      const r = cpp('alice', 'query', 'HealthElement', 'by-patient', jsPatient.id)
+      if (!r.ids.includes(jsHe.id)) throw new Error(`ids ${JSON.stringify(r.ids)} lack ${jsHe.id}`)
+      const h = r.entities.find((x) => x.id === jsHe.id)
+      expectEq(h?.descr, DESCR + ' js', 'descr')
+    })
+    await step('C++ match + filter (by name) find and decrypt the official Patient', async () => {
+      const r = cpp('alice', 'query', 'Patient', 'by-name', 'Joe')
+      if (!r.ids.includes(jsPatient.id)) throw new Error(`ids ${JSON.stringify(r.ids)} lack ${jsPatient.id}`)
+      expectEq(r.entities.find((x) => x.id === jsPatient.id)?.note, NOTE, 'note')
+    })
+    await step('C++ carol, with whom nothing was shared, cannot query by that patient nor find it by name', async () => {
+      if (!cppFails('carol', 'query', 'HealthElement', 'by-patient', jsPatient.id)) throw new Error('carol resolved the patient')
+      const r = cpp('carol', 'query', 'Patient', 'by-name', 'Joe')
+      if (r.entities.some((x) => x.id === jsPatient.id)) throw new Error('carol decrypted the patient')
+    })
+  }
 } catch (e) {
   console.log(`FAIL ${e?.message ?? e}`)
   failures++

@@ -16,6 +16,7 @@
 #include <cardinal/sdk/crypto_api.hpp>
 #include <cardinal/sdk/entity_api.hpp>
 #include <cardinal/sdk/options.hpp>
+#include <cardinal/sdk/typed_entity_api.hpp>
 #include <cardinal/sdk/types.hpp>
 
 #include <memory>
@@ -39,16 +40,16 @@ class CARDINAL_EXPORT CardinalSdk {
 
   /// Encryption without storage, access control keys, recovery keys, key rotation.
   CryptoApi& crypto();
-  /// HealthElement entities.
-  EntityApi& health_elements();
-  /// Patient entities.
-  EntityApi& patients();
-  /// Document entities.
-  EntityApi& documents();
+  /// HealthElement entities, with queries by `HealthElementFilters` (docs/queries.md).
+  HealthElementApi& health_elements();
+  /// Patient entities, with queries by `PatientFilters`.
+  PatientApi& patients();
+  /// Document entities, with queries by `DocumentFilters`.
+  DocumentApi& documents();
   /// Contact entities: the contact's fields with the Contact manifest, and every service in
   /// `services` encrypted on its own with the contact's key (the Service manifest plus `content`,
-  /// or each compound sub-service), exactly as the official SDK does.
-  EntityApi& contacts();
+  /// or each compound sub-service), exactly as the official SDK does. Queries by `ContactFilters`.
+  ContactApi& contacts();
   /// Main attachments of Document entities, streamed and encrypted.
   AttachmentApi& attachments();
   /// Any encryptable entity type the backend serves ("Contact", "Message", …). Errors:
