@@ -29,6 +29,11 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<std::vector<model::DataOwner>> current_hierarchy() = 0;
   virtual Result<model::DataOwner> data_owner_stub(const std::string& id) = 0;
   virtual Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) = 0;
+  /// `POST /rest/v2/dataowner/stub/byIds`: the stubs of `ids`, in the order asked (one request).
+  /// Errors: kNotFound naming the first id the server did not return.
+  virtual Result<std::vector<model::DataOwner>> data_owner_stubs(const std::vector<std::string>& ids) = 0;
+  /// `PUT /rest/v2/exchangedatamap/batch` (the answer is the text "ok").
+  virtual Status put_exchange_data_maps(const ExchangeDataMapBatch& batch) = 0;
 
   virtual Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
   virtual Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) = 0;

@@ -54,6 +54,8 @@ class RestBackend : public Backend {
   Result<std::vector<model::DataOwner>> current_hierarchy() override;
   Result<model::DataOwner> data_owner_stub(const std::string& id) override;
   Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) override;
+  Result<std::vector<model::DataOwner>> data_owner_stubs(const std::vector<std::string>& ids) override;
+  Status put_exchange_data_maps(const ExchangeDataMapBatch& batch) override;
 
   Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
   Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) override;

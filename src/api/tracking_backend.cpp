@@ -109,6 +109,16 @@ Result<model::DataOwner> TrackingBackend::put_data_owner_stub(const model::DataO
   return owner;
 }
 
+Result<std::vector<model::DataOwner>> TrackingBackend::data_owner_stubs(const std::vector<std::string>& ids) {
+  CARDINAL_ASSIGN_OR_RETURN(auto owners, inner_->data_owner_stubs(ids));
+  for (const auto& owner : owners) CARDINAL_RETURN_IF_ERROR(check_data_owner(owner));
+  return owners;
+}
+
+Status TrackingBackend::put_exchange_data_maps(const ExchangeDataMapBatch& batch) {
+  return inner_->put_exchange_data_maps(batch);
+}
+
 Result<Json> TrackingBackend::create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(Json stored, inner_->create_entity(type, entity, keys));
   check_entity(type, stored);

@@ -30,7 +30,11 @@ struct CreateOptions {
   std::optional<std::string> owning_entity_id;
   /// Secret ids of the owning entity, stored in clear to link the new entity to it.
   std::vector<std::string> secret_foreign_keys;
-  /// Shared right after creation.
+  /// Delegates: the new entity carries a delegation to each, at the level given (the platform's
+  /// initial delegations), in the same request as the entity. Only keys the strategies verified
+  /// are used; a delegate that cannot be shared with (kNotFound, kNoVerifiedKey) fails the call
+  /// before anything is stored. The current user is left out (it has WRITE); a delegate named
+  /// twice gets the higher level.
   std::vector<std::pair<std::string, AccessLevel>> share_with;
 };
 

@@ -1,0 +1,53 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// RestBackend: the calls that carry many records in one request (data owner stubs by ids,
+// exchange data map batches, entity batches). Every answer is matched against what was asked:
+// records the server adds are dropped, records it leaves out are reported per record.
+#include "api/rest_backend.hpp"
+
+#include "api/rest_support.hpp"
+
+#include <set>
+
+namespace cardinal::api {
+
+using namespace rest_internal;  // NOLINT(google-build-using-namespace): this file's own helpers
+
+Result<std::vector<model::DataOwner>> RestBackend::data_owner_stubs(const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<model::DataOwner>{};
+  const Json body = to_json(ListOfIds{ids});
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/dataowner/stub/byIds", &body, true, {},
+                                              "the data owners to share with"));
+  if (!j.is_array()) return malformed_response("data owner stub list is not an array");
+  std::map<std::string, model::DataOwner> by_id;
+  for (const auto& e : j) {
+    CARDINAL_ASSIGN_OR_RETURN(auto d, from_server(model::DataOwner::from_with_type(e)));
+    by_id.emplace(d.id, std::move(d));  // the first of duplicates
+  }
+  std::vector<model::DataOwner> out;
+  for (const auto& id : ids) {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      return Error{ErrorCode::kNotFound, "data owner '" + id + "' does not exist on the server (or is not visible "
+                                         "to this user): check the id of the data owner to share with"};
+    }
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Status RestBackend::put_exchange_data_maps(const ExchangeDataMapBatch& batch) {
+  if (batch.batch.empty()) return {};
+  ApiRequest req;
+  req.method = "PUT";
+  req.path = "/rest/v2/exchangedatamap/batch";
+  req.idempotent = true;  // adds missing entries only: a repeat changes nothing
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = to_json(batch).dump();
+  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  if (resp.status < 200 || resp.status >= 300) {
+    return http_error(resp.status, "the exchange data maps", req.method, req.path);
+  }
+  return {};  // the body is the text "ok", not JSON
+}
+
+}  // namespace cardinal::api
