@@ -81,6 +81,14 @@ class SdkCore {
   Result<DecryptedEntity> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
+  /// Bulk operations (one request each, see EntityApi): one result per entity, in the order given.
+  Result<BulkResult<DecryptedEntity>> create_many(std::string_view type, std::vector<Json> clear,
+                                                  const CreateOptions& options);
+  Result<BulkResult<DecryptedEntity>> get_many(std::string_view type, const std::vector<std::string>& ids);
+  Result<BulkResult<DecryptedEntity>> modify_many(std::string_view type, const std::vector<Json>& clear);
+  Result<BulkResult<EntityRevision>> remove_many(std::string_view type, const std::vector<std::string>& ids);
+  Result<DecryptedEntity> undelete(std::string_view type, const EntityRevision& deleted);
+  Result<EntityRevision> purge(std::string_view type, const EntityRevision& entity);
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<DecryptedEntity> accept_shared_key(std::string_view type, const std::string& id);

@@ -33,7 +33,9 @@ Result<std::vector<SdkCore::NewDelegate>> SdkCore::new_delegates(
     const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
   std::vector<NewDelegate> out;
   std::vector<std::string> ids;
-  for (const auto& [id, level] : share_with) {
+  for (const auto& entry : share_with) {  // no structured binding: clang 14 cannot capture one
+    const std::string& id = entry.first;
+    const AccessLevel level = entry.second;
     if (id == self_.id) continue;  // the root delegation: WRITE already
     auto same = std::find_if(out.begin(), out.end(), [&](const NewDelegate& d) { return d.id == id; });
     if (same != out.end()) {

@@ -142,6 +142,44 @@ Status TrackingBackend::delete_entity(std::string_view type, const std::string& 
   return inner_->delete_entity(type, id, rev, keys);
 }
 
+Result<std::vector<Json>> TrackingBackend::create_entities(std::string_view type, const std::vector<Json>& entities,
+                                                           const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->create_entities(type, entities, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                        const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->get_entities(type, ids, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::modify_entities(std::string_view type, const std::vector<Json>& entities,
+                                                           const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->modify_entities(type, entities, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::delete_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                           const AccessKeys& keys) {
+  return inner_->delete_entities(type, ids, keys);
+}
+
+Result<Json> TrackingBackend::undelete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                              const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, inner_->undelete_entity(type, id, rev, keys));
+  check_entity(type, stored);
+  return stored;
+}
+
+Result<Json> TrackingBackend::purge_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                           const AccessKeys& keys) {
+  return inner_->purge_entity(type, id, rev, keys);
+}
+
 Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,
                                                                   const BulkShareRequest& request,
                                                                   const AccessKeys& keys) {

@@ -30,6 +30,18 @@ class TrackingBackend final : public Backend {
   Result<Json> modify_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
   Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                        const AccessKeys& keys) override;
+  Result<std::vector<Json>> create_entities(std::string_view type, const std::vector<Json>& entities,
+                                            const AccessKeys& keys) override;
+  Result<std::vector<Json>> get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                         const AccessKeys& keys) override;
+  Result<std::vector<Json>> modify_entities(std::string_view type, const std::vector<Json>& entities,
+                                            const AccessKeys& keys) override;
+  Result<std::vector<Json>> delete_entities(std::string_view type, const std::vector<std::string>& ids,
+                                            const AccessKeys& keys) override;
+  Result<Json> undelete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                               const AccessKeys& keys) override;
+  Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
+                            const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;

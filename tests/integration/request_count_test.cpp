@@ -168,5 +168,82 @@ TEST(CreateRequestCount, AnUnknownDelegateCreatesNothing) {
   EXPECT_EQ(alice.counter->of("POST /rest/v2/helement"), 0);
 }
 
+
+// Issue 12: bulk calls, one request each, one result per entity.
+TEST(BulkRequests, CreateGetModifyRemoveManyOneRequestEachWithPerEntityResults) {
+  testing::DevServer server;
+  Client alice, bob;
+  ASSERT_OK(bob.start(server, "bob"));
+  ASSERT_OK(alice.start(server, "alice"));
+  const CreateOptions to_bob{{}, {}, {{"hcp-bob", AccessLevel::kRead}}};
+  ASSERT_OK(alice.core->create("HealthElement", he("warm-up"), to_bob));  // exchange data exist
+
+  // create_many: the one that cannot be encrypted fails alone and is not sent.
+  alice.counter->reset();
+  std::vector<Json> batch = {he("a"), Json::array(), he("c")};
+  auto created = alice.core->create_many("HealthElement", batch, to_bob);
+  ASSERT_OK(created);
+  ASSERT_EQ(created->size(), 3u);
+  ASSERT_OK((*created)[0]);
+  EXPECT_ERROR_CODE((*created)[1], ErrorCode::kInvalidArgument);
+  ASSERT_OK((*created)[2]);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/helement/batch"), 1) << alice.counter->dump();
+  EXPECT_LE(alice.counter->total(), 2) << alice.counter->dump();  // + the delegate's stub
+  const std::string a = (*created)[0]->entity["id"], c = (*created)[2]->entity["id"];
+
+  // get_many: one request; an unknown id is an error for that id only; bob reads what was shared.
+  bob.counter->reset();
+  auto got = bob.core->get_many("HealthElement", {c, "he-unknown", a});
+  ASSERT_OK(got);
+  // One request for the entities (plus, once, the exchange data alice→bob that opens them).
+  EXPECT_EQ(bob.counter->of("POST /rest/v2/helement/byIds"), 1);
+  EXPECT_EQ(bob.counter->total() - bob.counter->of("POST /rest/v2/exchangedata/byIds"), 1) << bob.counter->dump();
+  ASSERT_EQ(got->size(), 3u);
+  ASSERT_OK((*got)[0]);
+  EXPECT_EQ((*got)[0]->entity["descr"], "c");
+  EXPECT_ERROR_CODE((*got)[1], ErrorCode::kNotFound);
+  ASSERT_OK((*got)[2]);
+  EXPECT_EQ((*got)[2]->entity["note"], "private note");
+
+  // modify_many: a stale revision is dropped by the server: an error for that entity, the other saved.
+  Json fresh_a = (*created)[0]->entity, stale_c = (*created)[2]->entity;
+  Json newer_c = stale_c;
+  newer_c["descr"] = "c changed elsewhere";
+  ASSERT_OK(alice.core->modify("HealthElement", newer_c));
+  fresh_a["descr"] = "a2";
+  stale_c["descr"] = "c2";
+  alice.counter->reset();
+  auto modified = alice.core->modify_many("HealthElement", {fresh_a, stale_c});
+  ASSERT_OK(modified);
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(modified->size(), 2u);
+  ASSERT_OK((*modified)[0]);
+  EXPECT_EQ((*modified)[0]->entity["descr"], "a2");
+  EXPECT_ERROR_CODE((*modified)[1], ErrorCode::kConflict);
+  auto now_c = alice.core->get("HealthElement", c);
+  ASSERT_OK(now_c);
+  EXPECT_EQ(now_c->entity["descr"], "c changed elsewhere") << "the stale write was not applied";
+
+  // remove_many, then undelete and purge with the revisions it returned.
+  alice.counter->reset();
+  auto removed = alice.core->remove_many("HealthElement", {a, "he-unknown", c});
+  ASSERT_OK(removed);
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(removed->size(), 3u);
+  ASSERT_OK((*removed)[0]);
+  EXPECT_ERROR_CODE((*removed)[1], ErrorCode::kNotFound);
+  ASSERT_OK((*removed)[2]);
+  auto back = alice.core->undelete("HealthElement", *(*removed)[0]);
+  ASSERT_OK(back);
+  EXPECT_EQ(back->entity["descr"], "a2");
+  EXPECT_FALSE(back->entity.contains("deletionDate"));
+  auto deleted_c = alice.core->get("HealthElement", c);
+  ASSERT_OK(deleted_c);
+  EXPECT_TRUE(deleted_c->entity.contains("deletionDate"));
+  EXPECT_ERROR_CODE(alice.core->purge("HealthElement", {c, "1-stale"}), ErrorCode::kConflict);
+  ASSERT_OK(alice.core->purge("HealthElement", {c, deleted_c->entity["rev"]}));
+  EXPECT_ERROR_CODE(alice.core->get("HealthElement", c), ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace cardinal

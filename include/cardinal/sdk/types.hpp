@@ -14,6 +14,7 @@
 #include <cardinal/access_level.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/provenance.hpp>
+#include <cardinal/result.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +38,18 @@ struct CreateOptions {
   /// twice gets the higher level.
   std::vector<std::pair<std::string, AccessLevel>> share_with;
 };
+
+/// An entity's id and revision (the platform's `DocIdentifier`), e.g. of a deleted entity.
+struct EntityRevision {
+  std::string id;   ///< entity id
+  std::string rev;  ///< its revision
+};
+
+/// The results of a bulk call, one per entity asked and in the order asked: a partial failure is
+/// reported for the entities it concerns (an entity the server left out of its answer is an error
+/// for that entity), never as a whole success.
+template <typename T>
+using BulkResult = std::vector<Result<T>>;
 
 /// What `EntityApi::share` did.
 enum class ShareOutcome {
