@@ -29,6 +29,11 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<std::vector<model::DataOwner>> current_hierarchy() = 0;
   virtual Result<model::DataOwner> data_owner_stub(const std::string& id) = 0;
   virtual Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) = 0;
+  /// `POST /rest/v2/dataowner/stub/byIds`: the stubs of `ids`, in the order asked (one request).
+  /// Errors: kNotFound naming the first id the server did not return.
+  virtual Result<std::vector<model::DataOwner>> data_owner_stubs(const std::vector<std::string>& ids) = 0;
+  /// `PUT /rest/v2/exchangedatamap/batch` (the answer is the text "ok").
+  virtual Status put_exchange_data_maps(const ExchangeDataMapBatch& batch) = 0;
 
   virtual Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) = 0;
   virtual Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) = 0;
@@ -42,6 +47,26 @@ class Backend : public engine::ExchangeDataSource {
   /// an honest server; read with api::read_page_answer).
   virtual Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
                                            const AccessKeys& keys) = 0;
+  /// Entity batches (kraken-common's v2 controllers). Each returns the server's answer items that
+  /// are objects, unmatched: the caller matches them with what it asked.
+  /// `POST /rest/v2/<type>/batch` (Patient: `/batch/full`, which answers whole entities).
+  virtual Result<std::vector<Json>> create_entities(std::string_view type, const std::vector<Json>& entities,
+                                                    const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/byIds` with `{"ids": […]}`.
+  virtual Result<std::vector<Json>> get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                 const AccessKeys& keys) = 0;
+  /// `PUT /rest/v2/<type>/batch` (Patient: `/batch/full`).
+  virtual Result<std::vector<Json>> modify_entities(std::string_view type, const std::vector<Json>& entities,
+                                                    const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/delete/batch` with `{"ids": […]}`; the DocIdentifier items.
+  virtual Result<std::vector<Json>> delete_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                    const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/undelete/<id>?rev=<rev>`: the entity.
+  virtual Result<Json> undelete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                       const AccessKeys& keys) = 0;
+  /// `DELETE /rest/v2/<type>/purge/<id>?rev=<rev>`: its DocIdentifier.
+  virtual Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                    const AccessKeys& keys) = 0;
   /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
   virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                           const AccessKeys& keys) = 0;

@@ -46,6 +46,30 @@ class EntityApiImpl : public Interface {
     std::shared_lock lock(gate_);
     return core_.remove(type_, id);
   }
+  Result<BulkResult<DecryptedEntity>> create_many(std::vector<Json> clear, const CreateOptions& options) override {
+    std::shared_lock lock(gate_);
+    return core_.create_many(type_, std::move(clear), options);
+  }
+  Result<BulkResult<DecryptedEntity>> get_many(const std::vector<std::string>& ids) override {
+    std::shared_lock lock(gate_);
+    return core_.get_many(type_, ids);
+  }
+  Result<BulkResult<DecryptedEntity>> modify_many(const std::vector<Json>& clear) override {
+    std::shared_lock lock(gate_);
+    return core_.modify_many(type_, clear);
+  }
+  Result<BulkResult<EntityRevision>> remove_many(const std::vector<std::string>& ids) override {
+    std::shared_lock lock(gate_);
+    return core_.remove_many(type_, ids);
+  }
+  Result<DecryptedEntity> undelete(const EntityRevision& deleted) override {
+    std::shared_lock lock(gate_);
+    return core_.undelete(type_, deleted);
+  }
+  Result<EntityRevision> purge(const EntityRevision& entity) override {
+    std::shared_lock lock(gate_);
+    return core_.purge(type_, entity);
+  }
   Result<DecryptedEntity> accept_shared_key(const std::string& id) override {
     std::shared_lock lock(gate_);
     return core_.accept_shared_key(type_, id);

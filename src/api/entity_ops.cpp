@@ -16,14 +16,6 @@ Result<DecryptedEntity> SdkCore::create(std::string_view type, Json clear, const
     warn(type, id, e);
     return e;
   }
-  for (const auto& [delegate, level] : options.share_with) {
-    auto shared = share(type, id, delegate, level);
-    if (!shared.ok()) return shared.error();
-    stored = shared->entity;
-  }
-  if (!options.share_with.empty()) {
-    CARDINAL_ASSIGN_OR_RETURN(stored, options_.backend->get_entity(type, id, request_keys(type)));
-  }
   return decrypt(type, stored);
 }
 

@@ -5,6 +5,18 @@
 
 namespace cardinal::api {
 
+Json to_json(const ListOfIds& request) { return Json{{"ids", request.ids}}; }
+
+Json to_json(const ExchangeDataMapBatch& request) {
+  Json batch = Json::object();
+  for (const auto& [ack, entries] : request.batch) {
+    Json e = Json::object();
+    for (const auto& [fp, id] : entries) e[fp] = id;
+    batch[ack] = std::move(e);
+  }
+  return Json{{"batch", std::move(batch)}};
+}
+
 Json to_json(const BulkShareRequest& request) {
   Json by_id = Json::object();
   for (const auto& [id, entity] : request.requests_by_entity_id) {

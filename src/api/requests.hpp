@@ -19,6 +19,20 @@
 
 namespace cardinal::api {
 
+/// `{"ids": […]}` (the platform's `ListOfIds`).
+struct ListOfIds {
+  std::vector<std::string> ids;  ///< record ids
+};
+Json to_json(const ListOfIds& request);
+
+/// Body of `PUT /rest/v2/exchangedatamap/batch` (`ExchangeDataMapCreationBatch`).
+struct ExchangeDataMapBatch {
+  /// Access control key (hex, not its hash: the server hashes it) → encrypted exchange data id by
+  /// fingerprint v2 (base64). The server adds missing fingerprints only, never overwrites.
+  std::map<std::string, std::map<std::string, std::string>> batch;
+};
+Json to_json(const ExchangeDataMapBatch& request);
+
 /// The share requests of one entity in a bulk share (the platform's `EntityRequestInformation`).
 struct EntityShareRequests {
   /// Request id ("0", "1", …) → one delegate's request, as the engine builds it

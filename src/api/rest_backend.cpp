@@ -3,48 +3,19 @@
 
 #include <cardinal/crypto/encoding.hpp>
 
+#include "api/rest_support.hpp"
+
 #include <set>
 
 namespace cardinal::api {
+
+using namespace rest_internal;  // NOLINT(google-build-using-namespace): this file's own helpers
 
 namespace {
 
 constexpr std::size_t kAccessKeysPerHeader = 360;
 constexpr int kMaxPages = 1000;
 constexpr int kPageSize = 1000;
-
-std::string escape_segment(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-Error malformed_response(std::string_view what) {
-  return Error{ErrorCode::kMalformedResponse, "unexpected answer from the server: " + std::string(what)};
-}
-
-// "HealthElement 'id'": how an error names an entity.
-std::string entity_subject(std::string_view type, const std::string& id) {
-  return std::string(type) + " '" + id + "'";
-}
-
-// Parsing errors of server data are malformed responses, not malformed input.
-template <typename T>
-Result<T> from_server(Result<T> r) {
-  if (r.ok()) return r;
-  return malformed_response(r.error().message());
-}
 
 }  // namespace
 

@@ -63,10 +63,18 @@ class SdkCore {
   [[nodiscard]] const model::DataOwner& self() const noexcept { return self_; }
   [[nodiscard]] bool self_anonymous() const noexcept { return self_anonymous_; }
 
+  /// A new entity, encrypted, with its root delegation and a delegation to each of
+  /// `options.share_with` (the platform's initial delegations; only keys the strategies verified),
+  /// not stored. The exchange data maps those delegations need are stored (one request, skipped
+  /// for maps this session already stored).
   Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options);
   Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted);
   Result<Json> encrypt_existing(std::string_view type, const Json& clear);
 
+  /// Encrypts (see encrypt_new) and stores a new entity: one request when the exchange data to the
+  /// delegates exist (plus one for the delegates' stubs, and one for exchange data maps of
+  /// half-anonymous delegations not stored before; new exchange data costs one request each).
+  /// A delegate that cannot be shared with fails the call before anything is stored.
   Result<DecryptedEntity> create(std::string_view type, Json clear, const CreateOptions& options);
   Result<DecryptedEntity> get(std::string_view type, const std::string& id);
   /// Optimistic concurrency: a stale or unknown rev writes nothing and returns kConflict (with the
@@ -75,6 +83,14 @@ class SdkCore {
   Result<DecryptedEntity> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   Status remove(std::string_view type, const std::string& id);
+  /// Bulk operations (one request each, see EntityApi): one result per entity, in the order given.
+  Result<BulkResult<DecryptedEntity>> create_many(std::string_view type, std::vector<Json> clear,
+                                                  const CreateOptions& options);
+  Result<BulkResult<DecryptedEntity>> get_many(std::string_view type, const std::vector<std::string>& ids);
+  Result<BulkResult<DecryptedEntity>> modify_many(std::string_view type, const std::vector<Json>& clear);
+  Result<BulkResult<EntityRevision>> remove_many(std::string_view type, const std::vector<std::string>& ids);
+  Result<DecryptedEntity> undelete(std::string_view type, const EntityRevision& deleted);
+  Result<EntityRevision> purge(std::string_view type, const EntityRevision& entity);
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<DecryptedEntity> accept_shared_key(std::string_view type, const std::string& id);
@@ -146,7 +162,24 @@ class SdkCore {
   [[nodiscard]] const engine::KeyRing& key_ring() const { return *ring_; }
 
  private:
+  /// A delegate of a new entity, checked: its level, whether delegations to it hide its id, and
+  /// its verified keys.
+  struct NewDelegate {
+    std::string id;
+    AccessLevel level = AccessLevel::kRead;
+    bool anonymous = false;
+    std::vector<crypto::RsaPublicKey> keys;
+  };
   explicit SdkCore(CoreOptions options) : options_(std::move(options)) {}
+  /// The delegates of `share_with` with their verified keys (one request for all their stubs).
+  /// The current user is left out (its root delegation has WRITE); a delegate named twice gets the
+  /// higher level. Errors: kNotFound, kNoVerifiedKey.
+  Result<std::vector<NewDelegate>> new_delegates(const std::vector<std::pair<std::string, AccessLevel>>& share_with);
+  /// encrypt_new for checked delegates; adds the exchange data maps it needs to `maps`.
+  Result<Json> encrypt_new_for(std::string_view type, Json clear, const CreateOptions& options,
+                               const std::vector<NewDelegate>& delegates, ExchangeDataMapBatch& maps);
+  /// Stores the maps not stored yet this session.
+  Status store_maps(ExchangeDataMapBatch maps);
   Status init_keys();
   Status restore_from_recovery_key(const SecretBytes& text);
   Status publish_key(const crypto::RsaPrivateKey& key);
@@ -175,6 +208,8 @@ class SdkCore {
   std::unique_ptr<engine::ExchangeDataManager> exchange_data_;
   std::unique_ptr<engine::EntityCrypto> entities_;
   std::unique_ptr<RevisionCache> revisions_;
+  std::mutex maps_mutex_;
+  std::set<std::string> maps_stored_;  // access control keys (hex) whose map this session stored
 };
 
 }  // namespace cardinal::api

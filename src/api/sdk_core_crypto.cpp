@@ -89,6 +89,29 @@ AccessKeys SdkCore::request_keys(std::string_view type) const {
 AccessKeys SdkCore::access_control_keys(std::string_view type) const { return entities_->access_control_keys(type); }
 
 Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const CreateOptions& options) {
+  CARDINAL_ASSIGN_OR_RETURN(auto delegates, new_delegates(options.share_with));
+  ExchangeDataMapBatch maps;
+  CARDINAL_ASSIGN_OR_RETURN(Json encrypted, encrypt_new_for(type, std::move(clear), options, delegates, maps));
+  CARDINAL_RETURN_IF_ERROR(store_maps(std::move(maps)));
+  return encrypted;
+}
+
+Status SdkCore::store_maps(ExchangeDataMapBatch maps) {
+  {
+    std::lock_guard lock(maps_mutex_);
+    for (auto it = maps.batch.begin(); it != maps.batch.end();) {
+      it = maps_stored_.count(it->first) != 0 ? maps.batch.erase(it) : std::next(it);
+    }
+  }
+  if (maps.batch.empty()) return {};
+  CARDINAL_RETURN_IF_ERROR(options_.backend->put_exchange_data_maps(maps));
+  std::lock_guard lock(maps_mutex_);
+  for (const auto& [ack, entries] : maps.batch) maps_stored_.insert(ack);
+  return {};
+}
+
+Result<Json> SdkCore::encrypt_new_for(std::string_view type, Json clear, const CreateOptions& options,
+                                      const std::vector<NewDelegate>& delegates, ExchangeDataMapBatch& maps) {
   if (!clear.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
   if (auto sm = clear.find("securityMetadata"); sm != clear.end() && !sm->is_null() && !sm->empty()) {
     return Error{ErrorCode::kInvalidArgument, "a new entity must not carry security metadata"};
@@ -105,7 +128,22 @@ Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const Creat
   CARDINAL_ASSIGN_OR_RETURN(std::string secret_id, crypto::random_uuid());
   std::vector<std::string> owning;
   if (options.owning_entity_id) owning.push_back(*options.owning_entity_id);
-  CARDINAL_ASSIGN_OR_RETURN(clear["securityMetadata"], entities_->root_metadata(type, entity_key, secret_id, owning));
+  CARDINAL_ASSIGN_OR_RETURN(Json metadata, entities_->root_metadata(type, entity_key, secret_id, owning));
+  Json& delegations = metadata["secureDelegations"];
+  const std::string root_key = delegations.begin().key();
+  for (const auto& d : delegates) {
+    CARDINAL_ASSIGN_OR_RETURN(
+        auto initial, entities_->initial_delegation(type, entity_key, secret_id, owning, root_key,
+                                                    engine::ShareTarget{d.id, d.anonymous, d.level}, d.keys));
+    if (delegations.contains(initial.key)) {
+      return Error{ErrorCode::kInternal, "the delegation to " + d.id + " would replace another one"};
+    }
+    delegations[initial.key] = std::move(initial.delegation);
+    if (!initial.encrypted_exchange_data_id.empty()) {
+      maps.batch[initial.map_access_control_key] = std::move(initial.encrypted_exchange_data_id);
+    }
+  }
+  clear["securityMetadata"] = std::move(metadata);
   if (!options.secret_foreign_keys.empty()) clear["secretForeignKeys"] = options.secret_foreign_keys;
   const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
   return encrypt_content(type, clear, entity_key, manifest, bound);

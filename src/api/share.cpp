@@ -11,6 +11,8 @@
 #include "api/rest_backend.hpp"
 #include "engine/data_owner_keys.hpp"
 
+#include <algorithm>
+
 namespace cardinal::api {
 
 namespace {
@@ -26,6 +28,36 @@ Error rejection_error(const ShareRejection& rejection, const std::string& entity
 }
 
 }  // namespace
+
+Result<std::vector<SdkCore::NewDelegate>> SdkCore::new_delegates(
+    const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
+  std::vector<NewDelegate> out;
+  std::vector<std::string> ids;
+  for (const auto& entry : share_with) {  // no structured binding: clang 14 cannot capture one
+    const std::string& id = entry.first;
+    const AccessLevel level = entry.second;
+    if (id == self_.id) continue;  // the root delegation: WRITE already
+    auto same = std::find_if(out.begin(), out.end(), [&](const NewDelegate& d) { return d.id == id; });
+    if (same != out.end()) {
+      if (level == AccessLevel::kWrite) same->level = level;
+      continue;
+    }
+    out.push_back(NewDelegate{id, level, false, {}});
+    ids.push_back(id);
+  }
+  if (out.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto stubs, options_.backend->data_owner_stubs(ids));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(stubs[i]));
+    auto keys = delegate_keys(stubs[i]);
+    if (!keys.ok()) {
+      return Error{keys.error().code(), "nothing was created: cannot share with " + out[i].id + " (" +
+                                            keys.error().message() + ")"};
+    }
+    out[i].keys = std::move(keys).value();
+  }
+  return out;
+}
 
 Result<std::vector<crypto::RsaPublicKey>> SdkCore::delegate_keys(const model::DataOwner& delegate) {
   if (delegate.id == self_.id) return std::vector<crypto::RsaPublicKey>{};

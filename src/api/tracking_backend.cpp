@@ -110,6 +110,16 @@ Result<model::DataOwner> TrackingBackend::put_data_owner_stub(const model::DataO
   return owner;
 }
 
+Result<std::vector<model::DataOwner>> TrackingBackend::data_owner_stubs(const std::vector<std::string>& ids) {
+  CARDINAL_ASSIGN_OR_RETURN(auto owners, inner_->data_owner_stubs(ids));
+  for (const auto& owner : owners) CARDINAL_RETURN_IF_ERROR(check_data_owner(owner));
+  return owners;
+}
+
+Status TrackingBackend::put_exchange_data_maps(const ExchangeDataMapBatch& batch) {
+  return inner_->put_exchange_data_maps(batch);
+}
+
 Result<Json> TrackingBackend::create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(Json stored, inner_->create_entity(type, entity, keys));
   check_entity(type, stored);
@@ -149,6 +159,44 @@ Result<Json> TrackingBackend::get_entities_by_ids(std::string_view type, const s
     }
   }
   return page;
+}
+
+Result<std::vector<Json>> TrackingBackend::create_entities(std::string_view type, const std::vector<Json>& entities,
+                                                           const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->create_entities(type, entities, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                        const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->get_entities(type, ids, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::modify_entities(std::string_view type, const std::vector<Json>& entities,
+                                                           const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->modify_entities(type, entities, keys));
+  for (const auto& e : stored) check_entity(type, e);
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::delete_entities(std::string_view type, const std::vector<std::string>& ids,
+                                                           const AccessKeys& keys) {
+  return inner_->delete_entities(type, ids, keys);
+}
+
+Result<Json> TrackingBackend::undelete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                              const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(Json stored, inner_->undelete_entity(type, id, rev, keys));
+  check_entity(type, stored);
+  return stored;
+}
+
+Result<Json> TrackingBackend::purge_entity(std::string_view type, const std::string& id, const std::string& rev,
+                                           const AccessKeys& keys) {
+  return inner_->purge_entity(type, id, rev, keys);
 }
 
 Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,

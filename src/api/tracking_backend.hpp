@@ -22,6 +22,8 @@ class TrackingBackend final : public Backend {
   Result<std::vector<model::DataOwner>> current_hierarchy() override;
   Result<model::DataOwner> data_owner_stub(const std::string& id) override;
   Result<model::DataOwner> put_data_owner_stub(const model::DataOwner& stub) override;
+  Result<std::vector<model::DataOwner>> data_owner_stubs(const std::vector<std::string>& ids) override;
+  Status put_exchange_data_maps(const ExchangeDataMapBatch& batch) override;
 
   Result<Json> create_entity(std::string_view type, const Json& entity, const AccessKeys& keys) override;
   Result<Json> get_entity(std::string_view type, const std::string& id, const AccessKeys& keys) override;
@@ -31,6 +33,18 @@ class TrackingBackend final : public Backend {
   Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) override;
   Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
                                    const AccessKeys& keys) override;
+  Result<std::vector<Json>> create_entities(std::string_view type, const std::vector<Json>& entities,
+                                            const AccessKeys& keys) override;
+  Result<std::vector<Json>> get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                         const AccessKeys& keys) override;
+  Result<std::vector<Json>> modify_entities(std::string_view type, const std::vector<Json>& entities,
+                                            const AccessKeys& keys) override;
+  Result<std::vector<Json>> delete_entities(std::string_view type, const std::vector<std::string>& ids,
+                                            const AccessKeys& keys) override;
+  Result<Json> undelete_entity(std::string_view type, const std::string& id, const std::string& rev,
+                               const AccessKeys& keys) override;
+  Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
+                            const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;

@@ -206,6 +206,62 @@ Result<Json> EntityCrypto::root_metadata(std::string_view entity_type, const cry
   return Json{{"secureDelegations", delegations}};
 }
 
+Result<std::map<std::string, std::string>> EntityCrypto::encrypted_exchange_data_id(
+    const OpenedExchangeData& opened, const std::vector<crypto::RsaPublicKey>& delegate_keys) const {
+  std::vector<crypto::RsaPublicKey> for_keys;
+  if (!self_anonymous_) {
+    for (const auto* k : exchange_data_.keys().verified_keys_of(exchange_data_.self_id())) {
+      for_keys.push_back(k->key.public_key());
+    }
+  } else {
+    for (const auto& k : delegate_keys) {
+      if (opened->record.exchange_key.count(k.fingerprint_v2()) != 0) for_keys.push_back(k);
+    }
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& pub : for_keys) {
+    CARDINAL_ASSIGN_OR_RETURN(Bytes ct, pub.encrypt(as_bytes(opened->record.id)));
+    out[pub.fingerprint_v2()] = crypto::base64_encode(ct);
+  }
+  return out;
+}
+
+Result<InitialDelegation> EntityCrypto::initial_delegation(std::string_view entity_type, const crypto::AesKey& entity_key,
+                                                           const std::string& secret_id,
+                                                           const std::vector<std::string>& owning_entity_ids,
+                                                           const std::string& root_key, const ShareTarget& target,
+                                                           const std::vector<crypto::RsaPublicKey>& delegate_keys) {
+  if (!is_entity_type(entity_type)) {
+    return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto opened,
+                            exchange_data_.get_or_create_for_encryption(target.delegate_id, delegate_keys));
+  CARDINAL_ASSIGN_OR_RETURN(auto ack, access_control_key(opened->secrets.access_control_secret, entity_type));
+  const crypto::AesKey& ek = opened->secrets.exchange_key;
+  InitialDelegation out;
+  out.key = secure_delegation_key(ack.reveal());
+  Json& d = out.delegation;
+  d = Json::object();
+  if (!self_anonymous_) d["delegator"] = exchange_data_.self_id();
+  if (!target.delegate_anonymous) d["delegate"] = target.delegate_id;
+  const std::vector<std::string> no_ids;
+  CARDINAL_ASSIGN_OR_RETURN(d["secretIds"], encrypt_values(ek, target.share_secret_ids ? std::vector<std::string>{secret_id} : no_ids));
+  CARDINAL_ASSIGN_OR_RETURN(d["encryptionKeys"],
+                            encrypt_keys(ek, target.share_entity_key ? std::vector<const crypto::AesKey*>{&entity_key}
+                                                                     : std::vector<const crypto::AesKey*>{}));
+  CARDINAL_ASSIGN_OR_RETURN(d["owningEntityIds"],
+                            encrypt_values(ek, target.share_owning_entity_ids ? owning_entity_ids : no_ids));
+  d["parentDelegations"] = Json::array({root_key});
+  if (!self_anonymous_ && !target.delegate_anonymous) {
+    d["exchangeDataId"] = opened->record.id;
+  } else if (self_anonymous_ != target.delegate_anonymous) {
+    out.map_access_control_key = crypto::hex_encode(ack.reveal());
+    CARDINAL_ASSIGN_OR_RETURN(out.encrypted_exchange_data_id, encrypted_exchange_data_id(opened, delegate_keys));
+  }
+  d["permissions"] = target.level == AccessLevel::kWrite ? "WRITE" : "READ";
+  return out;
+}
+
 Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view entity_type, const EntityAccess& access,
                                          const ShareTarget& target,
                                          const std::vector<crypto::RsaPublicKey>& delegate_keys,
@@ -323,21 +379,8 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   if (!self_anonymous_ && !target.delegate_anonymous) {
     share["exchangeDataId"] = opened->record.id;
   } else if (self_anonymous_ != target.delegate_anonymous) {
-    // The explicit party finds the exchange data through a map: its id encrypted for the explicit
-    // party's keys (ours if we are explicit; otherwise the delegate's keys in the exchange data).
-    Json encrypted = Json::object();
-    std::vector<crypto::RsaPublicKey> for_keys;
-    if (!self_anonymous_) {
-      for (const auto* k : exchange_data_.keys().verified_keys_of(self)) for_keys.push_back(k->key.public_key());
-    } else {
-      for (const auto& k : delegate_keys) {
-        if (opened->record.exchange_key.count(k.fingerprint_v2()) != 0) for_keys.push_back(k);
-      }
-    }
-    for (const auto& pub : for_keys) {
-      CARDINAL_ASSIGN_OR_RETURN(Bytes ct, pub.encrypt(as_bytes(opened->record.id)));
-      encrypted[pub.fingerprint_v2()] = crypto::base64_encode(ct);
-    }
+    // The explicit party finds the exchange data through a map.
+    CARDINAL_ASSIGN_OR_RETURN(auto encrypted, encrypted_exchange_data_id(opened, delegate_keys));
     share["encryptedExchangeDataId"] = encrypted;
   }
   share["requestedPermissions"] = target.level == AccessLevel::kWrite ? "FULL_WRITE" : "FULL_READ";

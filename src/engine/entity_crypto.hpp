@@ -92,6 +92,18 @@ struct ShareTarget {
   bool share_owning_entity_ids = true;
 };
 
+/// A delegation of a new entity to a delegate, child of the entity's root delegation.
+struct InitialDelegation {
+  std::string key;  ///< its secure delegation key
+  Json delegation;  ///< the stored form (`securityMetadata.secureDelegations[key]`)
+  /// When one side of the delegation is anonymous: its access control key (hex) and the exchange
+  /// data id encrypted for the explicit side's keys (fingerprint v2 → base64), which an exchange
+  /// data map must hold (`PUT /exchangedatamap/batch`) for the explicit side to find the exchange
+  /// data. Empty otherwise.
+  std::string map_access_control_key;
+  std::map<std::string, std::string> encrypted_exchange_data_id;
+};
+
 class EntityCrypto {
  public:
   /// `hierarchy_ids`: the current data owner and its parents. `self_anonymous`: the current user
@@ -107,6 +119,17 @@ class EntityCrypto {
   /// fresh secret id and the owning entity ids. Returns the `securityMetadata` object.
   Result<Json> root_metadata(std::string_view entity_type, const crypto::AesKey& entity_key,
                              const std::string& secret_id, const std::vector<std::string>& owning_entity_ids);
+
+  /// The delegation of a new entity to `target` (the official SDK's initial delegations to the
+  /// `delegates` of a new entity): the entity key, `secret_id` and owning entity ids, encrypted
+  /// with the exchange key of verified exchange data self → delegate (created if needed, for our
+  /// verified keys and `delegate_keys` only), under the root delegation `root_key`, at
+  /// `target.level`. Errors: kNoVerifiedKey, exchange data errors.
+  Result<InitialDelegation> initial_delegation(std::string_view entity_type, const crypto::AesKey& entity_key,
+                                               const std::string& secret_id,
+                                               const std::vector<std::string>& owning_entity_ids,
+                                               const std::string& root_key, const ShareTarget& target,
+                                               const std::vector<crypto::RsaPublicKey>& delegate_keys);
 
   /// The request of a bulk share for one delegate (`{"share": …}` or `{"update": …}`), or null when
   /// the delegate already has everything at this level or higher. `delegate_keys`: the delegate's
@@ -129,6 +152,10 @@ class EntityCrypto {
   /// The key a delegation of `entity_type` sits under when it uses `x` (SHA-256 of the access
   /// control key), derived once per exchange data and type (nullopt: no key for that type).
   std::optional<std::string> delegation_key_of(const OpenedExchangeData& x, std::string_view entity_type) const;
+  /// For a delegation with one anonymous side: the id of `opened` encrypted for the explicit side's
+  /// keys (ours when we are explicit, else the delegate's keys the record is encrypted for).
+  Result<std::map<std::string, std::string>> encrypted_exchange_data_id(const OpenedExchangeData& opened,
+                                                                       const std::vector<crypto::RsaPublicKey>& delegate_keys) const;
   void report(std::string_view kind, const std::string& id, Error error) const;
 
   ExchangeDataManager& exchange_data_;

@@ -6,6 +6,8 @@
 
 #include "engine/access_control.hpp"
 
+#include <algorithm>
+
 namespace cardinal::engine {
 
 ExchangeDataManager::ExchangeDataManager(std::string self_id, std::shared_ptr<const KeyRing> keys,
@@ -80,6 +82,14 @@ Result<OpenedExchangeData> ExchangeDataManager::get(const std::string& id) {
 }
 
 Result<OpenedExchangeData> ExchangeDataManager::get_via_map(const std::string& delegation_key) {
+  {
+    std::unique_lock lock(mutex_);
+    if (auto it = map_ids_.find(delegation_key); it != map_ids_.end()) {
+      const std::string id = it->second;
+      lock.unlock();
+      return get(id);
+    }
+  }
   CARDINAL_ASSIGN_OR_RETURN(auto maps, source_.get_maps({delegation_key}));
   for (const auto& m : maps) {
     if (m.id != delegation_key) continue;
@@ -90,7 +100,13 @@ Result<OpenedExchangeData> ExchangeDataManager::get_via_map(const std::string& d
       if (!ct.ok()) continue;
       auto id = own->key.decrypt(*ct);
       if (!id.ok()) continue;
-      return get(std::string(id->reveal_as_text()));
+      std::string exchange_data_id(id->reveal_as_text());
+      {
+        std::lock_guard lock(mutex_);
+        if (map_ids_.size() >= std::max<std::size_t>(capacity_, 1) * 4) map_ids_.clear();  // bounded
+        map_ids_[delegation_key] = exchange_data_id;
+      }
+      return get(exchange_data_id);
     }
     return Error{ErrorCode::kKeyNotAvailable, "no key of ours opens the exchange data map " + delegation_key};
   }

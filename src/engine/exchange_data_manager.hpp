@@ -67,7 +67,7 @@ class ExchangeDataManager {
   /// `entity_type`, among those loaded; null if none.
   OpenedExchangeData find_by_delegation_key(const std::string& delegation_key, std::string_view entity_type);
   /// Opens the exchange data of a delegation through its exchange data map (delegations that name
-  /// us on one side and hide the other). Errors: kNotFound, kKeyNotAvailable.
+  /// us on one side and hide the other; each map is read once). Errors: kNotFound, kKeyNotAvailable.
   Result<OpenedExchangeData> get_via_map(const std::string& delegation_key);
   /// Verified exchange data self → delegate for new shares: an existing record created by us,
   /// untampered, encrypted for at least one of `delegate_keys` and for no key outside our verified
@@ -110,6 +110,9 @@ class ExchangeDataManager {
   std::list<OpenedExchangeData> lru_;  // front = most recent
   std::unordered_map<std::string, std::list<OpenedExchangeData>::iterator> by_id_;
   std::size_t openings_ = 0;
+  /// Exchange data id of each map read (delegation key → id): a map is read, and its entry
+  /// RSA-decrypted, once. What it names is checked on every use (EntityCrypto::open).
+  std::unordered_map<std::string, std::string> map_ids_;
 
   std::mutex create_mutex_;
   std::condition_variable create_cv_;

@@ -3,6 +3,7 @@
 // a hostile server (wrong types) read as documented, never thrown on.
 
 #include "api/requests.hpp"
+#include "api/rest_backend.hpp"
 #include "test_util.hpp"
 
 namespace cardinal {
@@ -63,6 +64,42 @@ TEST(Requests, RejectionCodesOutsideTheHttpRangeCountAsNone) {
   EXPECT_EQ(rej[0].second.code, 0);
   EXPECT_EQ(rej[1].second.code, 0);
   EXPECT_EQ(rej[2].second.code, 403);
+}
+
+// The bulk endpoints of kraken-common's v2 controllers, exactly (paths, methods, bodies).
+TEST(Requests, BulkEntityCallsUseThePlatformEndpoints) {
+  std::vector<transport::ApiRequest> seen;
+  std::string answer = "[]";
+  api::RestBackend backend([&](const transport::ApiRequest& r) -> Result<transport::ApiResponse> {
+    seen.push_back(r);
+    return transport::ApiResponse{200, answer};
+  });
+  answer = R"([{"id": "p1", "rev": "1-a"}, "junk", 3])";
+  auto created = backend.create_entities("Patient", {Json{{"id", "p1"}}}, {});
+  ASSERT_OK(created);
+  EXPECT_EQ(created->size(), 1u) << "items that are not objects are dropped";
+  EXPECT_EQ(seen.back().method, "POST");
+  EXPECT_EQ(seen.back().path, "/rest/v2/patient/batch/full") << "/batch answers only ids and revs for patients";
+  ASSERT_OK(backend.modify_entities("HealthElement", {Json{{"id", "h1"}, {"rev", "1-a"}}}, {}));
+  EXPECT_EQ(seen.back().method, "PUT");
+  EXPECT_EQ(seen.back().path, "/rest/v2/helement/batch");
+  ASSERT_OK(backend.get_entities("HealthElement", {"h1", "h2"}, {}));
+  EXPECT_EQ(seen.back().path, "/rest/v2/helement/byIds");
+  EXPECT_EQ(Json::parse(seen.back().body), Json::parse(R"({"ids": ["h1", "h2"]})"));
+  ASSERT_OK(backend.delete_entities("HealthElement", {"h1"}, {}));
+  EXPECT_EQ(seen.back().method, "POST");
+  EXPECT_EQ(seen.back().path, "/rest/v2/helement/delete/batch");
+  answer = R"({"id": "h/1", "rev": "3-b"})";
+  ASSERT_OK(backend.undelete_entity("HealthElement", "h/1", "2-a", {}));
+  EXPECT_EQ(seen.back().method, "POST");
+  EXPECT_EQ(seen.back().path, "/rest/v2/helement/undelete/h%2F1?rev=2-a");
+  ASSERT_OK(backend.purge_entity("HealthElement", "h/1", "3-b", {}));
+  EXPECT_EQ(seen.back().method, "DELETE");
+  EXPECT_EQ(seen.back().path, "/rest/v2/helement/purge/h%2F1?rev=3-b");
+  answer = R"({"id": "other", "rev": "3-b"})";
+  EXPECT_ERROR_CODE(backend.purge_entity("HealthElement", "h1", "3-b", {}), ErrorCode::kMalformedResponse);
+  answer = R"({"not": "an array"})";
+  EXPECT_ERROR_CODE(backend.get_entities("HealthElement", {"h1"}, {}), ErrorCode::kMalformedResponse);
 }
 
 }  // namespace

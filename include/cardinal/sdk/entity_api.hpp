@@ -51,6 +51,29 @@ class CARDINAL_EXPORT EntityApi {
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
   /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
+
+  /// Bulk operations: one request each (`POST <type>/batch`, `POST <type>/byIds`, `PUT <type>/batch`,
+  /// `POST <type>/delete/batch`), with one result per entity in the order given. The outer error
+  /// is for the whole call (e.g. transport); per entity, the same errors as the single calls, and
+  /// for an entity the server left out of its answer: kServerError (create), kNotFound (get,
+  /// remove: not there or not visible to this user), kConflict (modify: a stale revision or no
+  /// permission, nothing written for it).
+  ///
+  /// Encrypts and stores new entities with the same options (`share_with`: see `CreateOptions`).
+  virtual Result<BulkResult<DecryptedEntity>> create_many(std::vector<Json> clear, const CreateOptions& options = {}) = 0;
+  /// Fetches and decrypts entities by id.
+  virtual Result<BulkResult<DecryptedEntity>> get_many(const std::vector<std::string>& ids) = 0;
+  /// Re-encrypts and stores entities obtained from get/create (with their `rev`); optimistic
+  /// concurrency per entity, without merge (use `modify` with `ModifyOptions` for that).
+  virtual Result<BulkResult<DecryptedEntity>> modify_many(const std::vector<Json>& clear) = 0;
+  /// Deletes entities (they can be undeleted); returns the revision of each deletion.
+  virtual Result<BulkResult<EntityRevision>> remove_many(const std::vector<std::string>& ids) = 0;
+  /// Restores a deleted entity (`deleted`: as `remove_many` returned it, or the entity's id and
+  /// current rev). Errors: kConflict (not its current rev), kNotFound, kPermissionDenied.
+  virtual Result<DecryptedEntity> undelete(const EntityRevision& deleted) = 0;
+  /// Deletes an entity for good (its current id and rev). Errors: kConflict, kNotFound,
+  /// kPermissionDenied.
+  virtual Result<EntityRevision> purge(const EntityRevision& entity) = 0;
   /// Accepts as authentic the entity key this user received from another data owner (the entity's
   /// `provenance` is `kUnverified`): a delegation to the user itself, through its own exchange data,
   /// is added, so that `modify` may encrypt under that key from then on, and a later substitution of

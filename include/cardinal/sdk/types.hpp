@@ -14,6 +14,7 @@
 #include <cardinal/access_level.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/content/provenance.hpp>
+#include <cardinal/result.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -30,9 +31,25 @@ struct CreateOptions {
   std::optional<std::string> owning_entity_id;
   /// Secret ids of the owning entity, stored in clear to link the new entity to it.
   std::vector<std::string> secret_foreign_keys;
-  /// Shared right after creation.
+  /// Delegates: the new entity carries a delegation to each, at the level given (the platform's
+  /// initial delegations), in the same request as the entity. Only keys the strategies verified
+  /// are used; a delegate that cannot be shared with (kNotFound, kNoVerifiedKey) fails the call
+  /// before anything is stored. The current user is left out (it has WRITE); a delegate named
+  /// twice gets the higher level.
   std::vector<std::pair<std::string, AccessLevel>> share_with;
 };
+
+/// An entity's id and revision (the platform's `DocIdentifier`), e.g. of a deleted entity.
+struct EntityRevision {
+  std::string id;   ///< entity id
+  std::string rev;  ///< its revision
+};
+
+/// The results of a bulk call, one per entity asked and in the order asked: a partial failure is
+/// reported for the entities it concerns (an entity the server left out of its answer is an error
+/// for that entity), never as a whole success.
+template <typename T>
+using BulkResult = std::vector<Result<T>>;
 
 /// What `EntityApi::share` did.
 enum class ShareOutcome {

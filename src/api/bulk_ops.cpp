@@ -1,0 +1,171 @@
+// Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
+// SdkCore: bulk entity operations, one request each, with one result per entity. The server's
+// answer is matched by id with what was asked: items it adds are dropped, entities it leaves out
+// are errors for those entities (the platform's batches silently skip what fails).
+#include "api/sdk_core.hpp"
+
+#include "api/entity_json.hpp"
+
+#include <map>
+
+namespace cardinal::api {
+
+namespace {
+
+// The answer items by id (the first of duplicates), for the ids asked only.
+std::map<std::string, Json> by_id(std::vector<Json> items) {
+  std::map<std::string, Json> out;
+  for (auto& j : items) {
+    std::string id = id_of(j);
+    if (!id.empty()) out.emplace(std::move(id), std::move(j));
+  }
+  return out;
+}
+
+std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
+
+}  // namespace
+
+Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, std::vector<Json> clear,
+                                                         const CreateOptions& options) {
+  CARDINAL_ASSIGN_OR_RETURN(auto delegates, new_delegates(options.share_with));
+  ExchangeDataMapBatch maps;
+  BulkResult<DecryptedEntity> out(clear.size(), Error{ErrorCode::kInternal, "not created"});
+  std::vector<Json> sent;
+  std::vector<std::size_t> index;  // of each sent entity in `out`
+  for (std::size_t i = 0; i < clear.size(); ++i) {
+    auto encrypted = encrypt_new_for(type, std::move(clear[i]), options, delegates, maps);
+    if (!encrypted.ok()) {
+      out[i] = encrypted.error();  // not sent
+      continue;
+    }
+    sent.push_back(std::move(encrypted).value());
+    index.push_back(i);
+  }
+  if (sent.empty()) return out;
+  CARDINAL_RETURN_IF_ERROR(store_maps(std::move(maps)));
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->create_entities(type, sent, request_keys(type)));
+  auto stored = by_id(std::move(answer));
+  for (std::size_t k = 0; k < sent.size(); ++k) {
+    const std::string id = id_of(sent[k]);
+    auto it = stored.find(id);
+    if (it == stored.end()) {
+      out[index[k]] = Error{ErrorCode::kServerError, what(type, id) + " was not created: the server left it out of "
+                                                                      "its answer (an existing id, or refused)"};
+    } else if (!same_delegations(it->second, sent[k])) {
+      Error e{ErrorCode::kTamperDetected, "the server changed the security metadata of new entity " + id};
+      warn(type, id, e);
+      out[index[k]] = std::move(e);
+    } else {
+      out[index[k]] = decrypt(type, it->second);
+    }
+  }
+  return out;
+}
+
+Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
+  if (ids.empty()) return BulkResult<DecryptedEntity>{};
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->get_entities(type, ids, request_keys(type)));
+  auto found = by_id(std::move(answer));
+  if (self_anonymous_) {
+    // Entities shared since the exchange data were loaded are not visible yet: reload once.
+    std::vector<std::string> missing;
+    for (const auto& id : ids) {
+      if (found.count(id) == 0) missing.push_back(id);
+    }
+    if (!missing.empty()) {
+      CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+      CARDINAL_ASSIGN_OR_RETURN(auto more, options_.backend->get_entities(type, missing, request_keys(type)));
+      for (auto& [id, j] : by_id(std::move(more))) found.emplace(id, std::move(j));
+    }
+  }
+  BulkResult<DecryptedEntity> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto it = found.find(id);
+    if (it == found.end()) {
+      out.emplace_back(Error{ErrorCode::kNotFound, what(type, id) + " does not exist on the server or is not "
+                                                                    "visible to this user (not shared with it)"});
+    } else {
+      out.push_back(decrypt(type, it->second));
+    }
+  }
+  return out;
+}
+
+Result<BulkResult<DecryptedEntity>> SdkCore::modify_many(std::string_view type, const std::vector<Json>& clear) {
+  BulkResult<DecryptedEntity> out(clear.size(), Error{ErrorCode::kInternal, "not modified"});
+  std::vector<Json> sent;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < clear.size(); ++i) {
+    const std::string id = id_of(clear[i]);
+    if (id.empty() || string_member(clear[i], "rev").empty()) {
+      out[i] = Error{ErrorCode::kInvalidArgument, "modify needs an entity with its id and rev, as returned by get or "
+                                                  "create (entity " + std::to_string(i) + " of the batch)"};
+      continue;
+    }
+    auto encrypted = encrypt_existing(type, clear[i]);
+    if (!encrypted.ok()) {
+      out[i] = encrypted.error();
+      continue;
+    }
+    sent.push_back(std::move(encrypted).value());
+    index.push_back(i);
+  }
+  if (sent.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->modify_entities(type, sent, request_keys(type)));
+  auto stored = by_id(std::move(answer));
+  for (std::size_t k = 0; k < sent.size(); ++k) {
+    const std::string id = id_of(sent[k]);
+    auto it = stored.find(id);
+    if (it == stored.end()) {
+      out[index[k]] = Error{ErrorCode::kConflict,
+                            what(type, id) + " was not saved: the server left it out of its answer (its revision " +
+                                string_member(sent[k], "rev") + " is not the current one, or this user may not "
+                                "write it); nothing of it was written: get it and modify again"};
+      continue;
+    }
+    if (!same_delegations(it->second, sent[k])) {
+      warn(type, id, Error{ErrorCode::kTamperDetected, "the server changed security metadata on modify"});
+    }
+    out[index[k]] = decrypt(type, it->second);
+  }
+  return out;
+}
+
+Result<BulkResult<EntityRevision>> SdkCore::remove_many(std::string_view type, const std::vector<std::string>& ids) {
+  if (ids.empty()) return BulkResult<EntityRevision>{};
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->delete_entities(type, ids, request_keys(type)));
+  auto deleted = by_id(std::move(answer));
+  BulkResult<EntityRevision> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto it = deleted.find(id);
+    if (it == deleted.end()) {
+      out.emplace_back(Error{ErrorCode::kNotFound, what(type, id) + " was not deleted: the server left it out of its "
+                                                                    "answer (not there, or not writable by this user)"});
+    } else {
+      out.emplace_back(EntityRevision{id, string_member(it->second, "rev")});
+    }
+  }
+  return out;
+}
+
+Result<DecryptedEntity> SdkCore::undelete(std::string_view type, const EntityRevision& deleted) {
+  if (deleted.id.empty() || deleted.rev.empty()) {
+    return Error{ErrorCode::kInvalidArgument, "undelete needs the entity's id and rev (as remove_many returned them)"};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(Json stored,
+                            options_.backend->undelete_entity(type, deleted.id, deleted.rev, request_keys(type)));
+  return decrypt(type, stored);
+}
+
+Result<EntityRevision> SdkCore::purge(std::string_view type, const EntityRevision& entity) {
+  if (entity.id.empty() || entity.rev.empty()) {
+    return Error{ErrorCode::kInvalidArgument, "purge needs the entity's id and current rev"};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(Json gone, options_.backend->purge_entity(type, entity.id, entity.rev, request_keys(type)));
+  return EntityRevision{entity.id, string_member(gone, "rev")};
+}
+
+}  // namespace cardinal::api
