@@ -119,13 +119,13 @@ Result<std::vector<model::DataOwner>> RestBackend::data_owner_stubs(const std::v
 
 Status RestBackend::put_exchange_data_maps(const ExchangeDataMapBatch& batch) {
   if (batch.batch.empty()) return {};
-  ApiRequest req;
+  transport::ApiRequest req;
   req.method = "PUT";
   req.path = "/rest/v2/exchangedatamap/batch";
   req.idempotent = true;  // adds missing entries only: a repeat changes nothing
   req.headers.emplace_back("Content-Type", "application/json");
   req.body = to_json(batch).dump();
-  CARDINAL_ASSIGN_OR_RETURN(ApiResponse resp, call_(req));
+  CARDINAL_ASSIGN_OR_RETURN(transport::ApiResponse resp, call_(req));
   if (resp.status < 200 || resp.status >= 300) {
     return http_error(resp.status, "the exchange data maps", req.method, req.path);
   }
