@@ -171,7 +171,12 @@ Result<std::vector<Json>> TrackingBackend::create_entities(std::string_view type
 Result<std::vector<Json>> TrackingBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
                                                         const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->get_entities(type, ids, keys));
-  for (const auto& e : stored) check_entity(type, e);
+  // As get_entities_by_ids: only the entities asked for (made-up ones would push real ones out of
+  // the rollback LRU; the bulk reader drops them).
+  const std::set<std::string> asked(ids.begin(), ids.end());
+  for (const auto& e : stored) {
+    if (asked.count(string_member(e, "id")) != 0) check_entity(type, e);
+  }
   return stored;
 }
 
