@@ -46,12 +46,14 @@ void erase_path(Json& root, const std::string& path) {
   }
 }
 
-// The manifest an entity's clear fields are checked against: a standalone Service's is the Service
-// manifest, plus `content` unless every content value is compound (its sub-services then carry
-// their own encryptedSelf, as the official SDK writes them).
+// The manifest an entity's clear fields are checked against. A standalone Service's is what every
+// writer encrypts: `notes[].markdown` (the official SDK 1.0.0-RC.7's Service manifest: it leaves
+// `comment` in clear, so a clear comment is no sign of tampering), plus `content` unless every
+// content value is compound (its sub-services then carry their own encryptedSelf).
 Result<EncryptedFieldsManifest> checked_manifest(const SdkCore& core, std::string_view type, const Json& encrypted) {
   CARDINAL_ASSIGN_OR_RETURN(auto m, core.manifest_of(type));
   if (type != "Service" || m.encrypts_everything()) return m;
+  CARDINAL_ASSIGN_OR_RETURN(m, EncryptedFieldsManifest::parse({"notes[].markdown"}));
   const auto content = encrypted.find("content");
   if (content == encrypted.end() || !content->is_object()) return m;
   for (const auto& [lang, value] : content->items()) {
