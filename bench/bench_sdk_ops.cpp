@@ -1,7 +1,9 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 // The C++ SDK against a local cardinal-devserver, for the same operations as the official SDK's
-// bench/official_sdk/ops_bench.mjs: sign-in with existing keys, and creating a HealthElement
-// shared with 3 delegates. Prints one JSON line (milliseconds).
+// bench/official_sdk/ops_bench.mjs: sign-in with existing keys, creating a HealthElement shared
+// with 3 delegates, and listing + decrypting the HealthElements of one patient through a query
+// (`filter` by patient, pages of 1000; CARDINAL_BENCH_QUERY_ENTITIES of them, default 10 000,
+// created in bulk beforehand, not timed). Prints one JSON line (milliseconds).
 //   bench_sdk_ops [creates=20] [path/to/cardinal-devserver]
 
 #include <cardinal/http/curl_transport.hpp>
@@ -10,6 +12,7 @@
 #include "devserver_process.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 namespace {
@@ -40,6 +43,39 @@ cardinal::Result<std::unique_ptr<cardinal::CardinalSdk>> sign_in(const std::stri
   o.strategies = std::make_shared<cardinal::BasicCryptoStrategies>();
   CARDINAL_ASSIGN_OR_RETURN(o.transport, cardinal::CurlTransport::create({}));
   return cardinal::CardinalSdk::initialize(std::move(o));
+}
+
+// Creates `n` HealthElements of a new patient in bulk (not timed), then lists and decrypts them
+// through a query: the milliseconds of the match and of the pages.
+cardinal::Result<double> list_and_decrypt(cardinal::CardinalSdk& sdk, std::size_t n) {
+  CARDINAL_ASSIGN_OR_RETURN(auto patient, sdk.patients().create(cardinal::Json{{"firstName", "L"}, {"lastName", "Ist"}}));
+  cardinal::CreateOptions of_patient;
+  of_patient.owning_entity_id = cardinal::string_member(patient.entity, "id");
+  of_patient.secret_foreign_keys.assign(patient.secret_ids.begin(), patient.secret_ids.end());
+  for (std::size_t done = 0; done < n;) {
+    std::vector<cardinal::Json> batch;
+    for (; batch.size() < 500 && done < n; ++done) {
+      batch.push_back(cardinal::Json{
+          {"descr", "he " + std::to_string(done)}, {"note", std::string(200, 'n')}, {"openingDate", 20240101}});
+    }
+    CARDINAL_ASSIGN_OR_RETURN(auto created, sdk.health_elements().create_many(std::move(batch), of_patient));
+    for (const auto& r : created) CARDINAL_RETURN_IF_ERROR(r.status());
+  }
+  const auto t0 = Clock::now();
+  CARDINAL_ASSIGN_OR_RETURN(auto it, sdk.health_elements().filter(
+                                         cardinal::HealthElementFilters::by_patients_for_self({patient.entity}),
+                                         {.page_size = 1000}));
+  std::size_t decrypted = 0;
+  while (it.has_next()) {
+    CARDINAL_ASSIGN_OR_RETURN(auto page, it.next());
+    decrypted += page.entities.size();
+  }
+  const double elapsed = ms_since(t0);
+  if (decrypted != n) {
+    return cardinal::Error{cardinal::ErrorCode::kInternal,
+                           "the query listed " + std::to_string(decrypted) + " of " + std::to_string(n)};
+  }
+  return elapsed;
 }
 
 }  // namespace
@@ -85,6 +121,18 @@ int main(int argc, char** argv) {
     }
   }
   const double create_share_ms = ms_since(t0) / creates;
-  std::cout << cardinal::Json{{"signInMs", sign_in_ms}, {"createShareMs", create_share_ms}}.dump() << "\n";
+  const char* n_env = std::getenv("CARDINAL_BENCH_QUERY_ENTITIES");
+  const std::size_t n = n_env != nullptr ? std::stoul(n_env) : 10000;
+  auto listed = list_and_decrypt(**sdk, n);
+  if (!listed.ok()) {
+    std::cerr << listed.error().to_string() << "\n";
+    return 1;
+  }
+  std::cout << cardinal::Json{{"signInMs", sign_in_ms},
+                              {"createShareMs", create_share_ms},
+                              {"queryListDecryptMs", *listed},
+                              {"queryEntities", n}}
+                   .dump()
+            << "\n";
   return 0;
 }

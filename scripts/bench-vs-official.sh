@@ -3,12 +3,14 @@
 # lock file into build/release/official-sdk-bench; its code is never committed here), on the same
 # machine, in one run, each against its own local cardinal-devserver. Prints a table of ratios
 # official time / C++ time (higher is better for C++) with the goals of issue 16.
-#   CREATES (20), ATTACHMENT_MIB (64), DECRYPT_ENTITIES (500, official side) tune the run.
+#   CREATES (20), ATTACHMENT_MIB (64), DECRYPT_ENTITIES (500, official side), QUERY_ENTITIES
+#   (10000: HealthElements of one patient listed and decrypted through a query, both sides) tune the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CREATES=${CREATES:-20}
 MIB=${ATTACHMENT_MIB:-64}
 N=${DECRYPT_ENTITIES:-500}
+Q=${QUERY_ENTITIES:-10000}
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target bench_engine bench_attachment bench_sdk_ops cardinal-devserver >/dev/null
 server="$PWD/build/release/tools/devserver/cardinal-devserver"
@@ -24,12 +26,12 @@ fi
 out=build/release/bench-vs-official
 mkdir -p "$out"
 
-echo "official SDK: decrypt ($N entities), ops ($CREATES creates, $MIB MiB attachment)..." >&2
+echo "official SDK: decrypt ($N entities), ops ($CREATES creates, $MIB MiB attachment, query over $Q)..." >&2
 (cd "$work" && node decrypt_bench.mjs "$server" "$N" | tail -1) > "$out/official_decrypt.json"
-(cd "$work" && node ops_bench.mjs "$server" "$CREATES" "$MIB" | tail -1) > "$out/official_ops.json"
+(cd "$work" && node ops_bench.mjs "$server" "$CREATES" "$MIB" "$Q" | tail -1) > "$out/official_ops.json"
 echo "C++ SDK: bench_engine, bench_sdk_ops, bench_attachment..." >&2
 ./build/release/bench/bench_engine --benchmark_filter='Decrypt10k' --benchmark_format=json 2>/dev/null > "$out/cpp_engine.json"
-./build/release/bench/bench_sdk_ops "$CREATES" | tail -1 > "$out/cpp_ops.json"
+CARDINAL_BENCH_QUERY_ENTITIES="$Q" ./build/release/bench/bench_sdk_ops "$CREATES" | tail -1 > "$out/cpp_ops.json"
 ./build/release/bench/bench_attachment "$MIB" > "$out/cpp_attachment.txt"
 
 python3 - "$out" "$MIB" <<'PY'
@@ -49,9 +51,9 @@ rows = [
     ("sign-in (existing keys)", oo["signInMs"], co["signInMs"], "-"),
     (f"attachment {mib} MiB upload", oo["uploadMs"], up_s * 1e3, "-"),
     (f"attachment {mib} MiB download", oo["downloadMs"], down_s * 1e3, "-"),
+    (f"list + decrypt {co['queryEntities']} (query)", oo["queryListDecryptMs"], co["queryListDecryptMs"], "20x"),
 ]
 print(f"{'operation':36} {'official ms':>12} {'C++ ms':>10} {'ratio':>9} {'goal':>6}")
 for name, o, c, goal in rows:
     print(f"{name:36} {o:12.3f} {c:10.3f} {o / c:8.1f}x {goal:>6}")
-print(f"{'list + decrypt 10 000 (query)':36} {'n/a until queries land':>33} {'20x':>6}")
 PY

@@ -1,7 +1,8 @@
 // The official SDK on this machine, for the same operations as bench_sdk_ops (C++) against a local
 // cardinal-devserver: sign-in with existing keys, create + share with 3 delegates, attachment up
-// and down. Prints one JSON line (milliseconds).
-//   node ops_bench.mjs <cardinal-devserver> [creates=20] [attachmentMiB=64]
+// and down, list + decrypt the HealthElements of one patient through a query
+// (filterHealthElementsBy, pages of 1000). Prints one JSON line (milliseconds).
+//   node ops_bench.mjs <cardinal-devserver> [creates=20] [attachmentMiB=64] [queryEntities=10000]
 // Run from a folder where npm installed @icure/cardinal-sdk (scripts/bench-vs-official.sh does).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
@@ -10,9 +11,10 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import * as sdkModule from '@icure/cardinal-sdk'
 
-const { CardinalSdk, AuthenticationMethod, DecryptedHealthElement, DecryptedPatient, DecryptedDocument } = sdkModule
+const { CardinalSdk, AuthenticationMethod, DecryptedHealthElement, DecryptedPatient, DecryptedDocument, HealthElementFilters } = sdkModule
 const read = sdkModule.AccessLevel?.Read ?? 'Read'
-const [serverPath, createsArg, mibArg] = process.argv.slice(2)
+const [serverPath, createsArg, mibArg, queryArg] = process.argv.slice(2)
+const queryEntities = Number(queryArg ?? 10000)
 const creates = Number(createsArg ?? 20)
 const mib = Number(mibArg ?? 64)
 const dir = mkdtempSync(join(tmpdir(), 'cardinal-ops-bench-'))
@@ -61,7 +63,26 @@ const back = await sdk.document.getAndDecryptMainAttachment(withAttachment)
 const downloadMs = ms(t0)
 if (back.length !== payload.length) throw new Error('attachment size differs')
 
-console.log(JSON.stringify({ signInMs, createShareMs, uploadMs, downloadMs, attachmentMiB: mib }))
+// The query: queryEntities HealthElements of a new patient (created in bulk, not timed), listed
+// and decrypted through filterHealthElementsBy.
+const listed = await sdk.patient.createPatient(await sdk.patient.withEncryptionMetadata(
+  new DecryptedPatient({ id: randomUUID(), firstName: 'L', lastName: 'Ist' })))
+for (let done = 0; done < queryEntities;) {
+  const batch = []
+  for (let i = 0; i < 500 && done < queryEntities; i++, done++) {
+    batch.push(await sdk.healthElement.withEncryptionMetadata(new DecryptedHealthElement({
+      id: randomUUID(), descr: `he ${done}`, note: 'n'.repeat(200), openingDate: 20240101 }), listed))
+  }
+  await sdk.healthElement.createHealthElements(batch)
+}
+t0 = process.hrtime.bigint()
+const it = await sdk.healthElement.filterHealthElementsBy(HealthElementFilters.byPatientsForSelf([listed]))
+let decrypted = 0
+while (await it.hasNext()) decrypted += (await it.next(1000)).length
+const queryListDecryptMs = ms(t0)
+if (decrypted !== queryEntities) throw new Error(`the query listed ${decrypted} of ${queryEntities}`)
+
+console.log(JSON.stringify({ signInMs, createShareMs, uploadMs, downloadMs, attachmentMiB: mib, queryListDecryptMs, queryEntities }))
 server.kill('SIGTERM')
 rmSync(dir, { recursive: true, force: true })
 process.exit(0)

@@ -40,5 +40,6 @@
 #include <cardinal/sdk/options.hpp>
 #include <cardinal/sdk/query.hpp>
 #include <cardinal/sdk/typed_entity_api.hpp>
+#include <cardinal/sdk/contact_api.hpp>
 #include <cardinal/sdk/types.hpp>
 #include <cardinal/tamper_report.hpp>

@@ -71,6 +71,13 @@ class Backend : public engine::ExchangeDataSource {
   virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                           const AccessKeys& keys) = 0;
 
+  /// Services, the entries of Contacts (read with the Contact entity type's access control keys).
+  /// `POST /rest/v2/contact/service/match` with a Service filter: the answer as received.
+  virtual Result<Json> match_services(const Json& filter, const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/contact/service` with `{"ids": […]}`: the answer as received (each service with
+  /// its contact's security metadata, from an honest server; read with api::read_page_answer).
+  virtual Result<Json> get_services(const std::vector<std::string>& ids, const AccessKeys& keys) = 0;
+
   virtual Result<Json> create_recovery_data(const Json& record) = 0;
   /// The main attachment of a Document, streamed (already encrypted by the caller).
   virtual Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,

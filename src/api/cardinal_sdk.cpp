@@ -171,13 +171,13 @@ struct CardinalSdk::Impl {
   using Typed = api::TypedEntityApiImpl<Kind, EntityApiImpl<TypedEntityApi<Kind>>>;
   std::unique_ptr<Typed<HealthElementKind>> health_elements;
   std::unique_ptr<Typed<PatientKind>> patients;
-  std::unique_ptr<Typed<ContactKind>> contacts;
+  std::unique_ptr<api::ContactApiImpl<EntityApiImpl<ContactApi>>> contacts;
   std::unique_ptr<Typed<DocumentKind>> documents;
 
   void make_typed() {
     health_elements = std::make_unique<Typed<HealthElementKind>>(*core, gate);
     patients = std::make_unique<Typed<PatientKind>>(*core, gate);
-    contacts = std::make_unique<Typed<ContactKind>>(*core, gate);
+    contacts = std::make_unique<api::ContactApiImpl<EntityApiImpl<ContactApi>>>(*core, gate);
     documents = std::make_unique<Typed<DocumentKind>>(*core, gate);
   }
 

@@ -48,4 +48,16 @@ Result<MaybeDecrypted> query_try_decrypt(SdkCore& core, std::shared_mutex& gate,
   return MaybeDecrypted{std::move(r.value), r.decrypted, std::move(r.error)};
 }
 
+Result<BulkResult<DecryptedEntity>> query_get_services(SdkCore& core, std::shared_mutex& gate,
+                                                       const std::vector<std::string>& ids) {
+  std::shared_lock lock(gate);
+  return core.get_services(ids);
+}
+
+Result<DecryptedEntity> query_decrypt(SdkCore& core, std::shared_mutex& gate, std::string_view type,
+                                      const Json& encrypted) {
+  std::shared_lock lock(gate);
+  return core.decrypt(type, encrypted);
+}
+
 }  // namespace cardinal::api

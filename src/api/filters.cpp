@@ -191,6 +191,50 @@ FilterSpec document_type(std::optional<std::string> owner, std::string document_
   return s;
 }
 
+// --- Services ---------------------------------------------------------------------------------
+
+// ServiceByHcPartyTagCodeDateFilter: the official order is healthcarePartyId, tag or code type
+// and code, then the value-date bounds. `descending` is sent only when asked (the official
+// builders cannot ask it; false is the platform's default).
+FilterSpec service_tag_code(std::optional<std::string> owner, const char* type_field, std::string kind,
+                            const char* code_field, std::optional<std::string> code, const DateRange& range) {
+  FilterSpec s = owned("ServiceByHcPartyTagCodeDateFilter", "healthcarePartyId", std::move(owner));
+  require_type(s, kind, type_field);
+  s.body[type_field] = std::move(kind);
+  put_optional(s.body, code_field, code);
+  put_optional(s.body, "startValueDate", range.from);
+  put_optional(s.body, "endValueDate", range.to);
+  if (range.descending) s.body["descending"] = true;
+  return s;
+}
+
+FilterSpec service_patients(std::optional<std::string> owner, std::vector<Json> patients,
+                            std::vector<std::string> secret_ids) {
+  FilterSpec s = owned("ServiceBySecretForeignKeys", "healthcarePartyId", std::move(owner));
+  by_patients(s, "patientSecretForeignKeys", std::move(patients), std::move(secret_ids));
+  return s;
+}
+
+// As for Contacts, the official SDK 1.0.0-RC.7 sends `from` as endDate and `to` as startDate
+// (an empty range for the platform); this SDK sends from → startDate, to → endDate.
+FilterSpec service_patients_date(std::optional<std::string> owner, std::vector<Json> patients,
+                                 std::vector<std::string> secret_ids, const DateRange& range) {
+  FilterSpec s = owned("ServiceByDataOwnerPatientDateFilter", "dataOwnerId", std::move(owner));
+  by_patients(s, "secretForeignKeys", std::move(patients), std::move(secret_ids));
+  put_optional(s.body, "startDate", range.from);
+  put_optional(s.body, "endDate", range.to);
+  s.body["descending"] = range.descending;  // the official SDK always sends it
+  return s;
+}
+
+FilterSpec service_health_elements(std::optional<std::string> owner, std::vector<std::string> ids) {
+  FilterSpec s = owned("ServiceByHcPartyHealthElementIdsFilter", "healthcarePartyId", std::move(owner));
+  ids = api::unique_in_order(std::move(ids));
+  if (ids.empty() && !s.invalid) s.invalid = "no health element id given";
+  s.body["healthElementIds"] = std::move(ids);
+  return s;
+}
+
 const std::optional<std::string> kSelf;
 
 }  // namespace
@@ -258,6 +302,24 @@ FilterOptions<DocumentKind> DF::by_tag_for_data_owner(std::string d, std::string
 FilterOptions<DocumentKind> DF::by_tag_for_self(std::string t, std::optional<std::string> c) { return make<DocumentKind>(data_owner_tag_or_code("DocumentByDataOwnerTagFilter", kSelf, "tagType", std::move(t), "tagCode", std::move(c))); }
 FilterOptions<DocumentKind> DF::by_code_for_data_owner(std::string d, std::string t, std::optional<std::string> c) { return make<DocumentKind>(data_owner_tag_or_code("DocumentByDataOwnerCodeFilter", std::move(d), "codeType", std::move(t), "codeCode", std::move(c))); }
 FilterOptions<DocumentKind> DF::by_code_for_self(std::string t, std::optional<std::string> c) { return make<DocumentKind>(data_owner_tag_or_code("DocumentByDataOwnerCodeFilter", kSelf, "codeType", std::move(t), "codeCode", std::move(c))); }
+using SF = ServiceFilters;
+FilterOptions<ServiceKind> SF::all_for_data_owner(std::string d) { return make<ServiceKind>(owned("ServiceByHcPartyFilter", "hcpId", std::move(d))); }
+FilterOptions<ServiceKind> SF::all_for_self() { return make<ServiceKind>(owned("ServiceByHcPartyFilter", "hcpId", kSelf)); }
+FilterOptions<ServiceKind> SF::by_ids(std::vector<std::string> ids) { return make<ServiceKind>(ids_filter("ServiceByIdsFilter", std::move(ids))); }
+FilterOptions<ServiceKind> SF::by_tag_and_value_date_for_data_owner(std::string d, std::string t, std::optional<std::string> c, DateRange r) { return make<ServiceKind>(service_tag_code(std::move(d), "tagType", std::move(t), "tagCode", std::move(c), r)); }
+FilterOptions<ServiceKind> SF::by_tag_and_value_date_for_self(std::string t, std::optional<std::string> c, DateRange r) { return make<ServiceKind>(service_tag_code(kSelf, "tagType", std::move(t), "tagCode", std::move(c), r)); }
+FilterOptions<ServiceKind> SF::by_code_and_value_date_for_data_owner(std::string d, std::string t, std::optional<std::string> c, DateRange r) { return make<ServiceKind>(service_tag_code(std::move(d), "codeType", std::move(t), "codeCode", std::move(c), r)); }
+FilterOptions<ServiceKind> SF::by_code_and_value_date_for_self(std::string t, std::optional<std::string> c, DateRange r) { return make<ServiceKind>(service_tag_code(kSelf, "codeType", std::move(t), "codeCode", std::move(c), r)); }
+FilterOptions<ServiceKind> SF::by_patients_for_data_owner(std::string d, std::vector<Json> p) { return make<ServiceKind>(service_patients(std::move(d), std::move(p), {})); }
+FilterOptions<ServiceKind> SF::by_patients_for_self(std::vector<Json> p) { return make<ServiceKind>(service_patients(kSelf, std::move(p), {})); }
+FilterOptions<ServiceKind> SF::by_patient_secret_ids_for_data_owner(std::string d, std::vector<std::string> s) { return make<ServiceKind>(service_patients(std::move(d), {}, std::move(s))); }
+FilterOptions<ServiceKind> SF::by_patient_secret_ids_for_self(std::vector<std::string> s) { return make<ServiceKind>(service_patients(kSelf, {}, std::move(s))); }
+FilterOptions<ServiceKind> SF::by_patients_date_for_data_owner(std::string d, std::vector<Json> p, DateRange r) { return make<ServiceKind>(service_patients_date(std::move(d), std::move(p), {}, r)); }
+FilterOptions<ServiceKind> SF::by_patients_date_for_self(std::vector<Json> p, DateRange r) { return make<ServiceKind>(service_patients_date(kSelf, std::move(p), {}, r)); }
+FilterOptions<ServiceKind> SF::by_patient_secret_ids_date_for_data_owner(std::string d, std::vector<std::string> s, DateRange r) { return make<ServiceKind>(service_patients_date(std::move(d), {}, std::move(s), r)); }
+FilterOptions<ServiceKind> SF::by_patient_secret_ids_date_for_self(std::vector<std::string> s, DateRange r) { return make<ServiceKind>(service_patients_date(kSelf, {}, std::move(s), r)); }
+FilterOptions<ServiceKind> SF::by_health_element_ids_for_data_owner(std::string d, std::vector<std::string> h) { return make<ServiceKind>(service_health_elements(std::move(d), std::move(h))); }
+FilterOptions<ServiceKind> SF::by_health_element_ids_for_self(std::vector<std::string> h) { return make<ServiceKind>(service_health_elements(kSelf, std::move(h))); }
 // clang-format on
 
 }  // namespace cardinal

@@ -213,6 +213,17 @@ Result<Json> RestBackend::get_entities_by_ids(std::string_view type, const std::
                    std::to_string(ids.size()) + " " + std::string(type) + " entities");
 }
 
+Result<Json> RestBackend::match_services(const Json& filter, const AccessKeys& keys) {
+  return json_call("POST", "/rest/v2/contact/service/match", &filter, true, keys,
+                   "the query over services (" + string_member(filter, "$type") + ")");
+}
+
+Result<Json> RestBackend::get_services(const std::vector<std::string>& ids, const AccessKeys& keys) {
+  const Json body{{"ids", ids}};
+  // Only reads: safe to repeat.
+  return json_call("POST", "/rest/v2/contact/service", &body, true, keys, std::to_string(ids.size()) + " services");
+}
+
 Result<std::vector<BulkShareResult>> RestBackend::bulk_share(std::string_view type, const BulkShareRequest& request,
                                                               const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));

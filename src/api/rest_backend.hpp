@@ -60,6 +60,8 @@ class RestBackend : public Backend {
                             const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
+  Result<Json> match_services(const Json& filter, const AccessKeys& keys) override;
+  Result<Json> get_services(const std::vector<std::string>& ids, const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;
   Result<Json> upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
                                  const AccessKeys& keys) override;

@@ -32,6 +32,12 @@
 
 namespace cardinal::api {
 
+/// The entity type whose delegations and access control keys an entity of `type` uses: a Service
+/// (read on its own, with its contact's security metadata) uses its Contact's; others their own.
+constexpr std::string_view security_type_of(std::string_view type) noexcept {
+  return type == "Service" ? std::string_view("Contact") : type;
+}
+
 struct CoreOptions {
   std::shared_ptr<Backend> backend;
   std::shared_ptr<keys::KeyStore> keys;
@@ -113,6 +119,11 @@ class SdkCore {
     std::vector<std::string> warnings;
   };
   Result<OwningIds> owning_entity_ids(std::string_view type, const Json& entity);
+  /// Services by id (`POST /rest/v2/contact/service`, one request): one result per distinct id, in
+  /// the order given: decrypted (`decrypt("Service", …)`), or kNotFound when the server did not
+  /// return it. What the server adds, repeats or malforms is dropped and reported as tampering
+  /// (the query engine's page checks). Errors: transport errors, kMalformedResponse.
+  Result<BulkResult<DecryptedEntity>> get_services(const std::vector<std::string>& ids);
   /// `decrypt`, except that an entity this user cannot open or that fails its checks is returned
   /// as it was given (encrypted, `decrypted` false, the reason in `error`), never with content that
   /// failed the checks. Transport and server errors stay errors.

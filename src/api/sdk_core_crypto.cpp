@@ -46,6 +46,22 @@ void erase_path(Json& root, const std::string& path) {
   }
 }
 
+// The manifest an entity's clear fields are checked against. A standalone Service's is what every
+// writer encrypts: `notes[].markdown` (the official SDK 1.0.0-RC.7's Service manifest: it leaves
+// `comment` in clear, so a clear comment is no sign of tampering), plus `content` unless every
+// content value is compound (its sub-services then carry their own encryptedSelf).
+Result<EncryptedFieldsManifest> checked_manifest(const SdkCore& core, std::string_view type, const Json& encrypted) {
+  CARDINAL_ASSIGN_OR_RETURN(auto m, core.manifest_of(type));
+  if (type != "Service" || m.encrypts_everything()) return m;
+  CARDINAL_ASSIGN_OR_RETURN(m, EncryptedFieldsManifest::parse({"notes[].markdown"}));
+  const auto content = encrypted.find("content");
+  if (content == encrypted.end() || !content->is_object()) return m;
+  for (const auto& [lang, value] : content->items()) {
+    if (!engine::is_compound_content(value)) return m.extended({"content"});
+  }
+  return m;
+}
+
 }  // namespace
 
 Result<EncryptedFieldsManifest> SdkCore::manifest_of(std::string_view type) const {
@@ -83,10 +99,12 @@ void SdkCore::warn(std::string_view type, const std::string& id, Error e) const 
 
 AccessKeys SdkCore::request_keys(std::string_view type) const {
   if (!self_anonymous_) return {};
-  return entities_->access_control_keys(type);
+  return entities_->access_control_keys(security_type_of(type));
 }
 
-AccessKeys SdkCore::access_control_keys(std::string_view type) const { return entities_->access_control_keys(type); }
+AccessKeys SdkCore::access_control_keys(std::string_view type) const {
+  return entities_->access_control_keys(security_type_of(type));
+}
 
 Result<Json> SdkCore::encrypt_new(std::string_view type, Json clear, const CreateOptions& options) {
   CARDINAL_ASSIGN_OR_RETURN(auto delegates, new_delegates(options.share_with));
@@ -220,7 +238,7 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
   // A field the manifest encrypts that is stored only in clear did not come from the content's
   // writer (who encrypts it) but from the server or a writer with another manifest: it is not
   // returned as the entity's content (and so never re-encrypted as the user's own by a modify).
-  if (auto manifest = manifest_of(type); manifest.ok()) {
+  if (auto manifest = checked_manifest(*this, type, encrypted); manifest.ok()) {
     for (const auto& path : engine::clear_fields_requiring_encryption(encrypted, *manifest)) {
       if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
                               findings.clear_and_encrypted.end()) {
@@ -284,7 +302,7 @@ Result<crypto::AesKey> SdkCore::reading_key(const Json& entity, std::string_view
 }
 
 Result<engine::EntityAccess> SdkCore::open_access(const Json& entity, std::string_view type) {
-  auto access = entities_->open(entity, type);
+  auto access = entities_->open(entity, security_type_of(type));
   if (access.ok() || access.error().code() != ErrorCode::kKeyNotAvailable) return access;
   const std::string id = id_of(entity);
   auto delegations = model::secure_delegations_of(entity);
@@ -301,7 +319,7 @@ Result<engine::EntityAccess> SdkCore::open_access(const Json& entity, std::strin
     // An anonymous user finds delegations through the exchange data it loaded: one made since then
     // is found after a reload (once).
     CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
-    access = entities_->open(entity, type);
+    access = entities_->open(entity, security_type_of(type));
     if (access.ok() || access.error().code() != ErrorCode::kKeyNotAvailable) return access;
   }
   return Error{ErrorCode::kKeyNotAvailable,

@@ -4,6 +4,8 @@
 
 #include "api/sdk_core.hpp"
 
+#include <map>
+
 namespace cardinal::api {
 
 Result<MatchAnswer> SdkCore::match(std::string_view type, const std::shared_ptr<const detail::FilterSpec>& filter,
@@ -28,7 +30,9 @@ Result<MatchAnswer> SdkCore::match(std::string_view type, const std::shared_ptr<
   // An anonymous data owner is matched through the access control keys of the exchange data it
   // knows: shares made since they were loaded would be silently missing, so they are reloaded.
   if (self_anonymous_) CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
-  CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->match_entities(type, *resolved.body, request_keys(type)));
+  CARDINAL_ASSIGN_OR_RETURN(Json answer, type == "Service"
+                                             ? options_.backend->match_services(*resolved.body, request_keys(type))
+                                             : options_.backend->match_entities(type, *resolved.body, request_keys(type)));
   CARDINAL_ASSIGN_OR_RETURN(auto match, read_match_answer(answer, type, limits));
   for (const auto& issue : match.issues) warn(type, issue.entity_id, issue.error);
   return match;
@@ -38,10 +42,38 @@ QueryCallbacks<DecryptedEntity> SdkCore::query_callbacks(std::string_view type) 
   const std::string t(type);
   return QueryCallbacks<DecryptedEntity>{
       [this, t](const std::vector<std::string>& ids) {
+        if (t == "Service") return options_.backend->get_services(ids, request_keys(t));
         return options_.backend->get_entities_by_ids(t, ids, request_keys(t));
       },
       [this, t](const Json& entity) { return decrypt(t, entity); },
       [this, t](const QueryIssue& issue) { warn(t, issue.entity_id, issue.error); }};
+}
+
+Result<BulkResult<DecryptedEntity>> SdkCore::get_services(const std::vector<std::string>& ids) {
+  const std::string type = "Service";
+  const auto asked = unique_in_order(ids);
+  BulkResult<DecryptedEntity> out;
+  if (asked.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->get_services(asked, request_keys(type)));
+  CARDINAL_ASSIGN_OR_RETURN(auto page, read_page_answer(answer, type, asked, QueryLimits{}));
+  std::map<std::string, Error> missing;
+  for (auto& issue : page.issues) {
+    if (is_tampering(issue.kind)) {
+      warn(type, issue.entity_id, issue.error);
+    } else if (issue.kind == QueryIssueKind::kNotReturned) {
+      missing.emplace(issue.entity_id, issue.error);
+    }
+  }
+  std::size_t next = 0;  // page.entities are the returned ones, in the order asked
+  out.reserve(asked.size());
+  for (const auto& id : asked) {
+    if (auto m = missing.find(id); m != missing.end()) {
+      out.emplace_back(m->second);
+    } else {
+      out.push_back(decrypt(type, page.entities[next++]));
+    }
+  }
+  return out;
 }
 
 Result<SdkCore::OwningIds> SdkCore::owning_entity_ids(std::string_view type, const Json& entity) {

@@ -161,6 +161,15 @@ Result<Json> TrackingBackend::get_entities_by_ids(std::string_view type, const s
   return page;
 }
 
+// Services have no revision of their own (their contact's is not sent with them): passed on.
+Result<Json> TrackingBackend::match_services(const Json& filter, const AccessKeys& keys) {
+  return inner_->match_services(filter, keys);
+}
+
+Result<Json> TrackingBackend::get_services(const std::vector<std::string>& ids, const AccessKeys& keys) {
+  return inner_->get_services(ids, keys);
+}
+
 Result<std::vector<Json>> TrackingBackend::create_entities(std::string_view type, const std::vector<Json>& entities,
                                                            const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->create_entities(type, entities, keys));

@@ -5,6 +5,7 @@
 //   cpp_peer ... query HealthElement by-tag <tagType> <tagCode>  (for self)
 //   cpp_peer ... query Patient by-name <search>                  (for self)
 //   cpp_peer ... query Patient by-ssin <ssin>                    (for self)
+//   cpp_peer ... query Service by-patient <patientId>            (for self, the patient's secret ids)
 // print {"ids": [...match...], "entities": [...decrypted...], "issues": [{"id", "kind", "message"}]}.
 
 #include <cardinal/sdk/filters.hpp>
@@ -27,6 +28,10 @@ inline Result<std::shared_ptr<const detail::FilterSpec>> peer_filter(api::SdkCor
   }
   if (type == "HealthElement" && how == "by-tag" && args.size() == 5) {
     return HealthElementFilters::by_tag_for_self(args[3], args[4]).spec();
+  }
+  if (type == "Service" && how == "by-patient" && args.size() == 4) {
+    CARDINAL_ASSIGN_OR_RETURN(auto patient, sdk.get("Patient", args[3]));
+    return ServiceFilters::by_patients_for_self({patient.entity}).spec();
   }
   if (type == "Patient" && how == "by-name" && args.size() == 4) return PatientFilters::by_name_for_self(args[3]).spec();
   if (type == "Patient" && how == "by-ssin" && args.size() == 4) return PatientFilters::by_ssins_for_self({args[3]}).spec();

@@ -8,8 +8,9 @@
 // D: Document attachments both ways: the C++ integrity record does not disturb the official SDK,
 //    and an official attachment reads in C++ with the "could not be verified" warning.
 // Exchange data is never duplicated: one record per (delegator, delegate) pair after repeated shares.
-// Q (issue 12): queries both ways — the official matchHealthElementsBy / filterHealthElementsBy and
-//    matchPatientsBy find what C++ alice created, C++ match/filter find what official bob created
+// Q (issue 12): queries both ways — the official matchHealthElementsBy / filterHealthElementsBy,
+//    matchPatientsBy and matchServicesBy / filterServicesBy find what C++ alice created, C++
+//    match/filter (HealthElement, Patient, Service) find what official bob created
 //    (skipped while the devserver has no …/match endpoint).
 // Then (issue 14): a READ → WRITE upgrade by C++ alice lets official bob write; a patient uses its
 // own record across SDKs (official patient initialises it, C++ alice reads and writes it; official
@@ -22,7 +23,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
   CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, DecryptedContact, DecryptedService,
-  DecryptedContent, DecryptedDocument, AccessLevel, HealthElementFilters, PatientFilters,
+  DecryptedContent, DecryptedDocument, AccessLevel, HealthElementFilters, PatientFilters, ServiceFilters,
 } from '@icure/cardinal-sdk'
 
 const [serverPath, peerPath] = process.argv.slice(2)
@@ -336,6 +337,31 @@ try {
       const r = cpp('alice', 'query', 'Patient', 'by-name', 'Joe')
       if (!r.ids.includes(jsPatient.id)) throw new Error(`ids ${JSON.stringify(r.ids)} lack ${jsPatient.id}`)
       expectEq(r.entities.find((x) => x.id === jsPatient.id)?.note, NOTE, 'note')
+    })
+    await step('official matchServicesBy / filterServicesBy (by patient) find and decrypt the C++ services', async () => {
+      const filter = ServiceFilters.byPatientsForSelf([jsPatient])
+      const ids = await bob.contact.matchServicesBy(filter)
+      for (const id of ['svc-cpp-1', 'svc-cpp-2', 'svc-js-1']) if (!ids.includes(id)) throw new Error(`ids ${JSON.stringify(ids)} lack ${id}`)
+      const it = await bob.contact.filterServicesBy(filter)
+      const found = []
+      while (await it.hasNext()) found.push(...await it.next(1))
+      const s1 = findService(found, 'svc-cpp-1')
+      expectEq(s1?.content?.en?.stringValue, SVC + ' cpp', 'service stringValue')
+      expectEq(s1?.comment, 'comment cpp', 'service comment')
+      expectEq(s1?.contactId, cppContact.id, 'contactId')
+      const sub = findService(findService(found, 'svc-cpp-2').content.en.compoundValue, 'svc-cpp-2a')
+      expectEq(sub.content.en.stringValue, SUB + ' cpp', 'compound sub-service stringValue')
+    })
+    await step('C++ match + filter (by patient) find and decrypt the official services', async () => {
+      const r = cpp('alice', 'query', 'Service', 'by-patient', jsPatient.id)
+      for (const id of ['svc-js-1', 'svc-js-2', 'svc-cpp-1']) if (!r.ids.includes(id)) throw new Error(`ids ${JSON.stringify(r.ids)} lack ${id}`)
+      if (r.issues.length) throw new Error(`issues ${JSON.stringify(r.issues)}`)
+      const s1 = findService(r.entities, 'svc-js-1')
+      expectEq(s1?.content?.en?.stringValue, SVC + ' js', 'service stringValue')
+      expectEq(s1?.content?.en?.numberValue, 72.5, 'service numberValue')
+      expectEq(s1?.comment, 'comment js', 'service comment')
+      const sub = findService(findService(r.entities, 'svc-js-2').content.en.compoundValue, 'svc-js-2a')
+      expectEq(sub.content.en.stringValue, SUB + ' js', 'compound sub-service stringValue')
     })
     await step('C++ carol, with whom nothing was shared, cannot query by that patient nor find it by name', async () => {
       if (!cppFails('carol', 'query', 'HealthElement', 'by-patient', jsPatient.id)) throw new Error('carol resolved the patient')

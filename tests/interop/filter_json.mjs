@@ -12,7 +12,7 @@ import { createServer, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  CardinalSdk, AuthenticationMethod, DecryptedPatient, HealthElementFilters, PatientFilters, ContactFilters,
+  CardinalSdk, AuthenticationMethod, DecryptedPatient, HealthElementFilters, PatientFilters, ContactFilters, ServiceFilters,
 } from '@icure/cardinal-sdk'
 
 const [serverPath, ...rest] = process.argv.slice(2)
@@ -71,6 +71,7 @@ try {
   const he = (f) => ['healthElement', 'matchHealthElementsBy', f]
   const pa = (f) => ['patient', 'matchPatientsBy', f]
   const co = (f) => ['contact', 'matchContactsBy', f]
+  const sv = (f) => ['contact', 'matchServicesBy', f]
   // Documents are not here: matchDocumentsBy of 1.0.0-RC.7 fails before sending anything ("Filter
   // options … should not be usable with base apis"); the C++ Document filters follow kraken-common's
   // DTOs instead (docs/queries.md).
@@ -108,6 +109,21 @@ try {
     'Contact.by_service_tag_for_data_owner': co(ContactFilters.byServiceTagForDataOwner(me, 'CD-ITEM', { tagCode: 'lab' })),
     'Contact.by_service_code_for_data_owner': co(ContactFilters.byServiceCodeForDataOwner(me, 'LOINC', { codeCode: '2345-7' })),
     'Contact.by_service_ids': co(ContactFilters.byServiceIds(['svc-2', 'svc-1'])),
+    'Service.all_for_data_owner': sv(ServiceFilters.allServicesForDataOwner(me)),
+    'Service.all_for_self': sv(ServiceFilters.allServicesForSelf()),
+    'Service.by_ids': sv(ServiceFilters.byIds(['svc-2', 'svc-1'])),
+    'Service.by_tag_and_value_date_for_data_owner': sv(ServiceFilters.byTagAndValueDateForDataOwner(me, 'CD-ITEM', { tagCode: 'lab', startOfServiceValueDate: 20200101, endOfServiceValueDate: 20241231 })),
+    'Service.by_tag_and_value_date_for_self.type_only': sv(ServiceFilters.byTagAndValueDateForSelf('CD-ITEM')),
+    'Service.by_code_and_value_date_for_data_owner': sv(ServiceFilters.byCodeAndValueDateForDataOwner(me, 'LOINC', { codeCode: '2345-7', startOfServiceValueDate: 20200101 })),
+    'Service.by_code_and_value_date_for_self.type_only': sv(ServiceFilters.byCodeAndValueDateForSelf('LOINC')),
+    'Service.by_patients_for_data_owner': sv(ServiceFilters.byPatientsForDataOwner(me, [patient])),
+    'Service.by_patients_for_self': sv(ServiceFilters.byPatientsForSelf([patient])),
+    'Service.by_patient_secret_ids_for_data_owner': sv(ServiceFilters.byPatientsSecretIdsForDataOwner(me, ['s-2', 's-1'])),
+    'Service.by_patients_date_for_data_owner': sv(ServiceFilters.byPatientsDateForDataOwner(me, [patient], { from: 20200101, to: 20241231, descending: true })),
+    'Service.by_patients_date_for_self.no_options': sv(ServiceFilters.byPatientsDateForSelf([patient])),
+    'Service.by_patient_secret_ids_date_for_data_owner.to_only': sv(ServiceFilters.byPatientSecretIdsDateForDataOwner(me, ['s-1'], { to: 20241231 })),
+    'Service.by_health_element_ids_for_data_owner': sv(ServiceFilters.byHealthElementIdFromSubContactForDataOwner(me, ['he-2', 'he-1'])),
+    'Service.by_health_element_ids_for_self': sv(ServiceFilters.byHealthElementIdFromSubContactForSelf(['he-1'])),
   }
   const out = { dataOwnerId: me, patient: { id: patient.id, secretIds }, cases: {} }
   for (const [name, [api, method, filter]] of Object.entries(cases)) {

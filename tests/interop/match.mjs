@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import {
   CardinalSdk, AuthenticationMethod, DecryptedPatient, DecryptedHealthElement, CodeStub,
-  HealthElementFilters, PatientFilters, DecryptedContact, DecryptedService, ContactFilters, DocumentFilters,
+  HealthElementFilters, PatientFilters, DecryptedContact, DecryptedService, DecryptedContent, ContactFilters, DocumentFilters, ServiceFilters,
 } from '@icure/cardinal-sdk'
 
 const serverPath = process.argv[2]
@@ -122,12 +122,13 @@ try {
       [patient.id], 'byDateOfBirthBetween')
     expect(await bob.patient.matchPatientsBy(PatientFilters.byNameForSelf('example')), [], 'bob: not shared')
   })
+  const contacts = []
   await step('ContactFilters byPatientsOpeningDateForSelf / byServiceTagForSelf', async () => {
-    const contacts = []
     for (const [date, code] of [[20240201, 'lab'], [20240202, 'note']]) {
       const c = await alice.contact.withEncryptionMetadata(new DecryptedContact({
         id: randomUUID(), openingDate: date,
-        services: [new DecryptedService({ id: randomUUID(), tags: [new CodeStub({ type: 'KIND', code })] })],
+        services: [new DecryptedService({ id: randomUUID(), valueDate: date, tags: [new CodeStub({ type: 'KIND', code })],
+          content: { en: new DecryptedContent({ stringValue: `value ${code}` }) } })],
       }), patient)
       contacts.push(await alice.contact.createContact(c))
     }
@@ -137,13 +138,27 @@ try {
     expect(await alice.contact.matchContactsBy(ContactFilters.byServiceTagForSelf('KIND', { tagCode: 'lab' })),
       [contacts[0].id], 'service tag')
   })
+  await step('ServiceFilters: matchServicesBy / filterServicesBy over POST /contact/service/match and /contact/service', async () => {
+    const [lab, note] = contacts.map((c) => c.services[0].id)
+    expect([...await alice.contact.matchServicesBy(ServiceFilters.byPatientsForSelf([patient]))].sort(), [lab, note].sort(), 'by patient')
+    expect(await alice.contact.matchServicesBySorted(ServiceFilters.byPatientsDateForSelf([patient], { descending: true })),
+      [note, lab], 'by patient date, descending')
+    expect(await alice.contact.matchServicesBy(ServiceFilters.byTagAndValueDateForSelf('KIND', { tagCode: 'lab' })), [lab], 'by tag')
+    expect(await alice.contact.matchServicesBy(ServiceFilters.byTagAndValueDateForSelf('KIND', { tagCode: 'note', startOfServiceValueDate: 20240202 })),
+      [note], 'by tag from a value date')
+    expect(await bob.contact.matchServicesBy(ServiceFilters.byTagAndValueDateForSelf('KIND', { tagCode: 'lab' })), [], 'bob: not shared')
+    const found = await all(await alice.contact.filterServicesBy(ServiceFilters.byIds([note, lab])))
+    expect(found.map((x) => [x.id, x.content.en.stringValue, x.contactId]),
+      [[note, 'value note', contacts[1].id], [lab, 'value lab', contacts[0].id]], 'decrypted services')
+  })
   await step('DocumentFilters byPatientSecretIdsCreatedForDataOwner is understood (instants)', async () => {
     const ids = await alice.document.matchDocumentsBySorted(
       DocumentFilters.byPatientSecretIdsCreatedForDataOwner('hcp-alice', ['no-such-secret'], { from: 1714557600000, to: 1714644000000 }))
     expect(ids, [], 'no document')
   })
   await step('the SDK used match and byIds', async () => {
-    for (const call of ['POST /rest/v2/helement/match 200', 'POST /rest/v2/helement/byIds 200', 'POST /rest/v2/patient/match 200']) {
+    for (const call of ['POST /rest/v2/helement/match 200', 'POST /rest/v2/helement/byIds 200', 'POST /rest/v2/patient/match 200',
+      'POST /rest/v2/contact/service/match 200', 'POST /rest/v2/contact/service 200']) {
       if (!requests.includes(call)) throw new Error(`no "${call}" in the request log`)
     }
   })

@@ -22,11 +22,13 @@ using HE = HealthElementFilters;
 using PF = PatientFilters;
 using CF = ContactFilters;
 using DF = DocumentFilters;
+using SF = ServiceFilters;
 
 // A filter of one kind is not a filter of another.
 static_assert(!std::is_convertible_v<FilterOptions<PatientKind>, FilterOptions<HealthElementKind>>);
 static_assert(!std::is_convertible_v<FilterOptions<HealthElementKind>, FilterOptions<ContactKind>>);
 static_assert(!std::is_constructible_v<FilterOptions<DocumentKind>, FilterOptions<ContactKind>>);
+static_assert(!std::is_convertible_v<FilterOptions<ServiceKind>, FilterOptions<ContactKind>>);
 
 Json reference() {
   std::ifstream in(std::string(CARDINAL_TEST_DATA_DIR) + "/unit/data/official_filters.json");
@@ -52,6 +54,7 @@ Result<Resolved> resolve(const FilterOptions<Kind>& f, const Json& ref) {
   };
   CARDINAL_ASSIGN_OR_RETURN(auto r, api::resolve_filter(f.spec(), Kind::kEntityType, context));
   if (!r.body) return Error{ErrorCode::kInternal, "resolved locally"};
+  if (Kind::kEntityType == ServiceKind::kEntityType) return Resolved{"/rest/v2/contact/service/match", *r.body};
   CARDINAL_ASSIGN_OR_RETURN(auto path, api::rest_path_of(Kind::kEntityType));
   return Resolved{"/rest/v2/" + path + "/match", *r.body};
 }
@@ -219,6 +222,63 @@ TEST(FilterResolution, InvalidArgumentsAreReportedWhenTheQueryRuns) {
   EXPECT_EQ(code_of(PF::all_for_self(), "HealthElement"), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of(FilterOptions<HealthElementKind>(nullptr), "HealthElement"), ErrorCode::kInvalidArgument);
   EXPECT_FALSE(code_of(HE::all_for_self(), "HealthElement").has_value());
+}
+
+TEST_F(OfficialFilters, ServiceFiltersSendWhatTheOfficialSdkSends) {
+  const std::string me = "hcp-bob";
+  expect_official("Service.all_for_data_owner", SF::all_for_data_owner(me));
+  expect_official("Service.all_for_self", SF::all_for_self());
+  expect_official("Service.by_ids", SF::by_ids({"svc-2", "svc-1", "svc-2"}));
+  expect_official("Service.by_tag_and_value_date_for_data_owner",
+                  SF::by_tag_and_value_date_for_data_owner(me, "CD-ITEM", "lab", {20200101, 20241231}));
+  expect_official("Service.by_tag_and_value_date_for_self.type_only", SF::by_tag_and_value_date_for_self("CD-ITEM"));
+  expect_official("Service.by_code_and_value_date_for_data_owner",
+                  SF::by_code_and_value_date_for_data_owner(me, "LOINC", "2345-7", {.from = 20200101}));
+  expect_official("Service.by_code_and_value_date_for_self.type_only", SF::by_code_and_value_date_for_self("LOINC"));
+  expect_official("Service.by_patients_for_data_owner", SF::by_patients_for_data_owner(me, {patient_}));
+  expect_official("Service.by_patients_for_self", SF::by_patients_for_self({patient_}));
+  expect_official("Service.by_patient_secret_ids_for_data_owner",
+                  SF::by_patient_secret_ids_for_data_owner(me, {"s-2", "s-1"}));
+  expect_official("Service.by_patients_date_for_self.no_options", SF::by_patients_date_for_self({patient_}));
+  expect_official("Service.by_health_element_ids_for_data_owner",
+                  SF::by_health_element_ids_for_data_owner(me, {"he-2", "he-1"}));
+  expect_official("Service.by_health_element_ids_for_self", SF::by_health_element_ids_for_self({"he-1"}));
+  EXPECT_EQ(checked_, 13u);
+}
+
+// As for Contacts, the official SDK sends a Service patient-date range reversed; the C++ SDK sends
+// it in order (from → startDate, to → endDate).
+TEST_F(OfficialFilters, ServicePatientDateRangeIsSentInOrderNotReversedAsTheOfficialSdkDoes) {
+  const Json& both = ref_["cases"]["Service.by_patients_date_for_data_owner"]["body"];
+  ASSERT_EQ(both["startDate"], 20241231);  // what the official SDK sends for from=20200101, to=20241231
+  ASSERT_EQ(both["endDate"], 20200101);
+  auto got = resolve(SF::by_patients_date_for_data_owner("hcp-bob", {patient_}, {20200101, 20241231, true}), ref_);
+  ASSERT_TRUE(got.ok()) << got.error().to_string();
+  Json fixed = both;
+  fixed["startDate"] = 20200101;
+  fixed["endDate"] = 20241231;
+  EXPECT_EQ(got->body, fixed) << got->body.dump();
+
+  const Json& to_only = ref_["cases"]["Service.by_patient_secret_ids_date_for_data_owner.to_only"]["body"];
+  ASSERT_EQ(to_only["startDate"], 20241231);  // `to` sent as the lower bound
+  auto upper = resolve(SF::by_patient_secret_ids_date_for_data_owner("hcp-bob", {"s-1"}, {.to = 20241231}), ref_);
+  ASSERT_TRUE(upper.ok());
+  EXPECT_EQ(upper->body.dump(),
+            R"({"$type":"ServiceByDataOwnerPatientDateFilter","dataOwnerId":"hcp-bob","secretForeignKeys":["s-1"],)"
+            R"("endDate":20241231,"descending":false})");
+}
+
+TEST(FilterResolution, ServiceFiltersRejectEmptyArgumentsAndSendDescendingOnlyWhenAsked) {
+  api::FilterContext context{"hcp-a", nullptr};
+  EXPECT_FALSE(api::resolve_filter(SF::by_health_element_ids_for_self({}).spec(), "Service", context).ok());
+  EXPECT_FALSE(api::resolve_filter(SF::by_tag_and_value_date_for_self("").spec(), "Service", context).ok());
+  EXPECT_FALSE(api::resolve_filter(SF::by_patient_secret_ids_for_self({}).spec(), "Service", context).ok());
+  EXPECT_FALSE(api::resolve_filter(SF::all_for_self().spec(), "Contact", context).ok());
+  auto newest = api::resolve_filter(SF::by_code_and_value_date_for_self("LOINC", "1-8", {.descending = true}).spec(),
+                                    "Service", context);
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(newest->body->dump(), R"({"$type":"ServiceByHcPartyTagCodeDateFilter","healthcarePartyId":"hcp-a",)"
+                                  R"("codeType":"LOINC","codeCode":"1-8","descending":true})");
 }
 
 }  // namespace

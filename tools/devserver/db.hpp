@@ -45,6 +45,24 @@ struct IndexQuery {
   std::optional<std::string> prefix;
 };
 
+// A look-up in the services index (db_index.cpp): the services of the contacts found under one of
+// `keys` (and, when `secret_foreign_keys` is set, linked to one of them) with an `attr` row whose
+// value is in `values` ("all" without values: every service).
+struct ServiceQuery {
+  std::vector<std::string> keys;
+  std::string attr = "all";
+  std::vector<std::string> values;
+  std::optional<std::vector<std::string>> secret_foreign_keys;
+};
+
+// One service of a contact, as indexed: the row's value and the service's value date.
+struct ServiceRow {
+  std::string contact_id;
+  std::string service_id;
+  std::string value;
+  std::optional<std::int64_t> date;
+};
+
 class Db {
  public:
   explicit Db(const std::string& path);
@@ -92,6 +110,11 @@ class Db {
   std::vector<std::pair<std::string, std::optional<std::int64_t>>> numbers_of(const char* tbl,
                                                                                const std::vector<std::string>& ids,
                                                                                const std::string& path);
+
+  // Rows of the services index (unordered; a service may appear once per contact and per key).
+  std::vector<ServiceRow> service_rows(const ServiceQuery& q);
+  // (service id, contact id) of every contact holding one of these services, whoever can read it.
+  std::vector<std::pair<std::string, std::string>> contacts_of_services(const std::vector<std::string>& service_ids);
 
   std::optional<std::string> get_blob(const std::string& id);
   void put_blob(const std::string& id, const std::string& data);

@@ -8,6 +8,11 @@
 //   idx_attr (tbl, attr, value, id)  what filters select on: secret foreign keys, tags and codes
 //                                    (type and type+code), service tags/codes/ids (contacts),
 //                                    normalised SSIN and date of birth (patients).
+//   idx_svc  (attr, value, cid, sid, date)  the services of contacts, for the Service filters:
+//                                    "all" (value: the service id), "tag"/"code" (type+code),
+//                                    "tagtype"/"codetype", "he" (health element id of a
+//                                    sub-contact linking the service); date: the service's
+//                                    valueDate, else openingDate.
 //
 // Deleted entities (deletionDate set) and documents that are not valid JSON are not indexed.
 // Only built-in SQL functions are used, so another connection (a test tampering with the file)
@@ -22,7 +27,7 @@ namespace devserver {
 
 namespace {
 
-constexpr const char* kIndexVersion = "1";
+constexpr const char* kIndexVersion = "2";
 constexpr const char* kIndexedTables[] = {table::kHealthElements, table::kPatients, table::kDocuments, table::kContacts};
 
 // The document being indexed, or '{}' when it is deleted or not JSON (json_each would fail on it).
@@ -87,9 +92,33 @@ std::string attr_rows(const std::string& tbl) {
          ") WHERE typeof(v) = 'text';";
 }
 
+// The rows of idx_svc for a contact (see the file comment).
+std::string service_index_rows() {
+  const std::string services = " FROM json_each(" + kDoc + ", '$.services') AS s";
+  const std::string sid = field("s", "$.id");
+  const std::string date = "COALESCE(" + field("s", "$.valueDate") + ", " + field("s", "$.openingDate") + ")";
+  auto of_services = [&](const char* path, const char* name) {
+    const std::string each = services + ", json_each(" + obj("s") + ", '" + path + "') AS e";
+    return "SELECT " + sid + " AS sid, '" + name + "' AS a, " + field("e", "$.type") + " || char(31) || " +
+           field("e", "$.code") + " AS v, " + date + " AS d" + each + " UNION ALL SELECT " + sid + ", '" + name +
+           "type', " + field("e", "$.type") + ", " + date + each;
+  };
+  const std::string links = " FROM json_each(" + kDoc + ", '$.subContacts') AS sc, json_each(" + obj("sc") +
+                            ", '$.services') AS l";
+  const std::string rows = "SELECT " + sid + " AS sid, 'all' AS a, " + sid + " AS v, " + date + " AS d" + services +
+                           " UNION ALL " + of_services("$.tags", "tag") + " UNION ALL " + of_services("$.codes", "code") +
+                           " UNION ALL SELECT " + field("l", "$.serviceId") + ", 'he', " +
+                           field("sc", "$.healthElementId") + ", NULL" + links;
+  return "INSERT OR IGNORE INTO idx_svc (attr, value, cid, sid, date) SELECT a, v, new.id, sid, "
+         "CASE WHEN typeof(d) = 'integer' THEN d END FROM (" + rows +
+         ") WHERE typeof(sid) = 'text' AND typeof(v) = 'text';";
+}
+
 std::string clear_rows(const std::string& tbl, const char* row) {
-  return "DELETE FROM idx_key WHERE tbl = '" + tbl + "' AND id = " + row + ".id; DELETE FROM idx_attr WHERE tbl = '" + tbl +
-         "' AND id = " + row + ".id;";
+  std::string out = "DELETE FROM idx_key WHERE tbl = '" + tbl + "' AND id = " + row + ".id; DELETE FROM idx_attr WHERE tbl = '" +
+                    tbl + "' AND id = " + row + ".id;";
+  if (tbl == table::kContacts) out += std::string(" DELETE FROM idx_svc WHERE cid = ") + row + ".id;";
+  return out;
 }
 
 }  // namespace
@@ -101,6 +130,9 @@ void Db::create_indexes() {
        "PRIMARY KEY (tbl, attr, value, id)) WITHOUT ROWID");
   exec("CREATE INDEX IF NOT EXISTS idx_key_by_id ON idx_key (tbl, id)");
   exec("CREATE INDEX IF NOT EXISTS idx_attr_by_id ON idx_attr (tbl, id)");
+  exec("CREATE TABLE IF NOT EXISTS idx_svc (attr TEXT NOT NULL, value TEXT NOT NULL, cid TEXT NOT NULL, sid TEXT NOT NULL, "
+       "date INTEGER, PRIMARY KEY (attr, value, cid, sid)) WITHOUT ROWID");
+  exec("CREATE INDEX IF NOT EXISTS idx_svc_by_cid ON idx_svc (cid, attr)");
   exec("BEGIN IMMEDIATE");
   try {
     for (const char* t : kIndexedTables) {
@@ -108,7 +140,8 @@ void Db::create_indexes() {
       exec(("DROP TRIGGER IF EXISTS idx_" + tbl + "_ins").c_str());
       exec(("DROP TRIGGER IF EXISTS idx_" + tbl + "_upd").c_str());
       exec(("DROP TRIGGER IF EXISTS idx_" + tbl + "_del").c_str());
-      const std::string fill = key_rows(tbl) + " " + attr_rows(tbl);
+      std::string fill = key_rows(tbl) + " " + attr_rows(tbl);
+      if (tbl == table::kContacts) fill += " " + service_index_rows();
       // INSERT OR REPLACE does not fire the delete trigger: the insert trigger clears first.
       exec(("CREATE TRIGGER idx_" + tbl + "_ins AFTER INSERT ON " + tbl + " BEGIN " + clear_rows(tbl, "new") + " " + fill +
             " END")
@@ -122,6 +155,7 @@ void Db::create_indexes() {
     if (meta("index_version").value_or("") != kIndexVersion) {
       exec("DELETE FROM idx_key");
       exec("DELETE FROM idx_attr");
+      exec("DELETE FROM idx_svc");
       for (const char* t : kIndexedTables) exec(("UPDATE " + std::string(t) + " SET doc = doc").c_str());
       set_meta("index_version", kIndexVersion);
     }
@@ -186,6 +220,52 @@ std::vector<std::pair<std::string, std::optional<std::int64_t>>> Db::numbers_of(
     if (st.is_number(1)) n = st.integer(1);
     out.emplace_back(st.text(0), n);
   }
+  return out;
+}
+
+}  // namespace devserver
+
+namespace devserver {
+
+std::vector<ServiceRow> Db::service_rows(const ServiceQuery& q) {
+  const bool every = q.attr == "all" && q.values.empty();
+  std::string sql;
+  if (every && q.secret_foreign_keys) {
+    // Driven by the patient's contacts (selective), then their services.
+    sql = "SELECT s.cid, s.sid, s.value, s.date FROM idx_attr AS a CROSS JOIN idx_key AS k CROSS JOIN idx_svc AS s "
+          "WHERE a.tbl = 'contacts' AND a.attr = 'sfk' AND a.value IN (SELECT value FROM json_each(?3)) "
+          "AND k.tbl = 'contacts' AND k.key IN (SELECT value FROM json_each(?1)) AND k.id = a.id "
+          "AND s.cid = a.id AND s.attr = 'all'";
+  } else if (every) {
+    sql = "SELECT s.cid, s.sid, s.value, s.date FROM idx_key AS k CROSS JOIN idx_svc AS s WHERE k.tbl = 'contacts' "
+          "AND k.key IN (SELECT value FROM json_each(?1)) AND s.cid = k.id AND s.attr = 'all'";
+  } else {
+    sql = "SELECT s.cid, s.sid, s.value, s.date FROM idx_svc AS s CROSS JOIN idx_key AS k WHERE s.attr = ?2 "
+          "AND s.value IN (SELECT value FROM json_each(?4)) AND k.tbl = 'contacts' "
+          "AND k.key IN (SELECT value FROM json_each(?1)) AND k.id = s.cid";
+    if (q.secret_foreign_keys) {
+      sql += " AND EXISTS (SELECT 1 FROM idx_attr AS a WHERE a.tbl = 'contacts' AND a.id = s.cid AND a.attr = 'sfk' "
+             "AND a.value IN (SELECT value FROM json_each(?3)))";
+    }
+  }
+  Stmt st(db_, sql);
+  st.bind(1, json(q.keys).dump());
+  if (!every) st.bind(2, q.attr).bind(4, json(q.values).dump());
+  if (q.secret_foreign_keys) st.bind(3, json(*q.secret_foreign_keys).dump());
+  std::vector<ServiceRow> out;
+  while (st.step()) {
+    ServiceRow r{st.text(0), st.text(1), st.text(2), std::nullopt};
+    if (st.is_number(3)) r.date = st.integer(3);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Db::contacts_of_services(const std::vector<std::string>& service_ids) {
+  Stmt st(db_, "SELECT s.value, s.cid FROM json_each(?1) AS i JOIN idx_svc AS s ON s.attr = 'all' AND s.value = i.value");
+  st.bind(1, json(service_ids).dump());
+  std::vector<std::pair<std::string, std::string>> out;
+  while (st.step()) out.emplace_back(st.text(0), st.text(1));
   return out;
 }
 

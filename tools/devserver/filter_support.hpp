@@ -36,6 +36,7 @@ std::span<const FilterType> health_element_filters();
 std::span<const FilterType> patient_filters();
 std::span<const FilterType> contact_filters();
 std::span<const FilterType> document_filters();
+std::span<const FilterType> service_filters();  // over kServiceKind (filters.hpp)
 
 // Resolves a nested filter (Union/Intersection/Complement members).
 Ids resolve_filter(const json& filter, Db& db, const Caller& caller, const EntityKind& kind, int depth);
@@ -46,6 +47,8 @@ std::string req_str(const FilterCall& c, const char* name);
 std::optional<std::int64_t> opt_int(const FilterCall& c, const char* name);
 std::int64_t req_int(const FilterCall& c, const char* name);
 bool opt_bool(const FilterCall& c, const char* name);
+// Whether the field is given (present and not null).
+bool member_present(const FilterCall& c, const char* name);
 std::vector<std::string> str_list(const FilterCall& c, const char* name, bool required);
 // Epoch milliseconds, given as a number or as an ISO-8601 UTC instant ("2024-05-01T10:00:00Z").
 std::optional<std::int64_t> opt_instant(const FilterCall& c, const char* name);

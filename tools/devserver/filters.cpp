@@ -64,6 +64,7 @@ std::span<const FilterType> filters_of(const EntityKind& k) {
   if (path == "helement") return health_element_filters();
   if (path == "patient") return patient_filters();
   if (path == "contact") return contact_filters();
+  if (path == kServiceKind.path) return service_filters();
   return document_filters();
 }
 
@@ -165,6 +166,8 @@ std::int64_t req_int(const FilterCall& c, const char* name) {
   if (!v) bad_field(c, name, "an integer (required)");
   return *v;
 }
+
+bool member_present(const FilterCall& c, const char* name) { return member(c, name) != nullptr; }
 
 bool opt_bool(const FilterCall& c, const char* name) {
   const json* v = member(c, name);

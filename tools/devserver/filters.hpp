@@ -16,4 +16,8 @@ namespace devserver {
 
 std::vector<std::string> match_ids(Db& db, const EntityKind& k, const json& filter, const Caller& c);
 
+// Services, the entries of Contacts: matched with match_ids(db, kServiceKind, …) (their filters
+// read the contacts table and the services index), fetched by service_routes.cpp.
+inline constexpr EntityKind kServiceKind{"contact/service", table::kContacts, "Service", false};
+
 }  // namespace devserver

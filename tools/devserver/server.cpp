@@ -93,6 +93,7 @@ struct Server::Impl {
     register_data_owner_routes(ctx);
     register_exchange_data_routes(ctx);
     register_recovery_routes(ctx);
+    register_service_routes(ctx);
     register_entity_routes(ctx);
     register_attachment_routes(ctx);
     register_admin_routes(ctx);

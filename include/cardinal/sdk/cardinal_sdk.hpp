@@ -13,6 +13,7 @@
 #include <cardinal/export.hpp>
 #include <cardinal/result.hpp>
 #include <cardinal/sdk/attachment_api.hpp>
+#include <cardinal/sdk/contact_api.hpp>
 #include <cardinal/sdk/crypto_api.hpp>
 #include <cardinal/sdk/entity_api.hpp>
 #include <cardinal/sdk/options.hpp>
@@ -48,7 +49,8 @@ class CARDINAL_EXPORT CardinalSdk {
   DocumentApi& documents();
   /// Contact entities: the contact's fields with the Contact manifest, and every service in
   /// `services` encrypted on its own with the contact's key (the Service manifest plus `content`,
-  /// or each compound sub-service), exactly as the official SDK does. Queries by `ContactFilters`.
+  /// or each compound sub-service), exactly as the official SDK does. Queries by `ContactFilters`;
+  /// services on their own by `ServiceFilters` (`match_services`, `filter_services`).
   ContactApi& contacts();
   /// Main attachments of Document entities, streamed and encrypted.
   AttachmentApi& attachments();

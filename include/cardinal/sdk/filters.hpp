@@ -3,7 +3,7 @@
 
 /// @file
 /// Typed filters: what `match` and `filter` of the entity APIs select, as the official SDK's
-/// `HealthElementFilters`, `PatientFilters`, `ContactFilters` and `DocumentFilters`.
+/// `HealthElementFilters`, `PatientFilters`, `ContactFilters`, `ServiceFilters` and `DocumentFilters`.
 ///
 /// ```cpp
 /// auto patient = sdk->patients().get("p-1").value();
@@ -53,6 +53,11 @@ struct ContactKind {
 /// Compile-time tag of the Document entity kind (never instantiated).
 struct DocumentKind {
   static constexpr std::string_view kEntityType = "Document";  ///< platform entity type
+};
+/// Compile-time tag of Services, the entries stored inside Contacts (never instantiated). They are
+/// queried through `ContactApi::match_services` / `filter_services`.
+struct ServiceKind {
+  static constexpr std::string_view kEntityType = "Service";  ///< platform entity type
 };
 
 namespace detail {
@@ -264,6 +269,65 @@ struct CARDINAL_EXPORT DocumentFilters {
   /// `by_code_for_data_owner` for the current user.
   static FilterOptions<DocumentKind> by_code_for_self(std::string code_type,
                                                       std::optional<std::string> code_code = std::nullopt);
+};
+
+/// Filters over Services (the official `ServiceFilters`), the entries of Contacts: a service is
+/// found through the contact that holds it (its delegations, its patient). Value dates are fuzzy
+/// dates (`YYYYMMDD` or `YYYYMMDDhhmmss`) of the service's `valueDate`, else its `openingDate`.
+struct CARDINAL_EXPORT ServiceFilters {
+  /// Every service of the contacts shared with the data owner (`ServiceByHcPartyFilter`).
+  static FilterOptions<ServiceKind> all_for_data_owner(std::string data_owner_id);
+  /// Every service of the contacts shared with the current user.
+  static FilterOptions<ServiceKind> all_for_self();
+  /// Services by id (`ServiceByIdsFilter`; duplicates are removed, order kept).
+  static FilterOptions<ServiceKind> by_ids(std::vector<std::string> ids);
+  /// Services with a tag of this type (and code, when given) whose value date is in `range`
+  /// (`ServiceByHcPartyTagCodeDateFilter`), sorted by value date (newest first with
+  /// `range.descending`).
+  static FilterOptions<ServiceKind> by_tag_and_value_date_for_data_owner(
+      std::string data_owner_id, std::string tag_type, std::optional<std::string> tag_code = std::nullopt,
+      DateRange range = {});
+  /// `by_tag_and_value_date_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_tag_and_value_date_for_self(std::string tag_type,
+                                                                   std::optional<std::string> tag_code = std::nullopt,
+                                                                   DateRange range = {});
+  /// Services with a code of this type (and code, when given) whose value date is in `range`.
+  static FilterOptions<ServiceKind> by_code_and_value_date_for_data_owner(
+      std::string data_owner_id, std::string code_type, std::optional<std::string> code_code = std::nullopt,
+      DateRange range = {});
+  /// `by_code_and_value_date_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_code_and_value_date_for_self(std::string code_type,
+                                                                    std::optional<std::string> code_code = std::nullopt,
+                                                                    DateRange range = {});
+  /// Services of the contacts of these patients (`ServiceBySecretForeignKeys` with the patients'
+  /// secret ids, decrypted by this user).
+  static FilterOptions<ServiceKind> by_patients_for_data_owner(std::string data_owner_id, std::vector<Json> patients);
+  /// `by_patients_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_patients_for_self(std::vector<Json> patients);
+  /// Services of the contacts linked to these patient secret ids (given in clear by the caller).
+  static FilterOptions<ServiceKind> by_patient_secret_ids_for_data_owner(std::string data_owner_id,
+                                                                         std::vector<std::string> secret_ids);
+  /// `by_patient_secret_ids_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_patient_secret_ids_for_self(std::vector<std::string> secret_ids);
+  /// Services of these patients whose value date is in `range`, sorted by it
+  /// (`ServiceByDataOwnerPatientDateFilter`; the range is sent in order, see docs/queries.md).
+  static FilterOptions<ServiceKind> by_patients_date_for_data_owner(std::string data_owner_id,
+                                                                    std::vector<Json> patients, DateRange range = {});
+  /// `by_patients_date_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_patients_date_for_self(std::vector<Json> patients, DateRange range = {});
+  /// `by_patients_date_for_data_owner` with the patients' secret ids given by the caller.
+  static FilterOptions<ServiceKind> by_patient_secret_ids_date_for_data_owner(std::string data_owner_id,
+                                                                              std::vector<std::string> secret_ids,
+                                                                              DateRange range = {});
+  /// `by_patient_secret_ids_date_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_patient_secret_ids_date_for_self(std::vector<std::string> secret_ids,
+                                                                        DateRange range = {});
+  /// Services linked to these health elements by a sub-contact of their contact
+  /// (`ServiceByHcPartyHealthElementIdsFilter`; the official `byHealthElementIdFromSubContact…`).
+  static FilterOptions<ServiceKind> by_health_element_ids_for_data_owner(std::string data_owner_id,
+                                                                         std::vector<std::string> health_element_ids);
+  /// `by_health_element_ids_for_data_owner` for the current user.
+  static FilterOptions<ServiceKind> by_health_element_ids_for_self(std::vector<std::string> health_element_ids);
 };
 
 }  // namespace cardinal

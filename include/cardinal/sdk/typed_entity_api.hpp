@@ -82,8 +82,7 @@ class TypedEntityApi : public EntityApi {
 using HealthElementApi = TypedEntityApi<HealthElementKind>;
 /// Patients, with `PatientFilters`.
 using PatientApi = TypedEntityApi<PatientKind>;
-/// Contacts, with `ContactFilters`.
-using ContactApi = TypedEntityApi<ContactKind>;
+// Contacts: `ContactApi` (include/cardinal/sdk/contact_api.hpp), which adds their Services.
 /// Documents, with `DocumentFilters`.
 using DocumentApi = TypedEntityApi<DocumentKind>;
 
