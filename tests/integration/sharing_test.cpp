@@ -262,9 +262,20 @@ TEST(ShareAllDataOfPatient, ThePatientAndEverythingFoundForIt) {
   auto elsewhere = alice_he(w, "another patient's", &*other);
   ASSERT_OK(elsewhere);
 
+  w.alice.reset();
   auto r = w.alice.core->share_all_data_of_patient(pid, {{"hcp-bob", ShareOptions{}}});
   ASSERT_OK(r);
   ASSERT_OK(r->status());
+  std::cout << "share all data of a patient (3 health elements, 2 contacts, 1 document): " << w.alice.total()
+            << " requests\n" << w.alice.dump();
+  for (const char* p : {"patient", "helement", "contact", "document"}) {
+    EXPECT_EQ(w.alice.count(std::string("PUT /rest/v2/") + p + "/bulkSharedMetadataUpdate"), 1) << p;
+  }
+  for (const char* p : {"helement", "contact", "document"}) {
+    EXPECT_EQ(w.alice.count(std::string("POST /rest/v2/") + p + "/match"), 1) << p;
+    EXPECT_EQ(w.alice.count(std::string("POST /rest/v2/") + p + "/byIds"), 1) << p;
+  }
+  EXPECT_EQ(w.alice.count("GET /rest/v2/dataowner/stub/hcp-bob"), 1) << "the delegate's keys, once";
   ASSERT_OK(r->patient);
   ASSERT_EQ(r->data.size(), 3u);
   std::map<std::string, std::vector<std::string>> expected = {
