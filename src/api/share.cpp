@@ -101,14 +101,15 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view t
     }
     if (sent.empty()) break;
     auto answer = options_.backend->bulk_share(type, bulk, request_keys(type));
-    if (!answer.ok() && round == 0) return answer.error();  // nothing shared yet (or it is unknown): the call failed
+    // The first request failed: the call failed (whether the server applied it is unknown).
+    if (!answer.ok() && round == 0) return answer.error();
     if (!answer.ok()) {
       for (auto* s : sent) s->error = answer.error();
       break;
     }
     for (const auto& item : *answer) {
       if (bulk.requests_by_entity_id.count(item.entity_id) == 0) {
-        warn(type, item.entity_id,
+        warn(type, item.entity_id.substr(0, 200),
              Error{ErrorCode::kMalformedResponse, "the server's answer to a bulk share names " +
                                                       what(type, item.entity_id.substr(0, 80)) +
                                                       ", which was not asked: ignored"});

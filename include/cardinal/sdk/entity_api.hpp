@@ -55,8 +55,8 @@ class CARDINAL_EXPORT EntityApi {
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
   /// Shares one entity with several delegates, each with its own options, in one request (the
   /// official `shareWithMany`): success only when every delegate's share succeeded; otherwise the
-  /// error names each delegate that failed and why (the others were shared: call again to retry,
-  /// nothing already in place is sent twice). `entity`: as `get`/`create`/`filter` returned it.
+  /// error names each delegate that failed and why (the others were shared: calling again is
+  /// safe, nothing is duplicated). `entity`: as `get`/`create`/`filter` returned it.
   /// Errors: kInvalidArgument (no id, no delegate), those of `try_share_with_many`, and each
   /// delegate's (see `EntityShareResult::delegates`).
   virtual Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) = 0;
@@ -75,7 +75,8 @@ class CARDINAL_EXPORT EntityApi {
   /// for new exchange data or retries). One result per entity, in the order given: the entity's
   /// error (the whole-call errors of `try_share_with_many`, or an entity given twice), or its
   /// per-delegate results; a partial failure is never a whole success. The outer error is for
-  /// the whole call (e.g. transport, before anything was shared).
+  /// the whole call (e.g. a transport error on the first bulk request: whether the server applied
+  /// it is unknown, and sharing again is safe: nothing is duplicated).
   virtual Result<BulkResult<EntityShareResult>> share_many(const std::vector<EntityToShare>& entities) = 0;
   /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
