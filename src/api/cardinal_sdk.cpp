@@ -45,6 +45,9 @@ class EntityApiImpl : public Interface {
   Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) override {
     CARDINAL_ASSIGN_OR_RETURN(EntityShareResult r, try_share_with_many(entity, delegates));
     CARDINAL_RETURN_IF_ERROR(r.status());
+    if (!r.decrypted.ok()) {
+      return Error{r.decrypted.error().code(), "shared with every delegate, but " + r.decrypted.error().message()};
+    }
     return std::move(r.entity);
   }
   Result<EntityShareResult> try_share_with_many(const Json& entity, const ShareDelegates& delegates) override {

@@ -155,13 +155,16 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view t
       out.emplace_back(std::move(*s.error));
       continue;
     }
+    EntityShareResult r;
     auto decrypted = decrypt(type, s.entity);
-    if (!decrypted.ok()) {
-      out.emplace_back(Error{decrypted.error().code(), what(type, s.id) + " was shared but does not decrypt: " +
-                                                           decrypted.error().message()});
-      continue;
+    if (decrypted.ok()) {
+      r.entity = std::move(decrypted).value();
+    } else {  // the shares stand; the entity is returned as stored, still encrypted
+      r.decrypted = Error{decrypted.error().code(),
+                          what(type, s.id) + " does not decrypt for this user: " + decrypted.error().message()};
+      r.entity.entity = std::move(s.entity);
+      r.entity.warnings.push_back(r.decrypted.error().message());
     }
-    EntityShareResult r{std::move(decrypted).value(), {}};
     for (const auto& [delegate, options] : *s.asked) {
       auto it = s.results.find(delegate);
       r.delegates.emplace(delegate, it != s.results.end() ? std::move(it->second)
@@ -182,6 +185,7 @@ Result<DecryptedEntity> SdkCore::share(std::string_view type, const std::string&
   if (!result.ok()) return result.error();
   auto& outcome = result->delegates.at(delegate_id);
   if (!outcome.ok()) return outcome.error();
+  CARDINAL_RETURN_IF_ERROR(result->decrypted);
   result->entity.share_outcome = *outcome;
   return std::move(result->entity);
 }

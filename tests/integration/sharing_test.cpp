@@ -156,6 +156,20 @@ TEST(ShareWithMany, ARequiredItemTheSharerLacksFailsThatDelegateOnly) {
   EXPECT_FALSE(w.bob.core->get("HealthElement", id).ok()) << "nothing was sent for bob";
   // Carol's delegation holds no key: she finds it but cannot read it, until the key is shared.
   EXPECT_FALSE(w.carol.core->get("HealthElement", id).ok());
+  // Nor pass on a key she does not hold: required, it fails for that delegate; if available, the
+  // delegate gets what she has (the secret ids).
+  auto carols = w.carol.backend->get_entity("HealthElement", id, {});
+  ASSERT_OK(carols);
+  auto onward = w.carol.core->share_many(
+      "HealthElement", {EntityToShare{*carols, {{"pat-1", {.share_encryption_key = ShareMetadataBehaviour::kRequired}},
+                                                {"hcp-bob", {}}}}});
+  ASSERT_OK(onward);
+  ASSERT_OK(onward->front());
+  EXPECT_ERROR_CODE(onward->front()->delegates.at("pat-1"), ErrorCode::kKeyNotAvailable);
+  ASSERT_OK(onward->front()->delegates.at("hcp-bob"));  // bob gets what carol holds (the secret ids)
+  EXPECT_FALSE(onward->front()->decrypted.ok()) << "carol cannot decrypt it: returned as stored";
+  EXPECT_FALSE(onward->front()->entity.entity.contains("note")) << "nothing in clear";
+  EXPECT_FALSE(w.bob.core->get("HealthElement", id).ok()) << "a delegation without key";
   auto extended = w.alice.core->share("HealthElement", id, "hcp-carol", AccessLevel::kRead);
   ASSERT_OK(extended);
   EXPECT_EQ(extended->share_outcome, ShareOutcome::kExtended);

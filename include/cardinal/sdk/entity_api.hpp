@@ -57,8 +57,9 @@ class CARDINAL_EXPORT EntityApi {
   /// official `shareWithMany`): success only when every delegate's share succeeded; otherwise the
   /// error names each delegate that failed and why (the others were shared: calling again is
   /// safe, nothing is duplicated). `entity`: as `get`/`create`/`filter` returned it.
-  /// Errors: kInvalidArgument (no id, no delegate), those of `try_share_with_many`, and each
-  /// delegate's (see `EntityShareResult::delegates`).
+  /// Errors: kInvalidArgument (no id, no delegate), those of `try_share_with_many`, each
+  /// delegate's (see `EntityShareResult::delegates`), and why the entity does not decrypt for
+  /// this user when it does not (the shares were made: see `EntityShareResult::decrypted`).
   virtual Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) = 0;
   /// `share_with_many` that reports per delegate instead of failing (the official
   /// `tryShareWithMany`). Requests are built only from keys the strategies verified and entity

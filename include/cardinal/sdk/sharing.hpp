@@ -115,9 +115,14 @@ struct EntityToShare {
 
 /// What a share did to one entity: per delegate, what changed or why it failed.
 struct EntityShareResult {
-  /// The entity after the share (as the server stored it, decrypted and checked), or as it was
-  /// when nothing was sent for it.
+  /// The entity after the share (as the server stored it, checked, and decrypted when
+  /// `decrypted` is ok), or as it was when nothing was sent for it.
   DecryptedEntity entity;
+  /// Ok when `entity` holds the decrypted content. Otherwise why it does not decrypt for this user
+  /// (e.g. it reached the user through a delegation without the entity key, which it may still
+  /// share, or its content fails its checks): `entity.entity` is then as stored, still encrypted,
+  /// and the shares in `delegates` stand.
+  Status decrypted;
   /// One entry per delegate asked: what the share changed for it, or why it failed. Errors:
   /// kNotFound (no such data owner), kNoVerifiedKey (no key of it the strategies verified),
   /// kKeyNotAvailable (a kRequired item this user does not hold), kInvalidArgument (a secret id
