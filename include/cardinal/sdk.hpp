@@ -23,7 +23,8 @@
 ///
 /// The parts, each usable on its own: sdk/options.hpp (`SdkOptions`), sdk/types.hpp (the value
 /// types: `CreateOptions`, `DecryptedEntity`, `ModifyOptions`…), sdk/entity_api.hpp,
-/// sdk/attachment_api.hpp, sdk/crypto_api.hpp and sdk/cardinal_sdk.hpp.
+/// sdk/sharing.hpp (what a share passes on and what it did), sdk/attachment_api.hpp,
+/// sdk/crypto_api.hpp and sdk/cardinal_sdk.hpp.
 ///
 /// Errors are values: every call returns `Result<T>` / `Status`. A tampered or undecryptable
 /// record is an expected outcome (kTamperDetected, kDecryptionFailed, kKeyNotAvailable…), also
@@ -38,6 +39,7 @@
 #include <cardinal/sdk/entity_api.hpp>
 #include <cardinal/sdk/filters.hpp>
 #include <cardinal/sdk/options.hpp>
+#include <cardinal/sdk/sharing.hpp>
 #include <cardinal/sdk/query.hpp>
 #include <cardinal/sdk/typed_entity_api.hpp>
 #include <cardinal/sdk/contact_api.hpp>

@@ -42,6 +42,24 @@ class EntityApiImpl : public Interface {
     std::shared_lock lock(gate_);
     return core_.share(type_, id, delegate_id, level);
   }
+  Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) override {
+    CARDINAL_ASSIGN_OR_RETURN(EntityShareResult r, try_share_with_many(entity, delegates));
+    CARDINAL_RETURN_IF_ERROR(r.status());
+    if (!r.decrypted.ok()) {
+      return Error{r.decrypted.error().code(), "shared with every delegate, but " + r.decrypted.error().message()};
+    }
+    return std::move(r.entity);
+  }
+  Result<EntityShareResult> try_share_with_many(const Json& entity, const ShareDelegates& delegates) override {
+    std::vector<EntityToShare> one{EntityToShare{entity, delegates}};
+    CARDINAL_ASSIGN_OR_RETURN(auto results, share_many(one));
+    if (!results.front().ok()) return results.front().error();
+    return std::move(results.front()).value();
+  }
+  Result<BulkResult<EntityShareResult>> share_many(const std::vector<EntityToShare>& entities) override {
+    std::shared_lock lock(gate_);
+    return core_.share_many(type_, entities);
+  }
   Status remove(const std::string& id) override {
     std::shared_lock lock(gate_);
     return core_.remove(type_, id);
@@ -244,6 +262,12 @@ Result<DecryptedEntity> CardinalSdk::initialize_own_patient_record(
     const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
   std::shared_lock lock(impl_->gate);
   return impl_->core->initialize_own_patient_record(share_with);
+}
+
+Result<PatientShareResult> CardinalSdk::share_all_data_of_patient(const std::string& patient_id,
+                                                                 const ShareDelegates& delegates) {
+  std::shared_lock lock(impl_->gate);
+  return impl_->core->share_all_data_of_patient(patient_id, delegates);
 }
 
 Result<EntityApi*> CardinalSdk::entities(std::string_view type) {

@@ -51,6 +51,7 @@ Result<std::vector<BulkShareResult>> parse_bulk_share_results(const Json& answer
     if (!item.is_object()) continue;
     BulkShareResult r;
     if (auto id = item.find("entityId"); id != item.end() && id->is_string()) r.entity_id = id->get<std::string>();
+    if (auto rev = item.find("entityRev"); rev != item.end() && rev->is_string()) r.entity_rev = rev->get<std::string>();
     if (auto u = item.find("updatedEntity"); u != item.end() && u->is_object()) r.updated_entity = *u;
     if (auto rej = item.find("rejectedRequests"); rej != item.end() && rej->is_object()) {
       for (const auto& [request_id, j] : rej->items()) r.rejected_requests.emplace_back(request_id, parse_rejection(j));

@@ -61,6 +61,9 @@ struct ShareRejection {
 /// One entity's answer in a bulk share (`EntityBulkShareResult`).
 struct BulkShareResult {
   std::string entity_id;  ///< `entityId` ("" when absent or not a string)
+  /// `entityRev`: the entity's revision before the requests were applied ("" when absent or not a
+  /// string); differs from the rev of the copy the requests were built on when that was stale.
+  std::string entity_rev;
   /// `updatedEntity` when it is an object; absent otherwise (the caller fetches the entity).
   std::optional<Json> updated_entity;
   /// `rejectedRequests`, in the server's order (request id → rejection); an entry that is not an

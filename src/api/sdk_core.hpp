@@ -14,6 +14,7 @@
 #include <cardinal/content/provenance.hpp>
 #include <cardinal/keys/crypto_strategies.hpp>
 #include <cardinal/keys/key_store.hpp>
+#include <cardinal/sdk/sharing.hpp>
 #include <cardinal/sdk/types.hpp>
 
 #include "api/backend.hpp"
@@ -26,9 +27,11 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 namespace cardinal::api {
 
@@ -86,8 +89,17 @@ class SdkCore {
   /// Optimistic concurrency: a stale or unknown rev writes nothing and returns kConflict (with the
   /// current version in `options.conflict`), or with ConflictPolicy::kMerge a three-way merge onto it.
   Result<DecryptedEntity> modify(std::string_view type, const Json& clear, const ModifyOptions& options = {});
+  /// share_many of the current version of the entity with one delegate at `level` (the other
+  /// options at their defaults); that delegate's error if it failed.
   Result<DecryptedEntity> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
+  /// Sharing at scale (api/share.cpp): every entity with its own delegates in one bulk share
+  /// request, one result per entity in the order given (see EntityApi::share_many). The outer
+  /// error is for the whole call, before anything was shared.
+  Result<BulkResult<EntityShareResult>> share_many(std::string_view type, const std::vector<EntityToShare>& entities);
+  /// The patient and the HealthElements, Contacts and Documents this user finds for it, shared with
+  /// `delegates` (api/share_patient.cpp; see CardinalSdk::share_all_data_of_patient).
+  Result<PatientShareResult> share_all_data_of_patient(const std::string& patient_id, const ShareDelegates& delegates);
   Status remove(std::string_view type, const std::string& id);
   /// Bulk operations (one request each, see EntityApi): one result per entity, in the order given.
   Result<BulkResult<DecryptedEntity>> create_many(std::string_view type, std::vector<Json> clear,
@@ -207,6 +219,38 @@ class SdkCore {
   /// EntityCrypto::open; an anonymous user reloads its exchange data once when nothing opens.
   Result<engine::EntityAccess> open_access(const Json& entity, std::string_view type);
   Result<std::vector<crypto::RsaPublicKey>> delegate_keys(const model::DataOwner& delegate);
+  // Sharing (api/share.cpp, api/share_plan.cpp).
+  /// A delegate of a share, checked: whether delegations to it hide its id, and its verified keys.
+  struct ShareDelegate {
+    std::string id;
+    bool anonymous = false;
+    std::vector<crypto::RsaPublicKey> keys;
+  };
+  using ShareDelegateMap = std::map<std::string, Result<ShareDelegate>>;
+  /// The delegates with their verified keys (one request for their stubs; the current user needs
+  /// none). Per delegate: kNotFound, kNoVerifiedKey. The outer error: transport errors.
+  Result<ShareDelegateMap> share_delegates(const std::set<std::string>& ids);
+  /// share_many with the delegates already looked up (`known`, which then names every delegate
+  /// of `entities`), or looked up here (null).
+  Result<BulkResult<EntityShareResult>> share_entities(std::string_view type, const std::vector<EntityToShare>& entities,
+                                                       const ShareDelegateMap* known);
+  struct ShareState;  // one entity of a share_many (api/share_plan.hpp)
+  /// share_all_data_of_patient: fetches `ids`, keeps those whose owning patient (as this user
+  /// decrypts it) is `patient_id`, shares them; appends one result per id to `results`.
+  void share_patient_batch(std::string_view type, const std::string& patient_id, const std::vector<std::string>& ids,
+                           const ShareDelegates& delegates, const ShareDelegateMap& known,
+                           BulkResult<EntityShareResult>& results);
+  /// Builds the requests of `s.pending` on `s.entity` (s.planned), settling at once what needs no
+  /// request (already shared) or cannot be shared (per delegate errors, or s.error).
+  void plan_shares(std::string_view type, ShareState& s, const ShareDelegateMap& delegates);
+  /// Reads this entity's part of a bulk share answer: verifies what was applied, records the
+  /// outcomes and rejections, and tells whether the entity must be fetched again (its answer had no
+  /// updated entity to verify, or rejected requests are to be rebuilt on its current version).
+  void read_share_answer(std::string_view type, ShareState& s, const std::vector<BulkShareResult>& answer,
+                         bool may_retry);
+  /// GET by ids (one request; an anonymous user reloads its exchange data once for those missing):
+  /// the entities found, by id.
+  Result<std::map<std::string, Json>> fetch_many(std::string_view type, const std::vector<std::string>& ids);
   AccessKeys request_keys(std::string_view type) const;
   void warn(std::string_view type, const std::string& id, Error e) const;
 

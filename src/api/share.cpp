@@ -1,17 +1,14 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
-// SdkCore: sharing an entity with a data owner (verified delegate keys, the bulk share request
-// and the checks on its answer), and accepting a shared key.
-#include "api/sdk_core.hpp"
-
-#include <cardinal/crypto/encoding.hpp>
-#include <cardinal/crypto/hash.hpp>
+// SdkCore: sharing entities with data owners. share_many is the one implementation: every entity's
+// requests in one bulk share request per round (a round more only for requests the server refused
+// because of a stale copy or asked to retry); share (one entity, one delegate) and
+// accept_shared_key are thin cases of it. Planning and answer checks: api/share_plan.cpp.
+#include "api/share_plan.hpp"
 
 #include "api/entity_json.hpp"
-#include "api/requests.hpp"
-#include "api/rest_backend.hpp"
-#include "engine/data_owner_keys.hpp"
+#include "engine/access_control.hpp"
 
-#include <algorithm>
+#include <set>
 
 namespace cardinal::api {
 
@@ -19,133 +16,178 @@ namespace {
 
 constexpr int kMaxShareRetries = 3;
 
-Error rejection_error(const ShareRejection& rejection, const std::string& entity_id) {
-  const std::string msg = "share of " + entity_id + " rejected by the server (" + std::to_string(rejection.code) +
-                          "): " + rejection.reason.substr(0, 200);
-  // A rejection code that is not an HTTP error status is still the server's failure.
-  const ErrorCode mapped = error_code_for_status(rejection.code);
-  return Error{mapped == ErrorCode::kMalformedResponse ? ErrorCode::kServerError : mapped, msg};
-}
+std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
 
 }  // namespace
 
-Result<std::vector<SdkCore::NewDelegate>> SdkCore::new_delegates(
-    const std::vector<std::pair<std::string, AccessLevel>>& share_with) {
-  std::vector<NewDelegate> out;
-  std::vector<std::string> ids;
-  for (const auto& entry : share_with) {  // no structured binding: clang 14 cannot capture one
-    const std::string& id = entry.first;
-    const AccessLevel level = entry.second;
-    if (id == self_.id) continue;  // the root delegation: WRITE already
-    auto same = std::find_if(out.begin(), out.end(), [&](const NewDelegate& d) { return d.id == id; });
-    if (same != out.end()) {
-      if (level == AccessLevel::kWrite) same->level = level;
+Result<std::map<std::string, Json>> SdkCore::fetch_many(std::string_view type, const std::vector<std::string>& ids) {
+  std::map<std::string, Json> found;
+  if (ids.empty()) return found;
+  auto keep = [&](std::vector<Json> items) {
+    const std::set<std::string> asked(ids.begin(), ids.end());
+    for (auto& j : items) {
+      std::string id = id_of(j);
+      if (asked.count(id) != 0) found.emplace(std::move(id), std::move(j));  // the first of duplicates
+    }
+  };
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->get_entities(type, ids, request_keys(type)));
+  keep(std::move(answer));
+  if (self_anonymous_ && found.size() < ids.size()) {
+    // Entities shared since the exchange data were loaded are not visible yet: reload once.
+    std::vector<std::string> missing;
+    for (const auto& id : ids) {
+      if (found.count(id) == 0) missing.push_back(id);
+    }
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+    CARDINAL_ASSIGN_OR_RETURN(auto more, options_.backend->get_entities(type, missing, request_keys(type)));
+    keep(std::move(more));
+  }
+  return found;
+}
+
+Result<BulkResult<EntityShareResult>> SdkCore::share_many(std::string_view type,
+                                                         const std::vector<EntityToShare>& entities) {
+  return share_entities(type, entities, nullptr);
+}
+
+Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view type,
+                                                             const std::vector<EntityToShare>& entities,
+                                                             const ShareDelegateMap* known) {
+  if (!engine::is_entity_type(type)) {
+    return Error{ErrorCode::kInvalidArgument, "'" + std::string(type) + "' is not an encryptable entity type"};
+  }
+  std::vector<ShareState> states(entities.size());
+  std::set<std::string> ids, delegate_ids;
+  for (std::size_t i = 0; i < entities.size(); ++i) {
+    ShareState& s = states[i];
+    s.id = id_of(entities[i].entity);
+    s.asked = &entities[i].delegates;
+    s.entity = entities[i].entity;
+    if (s.id.empty()) {
+      s.error = Error{ErrorCode::kInvalidArgument, "entity #" + std::to_string(i) +
+                                                       " to share has no id: pass it as get, create or filter returned it"};
+    } else if (!ids.insert(s.id).second) {
+      s.error = Error{ErrorCode::kInvalidArgument, what(type, s.id) + " is given twice: merge its delegates into one "
+                                                                      "EntityToShare (this one is not shared)"};
+    } else if (s.asked->empty()) {
+      s.error = Error{ErrorCode::kInvalidArgument, "no delegate to share " + what(type, s.id) + " with"};
+    }
+    if (s.error) continue;
+    for (const auto& [delegate, options] : *s.asked) {
+      s.pending.push_back(delegate);
+      delegate_ids.insert(delegate);
+    }
+  }
+  ShareDelegateMap looked_up;
+  if (known == nullptr) {
+    CARDINAL_ASSIGN_OR_RETURN(looked_up, share_delegates(delegate_ids));
+  }
+  const ShareDelegateMap& delegates = known != nullptr ? *known : looked_up;
+  for (const auto& id : delegate_ids) {
+    if (delegates.count(id) == 0) return Error{ErrorCode::kInternal, "delegate " + id + " was not looked up"};
+  }
+
+  for (int round = 0;; ++round) {
+    BulkShareRequest bulk;
+    std::vector<ShareState*> sent;
+    for (auto& s : states) {
+      if (s.error || s.pending.empty()) continue;
+      plan_shares(type, s, delegates);
+      if (s.error || s.planned.empty()) continue;
+      EntityShareRequests& mine = bulk.requests_by_entity_id[s.id];
+      for (std::size_t i = 0; i < s.planned.size(); ++i) mine.requests.emplace(std::to_string(i), s.planned[i].request);
+      mine.potential_parent_delegations = s.potential_parents;
+      sent.push_back(&s);
+    }
+    if (sent.empty()) break;
+    auto answer = options_.backend->bulk_share(type, bulk, request_keys(type));
+    // The first request failed: the call failed (whether the server applied it is unknown).
+    if (!answer.ok() && round == 0) return answer.error();
+    if (!answer.ok()) {
+      for (auto* s : sent) s->error = answer.error();
+      break;
+    }
+    for (const auto& item : *answer) {
+      if (bulk.requests_by_entity_id.count(item.entity_id) == 0) {
+        warn(type, item.entity_id.substr(0, 200),
+             Error{ErrorCode::kMalformedResponse, "the server's answer to a bulk share names " +
+                                                      what(type, item.entity_id.substr(0, 80)) +
+                                                      ", which was not asked: ignored"});
+      }
+    }
+    for (auto* s : sent) read_share_answer(type, *s, *answer, round < kMaxShareRetries);
+    // Fetched again: what must be verified on the stored version, and what is to be rebuilt on it.
+    std::vector<std::string> to_fetch;
+    for (auto* s : sent) {
+      if (!s->error && s->fetch) to_fetch.push_back(s->id);
+    }
+    if (to_fetch.empty()) continue;
+    auto fetched = fetch_many(type, to_fetch);
+    for (auto* s : sent) {
+      if (s->error || !s->fetch) continue;
+      s->fetch = false;
+      auto it = fetched.ok() ? fetched->find(s->id) : std::map<std::string, Json>::iterator{};
+      if (!fetched.ok() || it == fetched->end()) {
+        const Error cause = fetched.ok() ? Error{ErrorCode::kNotFound, "not returned by the server"} : fetched.error();
+        s->error = Error{cause.code(), what(type, s->id) + " could not be read back after its share (" +
+                                           cause.message() + "): share it again to know its state"};
+        continue;
+      }
+      if (!s->to_verify.empty()) {
+        const std::string wrong = check_shared_entity(s->id, s->before, it->second, s->to_verify, s->potential_parents);
+        if (!wrong.empty()) {
+          Error e{ErrorCode::kTamperDetected, "after its share, " + what(type, s->id) + " " + wrong + ": not used"};
+          warn(type, s->id, e);
+          s->error = std::move(e);
+          continue;
+        }
+        for (const auto& p : s->to_verify) s->results.insert_or_assign(p.delegate_id, p.outcome);
+        s->to_verify.clear();
+      }
+      s->entity = std::move(it->second);
+    }
+  }
+
+  BulkResult<EntityShareResult> out;
+  out.reserve(states.size());
+  for (auto& s : states) {
+    if (s.error) {
+      out.emplace_back(std::move(*s.error));
       continue;
     }
-    out.push_back(NewDelegate{id, level, false, {}});
-    ids.push_back(id);
-  }
-  if (out.empty()) return out;
-  CARDINAL_ASSIGN_OR_RETURN(auto stubs, options_.backend->data_owner_stubs(ids));
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i].anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(stubs[i]));
-    auto keys = delegate_keys(stubs[i]);
-    if (!keys.ok()) {
-      return Error{keys.error().code(), "nothing was created: cannot share with " + out[i].id + " (" +
-                                            keys.error().message() + ")"};
+    EntityShareResult r;
+    auto decrypted = decrypt(type, s.entity);
+    if (decrypted.ok()) {
+      r.entity = std::move(decrypted).value();
+    } else {  // the shares stand; the entity is returned as stored, still encrypted
+      r.decrypted = Error{decrypted.error().code(),
+                          what(type, s.id) + " does not decrypt for this user: " + decrypted.error().message()};
+      r.entity.entity = std::move(s.entity);
+      r.entity.warnings.push_back(r.decrypted.error().message());
     }
-    out[i].keys = std::move(keys).value();
+    for (const auto& [delegate, options] : *s.asked) {
+      auto it = s.results.find(delegate);
+      r.delegates.emplace(delegate, it != s.results.end() ? std::move(it->second)
+                                                          : Result<ShareOutcome>(Error{ErrorCode::kInternal, "not shared"}));
+    }
+    out.emplace_back(std::move(r));
   }
   return out;
 }
 
-Result<std::vector<crypto::RsaPublicKey>> SdkCore::delegate_keys(const model::DataOwner& delegate) {
-  if (delegate.id == self_.id) return std::vector<crypto::RsaPublicKey>{};
-  for (const auto& member : hierarchy_) {
-    if (member.id != delegate.id) continue;
-    // Our own hierarchy: only keys we hold and verified ourselves, never the server's list.
-    std::vector<crypto::RsaPublicKey> out;
-    for (const auto* k : ring_->verified_keys_of(member.id)) out.push_back(k->key.public_key());
-    if (out.empty()) return Error{ErrorCode::kNoVerifiedKey, "no verified key for hierarchy member " + member.id};
-    return out;
-  }
-  return engine::verified_delegate_keys(delegate, *options_.strategies, trust_.get());
-}
-
 Result<DecryptedEntity> SdkCore::share(std::string_view type, const std::string& id, const std::string& delegate_id,
-                                 AccessLevel level) {
-  CARDINAL_ASSIGN_OR_RETURN(model::DataOwner delegate, options_.backend->data_owner_stub(delegate_id));
-  const bool anonymous = options_.strategies->data_owner_requires_anonymous_delegation(engine::info_of(delegate));
-  CARDINAL_ASSIGN_OR_RETURN(auto keys, delegate_keys(delegate));
-  for (int attempt = 0;; ++attempt) {
-    CARDINAL_ASSIGN_OR_RETURN(Json entity, fetch(type, id));
-    CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(entity, type));
-    if (delegate_id == self_.id && !access.any_verified && access.keys.size() == 1) {
-      // Accepting a shared key (accept_shared_key): only the key and the ids that came with it
-      // become this user's own, never ids other (possibly forged) delegations added.
-      access.secret_ids = access.keys.front().secret_ids;
-      access.owning_entity_ids = access.keys.front().owning_entity_ids;
-    }
-    if (!access.any_verified && access.keys.size() > 1) {
-      Error e{ErrorCode::kTamperDetected, std::string(type) + " " + id + " carries " +
-                                              std::to_string(access.keys.size()) + " different entity keys (" +
-                                              access.unverified_sources() +
-                                              "): which one is genuine cannot be told, so it is not shared"};
-      warn(type, id, e);
-      return e;
-    }
-    engine::ShareTarget target{delegate_id, anonymous, level};
-    engine::ShareRequestKind kind = engine::ShareRequestKind::kNew;
-    CARDINAL_ASSIGN_OR_RETURN(Json request, entities_->share_request(entity, type, access, target, keys, &kind));
-    const ShareOutcome outcome = kind == engine::ShareRequestKind::kUpgrade  ? ShareOutcome::kUpgraded
-                                 : kind == engine::ShareRequestKind::kUpdate ? ShareOutcome::kExtended
-                                                                             : ShareOutcome::kNewShare;
-    auto with_outcome = [](Result<DecryptedEntity> d, ShareOutcome o) -> Result<DecryptedEntity> {
-      if (d.ok()) d->share_outcome = o;
-      return d;
-    };
-    if (request.is_null()) return with_outcome(decrypt(type, entity), ShareOutcome::kAlreadyShared);  // nothing sent
-    std::string expected_key;
-    if (request.contains("share")) {
-      CARDINAL_ASSIGN_OR_RETURN(Bytes ack,
-                                crypto::hex_decode(request["share"]["accessControlKeys"][0].get<std::string>()));
-      expected_key = crypto::hex_encode(crypto::sha256(ack));
-    } else {
-      expected_key = request["update"]["metadataAccessControlHash"].get<std::string>();
-    }
-    BulkShareRequest bulk;
-    EntityShareRequests& mine = bulk.requests_by_entity_id[id];
-    mine.requests.emplace("0", std::move(request));
-    mine.potential_parent_delegations.assign(access.opened_delegations.begin(), access.opened_delegations.end());
-    CARDINAL_ASSIGN_OR_RETURN(auto results, options_.backend->bulk_share(type, bulk, request_keys(type)));
-    const BulkShareResult* result = nullptr;
-    for (const auto& r : results) {
-      if (r.entity_id == id) result = &r;
-    }
-    if (result == nullptr) return Error{ErrorCode::kMalformedResponse, "bulk share answered without entity " + id};
-    if (!result->rejected_requests.empty()) {
-      const ShareRejection& first = result->rejected_requests.front().second;
-      if (first.should_retry && attempt < kMaxShareRetries) continue;
-      return rejection_error(first, id);
-    }
-    const auto& updated = result->updated_entity;
-    if (!updated) {
-      CARDINAL_ASSIGN_OR_RETURN(Json fresh, options_.backend->get_entity(type, id, request_keys(type)));
-      return with_outcome(decrypt(type, fresh), outcome);
-    }
-    // The server is not trusted: the answer must be this entity, with the new delegation, and
-    // with every delegation it had before.
-    const Json before = delegations_json(entity);
-    const Json after = delegations_json(*updated);
-    bool intact = id_of(*updated) == id && after.contains(expected_key);
-    for (const auto& [k, v] : before.items()) intact = intact && after.contains(k);
-    if (!intact) {
-      Error e{ErrorCode::kTamperDetected, "the bulk share answer for " + id + " lacks expected delegations"};
-      warn(type, id, e);
-      return e;
-    }
-    return with_outcome(decrypt(type, *updated), outcome);
-  }
+                                       AccessLevel level) {
+  CARDINAL_ASSIGN_OR_RETURN(Json entity, fetch(type, id));
+  std::vector<EntityToShare> one;
+  one.push_back(EntityToShare{std::move(entity), ShareDelegates{{delegate_id, ShareOptions{.level = level}}}});
+  CARDINAL_ASSIGN_OR_RETURN(auto results, share_many(type, one));
+  auto& result = results.front();
+  if (!result.ok()) return result.error();
+  auto& outcome = result->delegates.at(delegate_id);
+  if (!outcome.ok()) return outcome.error();
+  CARDINAL_RETURN_IF_ERROR(result->decrypted);
+  result->entity.share_outcome = *outcome;
+  return std::move(result->entity);
 }
 
 Result<DecryptedEntity> SdkCore::accept_shared_key(std::string_view type, const std::string& id) {

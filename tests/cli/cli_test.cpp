@@ -167,7 +167,7 @@ TEST_F(CliTest, BackendCommands) {
       1);
 
   // A record written through the SDK by alice, shared and read with the CLI.
-  std::string id;
+  std::string id, id2;
   {
     SdkOptions o;
     o.base_url = server.base_url();
@@ -180,6 +180,9 @@ TEST_F(CliTest, BackendCommands) {
     auto he = (*sdk)->health_elements().create(Json{{"descr", "via cli"}});
     ASSERT_OK(he);
     id = he->entity["id"];
+    auto he2 = (*sdk)->health_elements().create(Json{{"descr", "second via cli"}});
+    ASSERT_OK(he2);
+    id2 = he2->entity["id"];
   }
   auto got = cli("get " + alice + " --type HealthElement --id " + id, env);
   ASSERT_EQ(got.status, 0);
@@ -196,6 +199,12 @@ TEST_F(CliTest, BackendCommands) {
   EXPECT_EQ(json_of(again)[0]["outcome"], "already shared (nothing sent)");
   auto write = cli("share " + alice + " --type HealthElement --id " + id + " --with hcp-bob --write --trust-new-keys", env);
   EXPECT_EQ(json_of(write)[0]["outcome"], "upgraded to write");
+  // Several ids at once (one bulk share): an outcome for each.
+  auto both = cli("share " + alice + " --type HealthElement --id " + id + " --id " + id2 + " --with hcp-bob --trust-new-keys", env);
+  ASSERT_EQ(both.status, 0);
+  EXPECT_EQ(json_of(both)[0]["outcome"], "already shared (nothing sent)");
+  EXPECT_EQ(json_of(both)[1]["outcome"], "new share");
+  EXPECT_EQ(json_of(cli("get " + bob + " --type HealthElement --id " + id2, env))["descr"], "second via cli");
   EXPECT_EQ(cli("get " + alice + " --type Unknown --id " + id, env).status, 1);
 
   // Recovery: create, then restore on a fresh store.

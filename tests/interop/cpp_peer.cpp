@@ -5,6 +5,9 @@
 //   cpp_peer <url> <login> <password> <keyfile> init
 //   cpp_peer ... create <Type> <json> <owner-id|-> [<delegate>:<READ|WRITE> ...]
 //   cpp_peer ... share <Type> <id> <delegate> <READ|WRITE>
+//   cpp_peer ... share-many <Type> <id> <delegate>:<READ|WRITE>[:<secret id>|:NONE] ...
+//                (one bulk request; the secret id: share exactly it; → {"entity", "outcomes"})
+//   cpp_peer ... add-secret-id <Type> <id> <secret id>   (a second secret id of verified provenance)
 //   cpp_peer ... get <Type> <id>
 //   cpp_peer ... upload-attachment <documentId> <text>
 //   cpp_peer ... download-attachment <documentId>   → {"text", "verified", "warnings"}
@@ -19,6 +22,7 @@
 
 #include "api/sdk_core.hpp"
 #include "cpp_peer_query.hpp"
+#include "share_support.hpp"
 #include "httplib_api_call.hpp"
 
 #include <algorithm>
@@ -34,6 +38,28 @@ int fail(const Error& e) {
 
 AccessLevel level_of(const std::string& s) {
   return s == "WRITE" ? AccessLevel::kWrite : AccessLevel::kRead;
+}
+
+const char* outcome_name(ShareOutcome o) {
+  switch (o) {
+    case ShareOutcome::kUpgraded: return "UPGRADED";
+    case ShareOutcome::kExtended: return "EXTENDED";
+    case ShareOutcome::kAlreadyShared: return "ALREADY_SHARED";
+    case ShareOutcome::kNewShare: break;
+  }
+  return "NEW";
+}
+
+// "<delegate>:<READ|WRITE>[:<secret id>|:NONE]" → the delegate and its options.
+std::pair<std::string, ShareOptions> delegate_of(const std::string& arg) {
+  const auto c1 = arg.find(':');
+  const auto c2 = arg.find(':', c1 + 1);
+  ShareOptions o{.level = level_of(arg.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1))};
+  if (c2 != std::string::npos) {
+    const std::string secret = arg.substr(c2 + 1);
+    o.share_secret_ids = secret == "NONE" ? SecretIdsToShare::none() : SecretIdsToShare::exactly({secret});
+  }
+  return {arg.substr(0, c1), o};
 }
 
 }  // namespace
@@ -88,11 +114,28 @@ int main(int argc, char** argv) {
   } else if (cmd == "share" && args.size() == 5) {
     auto r = sdk.share(args[1], args[2], args[3], level_of(args[4]));
     if (!r.ok()) return fail(r.error());
-    const char* outcome = "NEW";
-    if (r->share_outcome == ShareOutcome::kUpgraded) outcome = "UPGRADED";
-    if (r->share_outcome == ShareOutcome::kExtended) outcome = "EXTENDED";
-    if (r->share_outcome == ShareOutcome::kAlreadyShared) outcome = "ALREADY_SHARED";
-    out = Json{{"entity", r->entity}, {"outcome", outcome}};
+    out = Json{{"entity", r->entity}, {"outcome", outcome_name(r->share_outcome.value_or(ShareOutcome::kNewShare))}};
+  } else if (cmd == "share-many" && args.size() >= 4) {
+    auto entity = sdk.get(args[1], args[2]);
+    if (!entity.ok()) return fail(entity.error());
+    ShareDelegates delegates;
+    for (std::size_t i = 3; i < args.size(); ++i) delegates.insert(delegate_of(args[i]));
+    auto r = sdk.share_many(args[1], {EntityToShare{entity->entity, delegates}});
+    if (!r.ok()) return fail(r.error());
+    if (!r->front().ok()) return fail(r->front().error());
+    Json outcomes = Json::object();
+    for (const auto& [delegate, outcome] : r->front()->delegates) {
+      outcomes[delegate] = outcome.ok() ? outcome_name(*outcome) : outcome.error().to_string();
+    }
+    out = Json{{"entity", r->front()->entity.entity}, {"outcomes", outcomes}};
+  } else if (cmd == "add-secret-id" && args.size() == 4) {
+    auto entity = sdk.get(args[1], args[2]);
+    if (!entity.ok()) return fail(entity.error());
+    auto r = testing::add_own_secret_id(sdk, *backend, args[1], entity->entity, args[3]);
+    if (!r.ok()) return fail(r.error());
+    auto again = sdk.get(args[1], args[2]);
+    if (!again.ok()) return fail(again.error());
+    out = Json{{"entity", again->entity}, {"secretIds", again->secret_ids}};
   } else if (cmd == "modify" && args.size() == 3) {
     auto clear = parse_json(args[2]);
     if (!clear.ok()) return fail(clear.error());

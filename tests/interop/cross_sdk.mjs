@@ -4,6 +4,8 @@
 // A: C++ alice writes a Patient and a HealthElement, shares them with bob (official SDK, HCP) and
 //    the HealthElement with pat (official SDK, patient: anonymous delegation); they decrypt them.
 // B: official bob writes and shares with C++ alice; she decrypts. carol (C++, no share) reads nothing.
+// S (issue 12): C++ alice shares a Patient with three delegates in one request, official bob with a
+//    subset of its secret ids, official pat with none: both decrypt it and see exactly those ids.
 // C: Contacts with services (plain and compound content) both ways; no service content in clear.
 // D: Document attachments both ways: the C++ integrity record does not disturb the official SDK,
 //    and an official attachment reads in C++ with the "could not be verified" warning.
@@ -130,6 +132,33 @@ try {
   await step('C++ carol cannot read the official HealthElement', async () => {
     if (!cppFails('carol', 'get', 'HealthElement', jsHe.id)) throw new Error('carol read it')
   })
+
+  // S (issue 12): C++ alice shares one entity with several delegates in one bulk request, each with
+  // its options: official bob with a subset of the secret ids, official pat with none, C++ carol
+  // with WRITE and all of them. The official SDK decrypts it and sees exactly the ids it was given.
+  const SECOND = 'second-secret-' + randomUUID()
+  const many = await step('C++ alice creates a Patient with two secret ids', () => {
+    const p = cpp('alice', 'create', 'Patient', JSON.stringify({ firstName: 'Many', lastName: 'Cpp', note: NOTE }), '-')
+    const r = cpp('alice', 'add-secret-id', 'Patient', p.id, SECOND)
+    expectEq(r.secretIds.length, 2, 'secret ids'); return p
+  })
+  await step('C++ alice shares it with bob (one secret id), pat (none) and carol (WRITE) in one request', () => {
+    const r = cpp('alice', 'share-many', 'Patient', many.id, `hcp-bob:READ:${SECOND}`, 'pat-1:READ:NONE', 'hcp-carol:WRITE')
+    for (const d of ['hcp-bob', 'pat-1', 'hcp-carol']) expectEq(r.outcomes[d], 'NEW', `outcome for ${d}`)
+  })
+  await step('official bob decrypts it and holds exactly the secret id shared with him', async () => {
+    const p = await bob.patient.getPatient(many.id)
+    expectEq(p.note, NOTE, 'note')
+    const ids = await bob.patient.getSecretIdsOf(p)
+    expectEq(JSON.stringify(ids), JSON.stringify([SECOND]), 'secret ids')
+  })
+  await step('official pat decrypts it and holds no secret id of it', async () => {
+    await pat.crypto.forceReload()
+    const p = await pat.patient.getPatient(many.id)
+    expectEq(p.firstName, 'Many', 'firstName')
+    expectEq((await pat.patient.getSecretIdsOf(p)).length, 0, 'secret ids')
+  })
+  await step('C++ carol decrypts it', () => expectEq(cpp('carol', 'get', 'Patient', many.id).note, NOTE, 'note'))
 
   // C: Contacts and their services, both ways.
   const SVC = 'service text ' + randomUUID()

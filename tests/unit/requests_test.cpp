@@ -25,7 +25,7 @@ TEST(Requests, BulkShareRequestSerializesThePlatformShape) {
 
 TEST(Requests, BulkShareResultsAreParsedDefensively) {
   const Json answer = Json::parse(R"([
-      {"entityId": "a", "updatedEntity": {"id": "a", "rev": "2-x"}, "rejectedRequests": {}},
+      {"entityId": "a", "entityRev": "1-w", "updatedEntity": {"id": "a", "rev": "2-x"}, "rejectedRequests": {}},
       {"entityId": "b", "updatedEntity": "not an object",
        "rejectedRequests": {"1": {"code": 409, "reason": "exists", "shouldRetry": true}, "0": 7}},
       {"entityId": 42, "rejectedRequests": {"0": {"code": "400", "reason": 1, "shouldRetry": "yes"}}},
@@ -37,6 +37,7 @@ TEST(Requests, BulkShareResultsAreParsedDefensively) {
   EXPECT_EQ(a.entity_id, "a");
   ASSERT_TRUE(a.updated_entity.has_value());
   EXPECT_EQ((*a.updated_entity)["rev"], "2-x");
+  EXPECT_EQ(a.entity_rev, "1-w") << "the revision before the share";
   EXPECT_TRUE(a.rejected_requests.empty());
   const auto& b = (*parsed)[1];
   EXPECT_FALSE(b.updated_entity.has_value()) << "an updatedEntity that is not an object counts as absent";
@@ -48,6 +49,7 @@ TEST(Requests, BulkShareResultsAreParsedDefensively) {
   EXPECT_EQ(b.rejected_requests[1].second.code, 0) << "a rejection that is not an object has the defaults";
   const auto& c = (*parsed)[2];
   EXPECT_EQ(c.entity_id, "");
+  EXPECT_EQ(c.entity_rev, "") << "absent";
   ASSERT_EQ(c.rejected_requests.size(), 1u);
   EXPECT_EQ(c.rejected_requests[0].second.code, 0);
   EXPECT_EQ(c.rejected_requests[0].second.reason, "no reason given");

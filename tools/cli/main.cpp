@@ -286,17 +286,22 @@ int backend_cmd(const std::string& cmd, const Args& a) {
     const auto ids = a.all("--id");
     if (ids.empty()) throw UsageError("missing --id");
     const std::string with = require(a, "--with");
-    const bool tty = isatty(STDERR_FILENO) != 0;
+    const ShareOptions options{.level = a.has("--write") ? AccessLevel::kWrite : AccessLevel::kRead};
+    // Every entity in one request, shared in one bulk request (plus the delegate's keys).
+    EntityApi& api = entity_api(*sdk, a);
+    auto got = must(api.get_many(ids));
+    std::vector<EntityToShare> batch;
+    for (auto& e : got) batch.push_back(EntityToShare{must(std::move(e)).entity, {{with, options}}});
+    auto results = must(api.share_many(batch));
     Json out = Json::array();
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (tty) std::cerr << "\rsharing " << (i + 1) << "/" << ids.size() << std::flush;
-      auto r = entity_api(*sdk, a).share(ids[i], with, a.has("--write") ? AccessLevel::kWrite : AccessLevel::kRead);
-      if (tty) std::cerr << (i + 1 == ids.size() ? "\n" : "");
+      auto& r = results[i];
       if (!r.ok()) fail(r.error());
+      const ShareOutcome o = must(std::move(r->delegates.at(with)));
       const char* outcome = "new share";
-      if (r->share_outcome == ShareOutcome::kUpgraded) outcome = "upgraded to write";
-      if (r->share_outcome == ShareOutcome::kExtended) outcome = "extended";
-      if (r->share_outcome == ShareOutcome::kAlreadyShared) outcome = "already shared (nothing sent)";
+      if (o == ShareOutcome::kUpgraded) outcome = "upgraded to write";
+      if (o == ShareOutcome::kExtended) outcome = "extended";
+      if (o == ShareOutcome::kAlreadyShared) outcome = "already shared (nothing sent)";
       out.push_back(Json{{"id", ids[i]}, {"sharedWith", with}, {"outcome", outcome}});
     }
     print(out);
@@ -343,7 +348,7 @@ CARDINAL_PASSWORD or a prompt; delegate keys are pinned in --pins FILE, default 
 key seen for the first time is trusted only with --trust-new-keys, on any of these commands):
   login | whoami
   get --type TYPE --id ID
-  share --type TYPE --id ID [--id ID …] --with DATA_OWNER [--write]
+  share --type TYPE --id ID [--id ID …] --with DATA_OWNER [--write]   (all ids in one bulk share)
   recovery create [--lifetime SECONDS]
   recovery restore [--recovery-key-file FILE | CARDINAL_RECOVERY_KEY]
 

@@ -17,6 +17,7 @@
 #include <cardinal/sdk/crypto_api.hpp>
 #include <cardinal/sdk/entity_api.hpp>
 #include <cardinal/sdk/options.hpp>
+#include <cardinal/sdk/sharing.hpp>
 #include <cardinal/sdk/typed_entity_api.hpp>
 #include <cardinal/sdk/types.hpp>
 
@@ -73,6 +74,21 @@ class CARDINAL_EXPORT CardinalSdk {
   /// errors.
   Result<DecryptedEntity> initialize_own_patient_record(
       const std::vector<std::pair<std::string, AccessLevel>>& share_with = {});
+
+  /// Shares a patient and the data of it this user finds with `delegates`, each with its options
+  /// (the official `PatientApi.shareAllDataOfPatient`): the Patient, then its HealthElements,
+  /// Contacts and Documents, found with the "by patients for self" filters (the patient's secret
+  /// ids this user reads; docs/queries.md), fetched and shared by batches of 100 (one `byIds` and
+  /// one bulk share request each; the delegates' keys are looked up once). Per entity, what was
+  /// shared with each delegate or why not; `PatientShareResult::status()` is success only when
+  /// everything was. An entity the server matched whose patient, as this user decrypts it, is not
+  /// this one is not shared (kTamperDetected when it names another patient, kKeyNotAvailable when
+  /// it names none): the match runs on clear fields the server controls. See docs/sharing.md for
+  /// how it differs from the official SDK. `share_secret_ids` of an option must be
+  /// `all_available()` or `none()` (each entity has its own secret ids). Errors (the whole call):
+  /// kInvalidArgument, the patient's (kNotFound, kPermissionDenied…), the delegates' stub lookup
+  /// (transport errors).
+  Result<PatientShareResult> share_all_data_of_patient(const std::string& patient_id, const ShareDelegates& delegates);
 
  private:
   struct Impl;

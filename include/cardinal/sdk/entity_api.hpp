@@ -11,9 +11,11 @@
 #include <cardinal/export.hpp>
 #include <cardinal/json.hpp>
 #include <cardinal/result.hpp>
+#include <cardinal/sdk/sharing.hpp>
 #include <cardinal/sdk/types.hpp>
 
 #include <string>
+#include <vector>
 
 namespace cardinal {
 
@@ -48,7 +50,35 @@ class CARDINAL_EXPORT EntityApi {
   /// (a second, WRITE delegation: the platform does not change the permission of an existing one),
   /// an extension, or nothing (kAlreadyShared, nothing sent; a lower level than the delegate has
   /// never downgrades it).
+  /// It is `try_share_with_many` of the current version of the entity with one delegate (the
+  /// other options at their defaults), returning that delegate's error if it failed.
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
+  /// Shares one entity with several delegates, each with its own options, in one request (the
+  /// official `shareWithMany`): success only when every delegate's share succeeded; otherwise the
+  /// error names each delegate that failed and why (the others were shared: calling again is
+  /// safe, nothing is duplicated). `entity`: as `get`/`create`/`filter` returned it.
+  /// Errors: kInvalidArgument (no id, no delegate), those of `try_share_with_many`, each
+  /// delegate's (see `EntityShareResult::delegates`), and why the entity does not decrypt for
+  /// this user when it does not (the shares were made: see `EntityShareResult::decrypted`).
+  virtual Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) = 0;
+  /// `share_with_many` that reports per delegate instead of failing (the official
+  /// `tryShareWithMany`). Requests are built only from keys the strategies verified and entity
+  /// keys and ids of verified provenance (see `ShareOptions`); the server's answer is checked: an
+  /// answer without the delegations asked, without those the entity had, or with other content
+  /// in them is kTamperDetected, reported and not used. A request the server refuses because the
+  /// copy was stale, or asks to retry, is rebuilt on the current version (3 times at most).
+  /// Errors (the whole call): kInvalidArgument, kKeyNotAvailable (the entity does not open for
+  /// this user), kTamperDetected, kMalformedResponse (the answer leaves the entity out: whether
+  /// the share was applied is unknown, share again), transport errors.
+  virtual Result<EntityShareResult> try_share_with_many(const Json& entity, const ShareDelegates& delegates) = 0;
+  /// Shares many entities of this type, each with its own delegates and options, in one request
+  /// (the platform's bulk share; plus one request for the delegates' public keys, and more only
+  /// for new exchange data or retries). One result per entity, in the order given: the entity's
+  /// error (the whole-call errors of `try_share_with_many`, or an entity given twice), or its
+  /// per-delegate results; a partial failure is never a whole success. The outer error is for
+  /// the whole call (e.g. a transport error on the first bulk request: whether the server applied
+  /// it is unknown, and sharing again is safe: nothing is duplicated).
+  virtual Result<BulkResult<EntityShareResult>> share_many(const std::vector<EntityToShare>& entities) = 0;
   /// Deletes an entity on the backend.
   virtual Status remove(const std::string& id) = 0;
 
