@@ -6,7 +6,9 @@
 
 #include "api/entity_json.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace cardinal::api {
 
@@ -65,19 +67,34 @@ Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, 
 
 Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
   if (ids.empty()) return BulkResult<DecryptedEntity>{};
-  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->get_entities(type, ids, request_keys(type)));
-  auto found = by_id(std::move(answer));
-  if (self_anonymous_) {
+  // One request for the distinct ids, read as a query page: what the server adds, repeats or
+  // malforms is dropped and reported as tampering; what it leaves out is kNotFound per entity.
+  std::vector<std::string> distinct;
+  std::set<std::string_view> seen;
+  QueryLimits limits;
+  for (const auto& id : ids) {
+    if (seen.insert(id).second) distinct.push_back(id);
+    limits.max_id_length = std::max(limits.max_id_length, id.size());  // any id the caller asks is read
+  }
+  std::map<std::string, Json> found;
+  auto fetch = [&](const std::vector<std::string>& asked) -> Status {
+    CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->get_entities(type, asked, request_keys(type)));
+    CARDINAL_ASSIGN_OR_RETURN(PageAnswer page, read_page_answer(answer, type, asked, limits));
+    for (const auto& issue : page.issues) {
+      if (is_tampering(issue.kind)) warn(type, issue.entity_id, issue.error);
+    }
+    for (auto& j : page.entities) found.emplace(id_of(j), std::move(j));
+    return {};
+  };
+  CARDINAL_RETURN_IF_ERROR(fetch(distinct));
+  if (self_anonymous_ && found.size() < distinct.size()) {
     // Entities shared since the exchange data were loaded are not visible yet: reload once.
     std::vector<std::string> missing;
-    for (const auto& id : ids) {
+    for (const auto& id : distinct) {
       if (found.count(id) == 0) missing.push_back(id);
     }
-    if (!missing.empty()) {
-      CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
-      CARDINAL_ASSIGN_OR_RETURN(auto more, options_.backend->get_entities(type, missing, request_keys(type)));
-      for (auto& [id, j] : by_id(std::move(more))) found.emplace(id, std::move(j));
-    }
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+    CARDINAL_RETURN_IF_ERROR(fetch(missing));
   }
   BulkResult<DecryptedEntity> out;
   out.reserve(ids.size());

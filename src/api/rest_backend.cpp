@@ -205,14 +205,6 @@ Result<Json> RestBackend::match_entities(std::string_view type, const Json& filt
                    "the query over " + std::string(type) + " entities (" + string_member(filter, "$type") + ")");
 }
 
-Result<Json> RestBackend::get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                              const AccessKeys& keys) {
-  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
-  const Json body{{"ids", ids}};
-  return json_call("POST", "/rest/v2/" + p + "/byIds", &body, true, keys,
-                   std::to_string(ids.size()) + " " + std::string(type) + " entities");
-}
-
 Result<std::vector<BulkShareResult>> RestBackend::bulk_share(std::string_view type, const BulkShareRequest& request,
                                                               const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));

@@ -98,8 +98,11 @@ TEST(Requests, BulkEntityCallsUseThePlatformEndpoints) {
   EXPECT_EQ(seen.back().path, "/rest/v2/helement/purge/h%2F1?rev=3-b");
   answer = R"({"id": "other", "rev": "3-b"})";
   EXPECT_ERROR_CODE(backend.purge_entity("HealthElement", "h1", "3-b", {}), ErrorCode::kMalformedResponse);
+  // byIds hands the answer over as received: its reader (api::read_page_answer) reports its oddities.
   answer = R"({"not": "an array"})";
-  EXPECT_ERROR_CODE(backend.get_entities("HealthElement", {"h1"}, {}), ErrorCode::kMalformedResponse);
+  auto raw = backend.get_entities("HealthElement", {"h1"}, {});
+  ASSERT_OK(raw);
+  EXPECT_EQ(*raw, Json::parse(answer));
 }
 
 }  // namespace
