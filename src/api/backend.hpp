@@ -65,6 +65,12 @@ class Backend : public engine::ExchangeDataSource {
   /// `DELETE /rest/v2/<type>/purge/<id>?rev=<rev>`: its DocIdentifier.
   virtual Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
                                     const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/undelete/batch` with a ListOfIdsAndRev: the undeleted entities.
+  virtual Result<std::vector<Json>> undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                      const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/purge/batch` with a ListOfIdsAndRev: the DocIdentifier items.
+  virtual Result<std::vector<Json>> purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                   const AccessKeys& keys) = 0;
   /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
   virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                           const AccessKeys& keys) = 0;

@@ -185,4 +185,69 @@ Result<EntityRevision> SdkCore::purge(std::string_view type, const EntityRevisio
   return EntityRevision{entity.id, string_member(gone, "rev")};
 }
 
+namespace {
+
+// The entities of an undelete or purge batch that can be sent (an id and a rev, each id once); the
+// others get their error in `out` (which has one slot per entity asked).
+template <class T>
+std::pair<ListOfIdsAndRev, std::vector<std::size_t>> sendable(const std::vector<EntityRevision>& asked,
+                                                              BulkResult<T>& out, std::string_view verb) {
+  ListOfIdsAndRev body;
+  std::vector<std::size_t> index;  // of each sent item in `asked`
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    const auto& e = asked[i];
+    if (e.id.empty() || e.rev.empty()) {
+      out[i] = Error{ErrorCode::kInvalidArgument, std::string(verb) + " needs each entity's id and current rev "
+                                                  "(entity " + std::to_string(i) + " of the batch has none)"};
+    } else if (!seen.insert(e.id).second) {
+      out[i] = Error{ErrorCode::kInvalidArgument, "entity " + e.id + " is listed more than once in the " +
+                                                      std::string(verb) + " batch: list it once"};
+    } else {
+      body.ids.push_back(IdWithRev{e.id, e.rev});
+      index.push_back(i);
+    }
+  }
+  return {std::move(body), std::move(index)};
+}
+
+Error left_out(std::string_view type, const std::string& id, std::string_view done) {
+  return Error{ErrorCode::kConflict, what(type, id) + " was not " + std::string(done) + ": the server left it out of "
+                                     "its answer (its rev is not the current one, it does not exist, or this user may "
+                                     "not write it); nothing was done to it"};
+}
+
+}  // namespace
+
+Result<BulkResult<DecryptedEntity>> SdkCore::undelete_many(std::string_view type,
+                                                           const std::vector<EntityRevision>& deleted) {
+  BulkResult<DecryptedEntity> out(deleted.size(), Error{ErrorCode::kInternal, "not undeleted"});
+  auto [body, index] = sendable(deleted, out, "undelete");
+  if (body.ids.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->undelete_entities(type, body, request_keys(type)));
+  auto stored = by_id(std::move(answer));
+  for (std::size_t k = 0; k < body.ids.size(); ++k) {
+    auto it = stored.find(body.ids[k].id);
+    out[index[k]] = it == stored.end() ? Result<DecryptedEntity>(left_out(type, body.ids[k].id, "undeleted"))
+                                       : decrypt(type, it->second);
+  }
+  return out;
+}
+
+Result<BulkResult<EntityRevision>> SdkCore::purge_many(std::string_view type,
+                                                       const std::vector<EntityRevision>& entities) {
+  BulkResult<EntityRevision> out(entities.size(), Error{ErrorCode::kInternal, "not purged"});
+  auto [body, index] = sendable(entities, out, "purge");
+  if (body.ids.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->purge_entities(type, body, request_keys(type)));
+  auto gone = by_id(std::move(answer));
+  for (std::size_t k = 0; k < body.ids.size(); ++k) {
+    const std::string& id = body.ids[k].id;
+    auto it = gone.find(id);
+    out[index[k]] = it == gone.end() ? Result<EntityRevision>(left_out(type, id, "purged"))
+                                     : EntityRevision{id, string_member(it->second, "rev")};
+  }
+  return out;
+}
+
 }  // namespace cardinal::api

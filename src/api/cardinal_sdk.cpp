@@ -70,6 +70,14 @@ class EntityApiImpl : public Interface {
     std::shared_lock lock(gate_);
     return core_.purge(type_, entity);
   }
+  Result<BulkResult<DecryptedEntity>> undelete_many(const std::vector<EntityRevision>& deleted) override {
+    std::shared_lock lock(gate_);
+    return core_.undelete_many(type_, deleted);
+  }
+  Result<BulkResult<EntityRevision>> purge_many(const std::vector<EntityRevision>& entities) override {
+    std::shared_lock lock(gate_);
+    return core_.purge_many(type_, entities);
+  }
   Result<DecryptedEntity> accept_shared_key(const std::string& id) override {
     std::shared_lock lock(gate_);
     return core_.accept_shared_key(type_, id);

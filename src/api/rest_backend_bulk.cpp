@@ -93,6 +93,26 @@ Result<Json> RestBackend::purge_entity(std::string_view type, const std::string&
   return j;
 }
 
+Result<std::vector<Json>> RestBackend::undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                         const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  const Json body = to_json(entities);
+  // Each item carries its rev: a repeat after success meets new revs and changes nothing.
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p + "/undelete/batch", &body, true, keys,
+                                              subject_of(type, entities.ids.size())));
+  return objects_of(j, "the batch undeletion answer");
+}
+
+Result<std::vector<Json>> RestBackend::purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                      const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  const Json body = to_json(entities);
+  // A repeat after success finds nothing to purge and purges nothing more.
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p + "/purge/batch", &body, true, keys,
+                                              subject_of(type, entities.ids.size())));
+  return objects_of(j, "the batch purge answer");
+}
+
 Result<std::vector<model::DataOwner>> RestBackend::data_owner_stubs(const std::vector<std::string>& ids) {
   if (ids.empty()) return std::vector<model::DataOwner>{};
   const Json body = to_json(ListOfIds{ids});

@@ -192,6 +192,23 @@ Result<Json> TrackingBackend::purge_entity(std::string_view type, const std::str
   return inner_->purge_entity(type, id, rev, keys);
 }
 
+Result<std::vector<Json>> TrackingBackend::undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                             const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->undelete_entities(type, entities, keys));
+  // Only the entities asked for, as for byIds (made-up ones would push real ones out of the LRU).
+  std::set<std::string> asked;
+  for (const auto& e : entities.ids) asked.insert(e.id);
+  for (const auto& e : stored) {
+    if (asked.count(string_member(e, "id")) != 0) check_entity(type, e);
+  }
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                          const AccessKeys& keys) {
+  return inner_->purge_entities(type, entities, keys);
+}
+
 Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,
                                                                   const BulkShareRequest& request,
                                                                   const AccessKeys& keys) {

@@ -42,6 +42,10 @@ class TrackingBackend final : public Backend {
                                const AccessKeys& keys) override;
   Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
                             const AccessKeys& keys) override;
+  Result<std::vector<Json>> undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                              const AccessKeys& keys) override;
+  Result<std::vector<Json>> purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                           const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
   Result<Json> create_recovery_data(const Json& record) override;
