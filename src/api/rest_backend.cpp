@@ -219,7 +219,13 @@ Result<std::vector<BulkShareResult>> RestBackend::bulk_share(std::string_view ty
 }
 
 Result<Json> RestBackend::create_recovery_data(const Json& record) {
-  return json_call("POST", "/rest/v2/recoverydata", &record, false, {}, "the recovery data");
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/recoverydata", &record, false, {}, "the recovery data"));
+  // An answer for another record would be a success that stored nothing the key can recover.
+  if (!j.is_object() || string_member(j, "id") != string_member(record, "id")) {
+    return malformed_response("the recovery data creation answered for another record (asked " +
+                              string_member(record, "id") + "): the recovery key would open nothing; retry");
+  }
+  return j;
 }
 
 Result<Json> RestBackend::upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,
