@@ -43,18 +43,16 @@ class Backend : public engine::ExchangeDataSource {
   /// `POST /rest/v2/<type>/match` with a filter (its `$type` JSON): the answer as received (an
   /// array of ids from an honest server; read with api::read_match_answer).
   virtual Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) = 0;
-  /// `POST /rest/v2/<type>/byIds`: the answer as received (the entities this user may read, from
-  /// an honest server; read with api::read_page_answer).
-  virtual Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                           const AccessKeys& keys) = 0;
   /// Entity batches (kraken-common's v2 controllers). Each returns the server's answer items that
   /// are objects, unmatched: the caller matches them with what it asked.
   /// `POST /rest/v2/<type>/batch` (Patient: `/batch/full`, which answers whole entities).
   virtual Result<std::vector<Json>> create_entities(std::string_view type, const std::vector<Json>& entities,
                                                     const AccessKeys& keys) = 0;
-  /// `POST /rest/v2/<type>/byIds` with `{"ids": […]}`.
-  virtual Result<std::vector<Json>> get_entities(std::string_view type, const std::vector<std::string>& ids,
-                                                 const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/byIds` with `{"ids": […]}`: the answer as received (from an honest
+  /// server, the entities of `ids` this user may read). Both the query pager and the bulk get read
+  /// it with api::read_page_answer, which drops and reports what was not asked, repeated or malformed.
+  virtual Result<Json> get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                    const AccessKeys& keys) = 0;
   /// `PUT /rest/v2/<type>/batch` (Patient: `/batch/full`).
   virtual Result<std::vector<Json>> modify_entities(std::string_view type, const std::vector<Json>& entities,
                                                     const AccessKeys& keys) = 0;
@@ -67,6 +65,12 @@ class Backend : public engine::ExchangeDataSource {
   /// `DELETE /rest/v2/<type>/purge/<id>?rev=<rev>`: its DocIdentifier.
   virtual Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
                                     const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/undelete/batch` with a ListOfIdsAndRev: the undeleted entities.
+  virtual Result<std::vector<Json>> undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                      const AccessKeys& keys) = 0;
+  /// `POST /rest/v2/<type>/purge/batch` with a ListOfIdsAndRev: the DocIdentifier items.
+  virtual Result<std::vector<Json>> purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                   const AccessKeys& keys) = 0;
   /// `PUT /rest/v2/<type>/bulkSharedMetadataUpdate`; the server's EntityBulkShareResult items.
   virtual Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                           const AccessKeys& keys) = 0;

@@ -6,7 +6,9 @@
 
 #include "api/entity_json.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace cardinal::api {
 
@@ -65,19 +67,34 @@ Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, 
 
 Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
   if (ids.empty()) return BulkResult<DecryptedEntity>{};
-  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->get_entities(type, ids, request_keys(type)));
-  auto found = by_id(std::move(answer));
-  if (self_anonymous_) {
+  // One request for the distinct ids, read as a query page: what the server adds, repeats or
+  // malforms is dropped and reported as tampering; what it leaves out is kNotFound per entity.
+  std::vector<std::string> distinct;
+  std::set<std::string_view> seen;
+  QueryLimits limits;
+  for (const auto& id : ids) {
+    if (seen.insert(id).second) distinct.push_back(id);
+    limits.max_id_length = std::max(limits.max_id_length, id.size());  // any id the caller asks is read
+  }
+  std::map<std::string, Json> found;
+  auto fetch = [&](const std::vector<std::string>& asked) -> Status {
+    CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->get_entities(type, asked, request_keys(type)));
+    CARDINAL_ASSIGN_OR_RETURN(PageAnswer page, read_page_answer(answer, type, asked, limits));
+    for (const auto& issue : page.issues) {
+      if (is_tampering(issue.kind)) warn(type, issue.entity_id, issue.error);
+    }
+    for (auto& j : page.entities) found.emplace(id_of(j), std::move(j));
+    return {};
+  };
+  CARDINAL_RETURN_IF_ERROR(fetch(distinct));
+  if (self_anonymous_ && found.size() < distinct.size()) {
     // Entities shared since the exchange data were loaded are not visible yet: reload once.
     std::vector<std::string> missing;
-    for (const auto& id : ids) {
+    for (const auto& id : distinct) {
       if (found.count(id) == 0) missing.push_back(id);
     }
-    if (!missing.empty()) {
-      CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
-      CARDINAL_ASSIGN_OR_RETURN(auto more, options_.backend->get_entities(type, missing, request_keys(type)));
-      for (auto& [id, j] : by_id(std::move(more))) found.emplace(id, std::move(j));
-    }
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
+    CARDINAL_RETURN_IF_ERROR(fetch(missing));
   }
   BulkResult<DecryptedEntity> out;
   out.reserve(ids.size());
@@ -166,6 +183,71 @@ Result<EntityRevision> SdkCore::purge(std::string_view type, const EntityRevisio
   }
   CARDINAL_ASSIGN_OR_RETURN(Json gone, options_.backend->purge_entity(type, entity.id, entity.rev, request_keys(type)));
   return EntityRevision{entity.id, string_member(gone, "rev")};
+}
+
+namespace {
+
+// The entities of an undelete or purge batch that can be sent (an id and a rev, each id once); the
+// others get their error in `out` (which has one slot per entity asked).
+template <class T>
+std::pair<ListOfIdsAndRev, std::vector<std::size_t>> sendable(const std::vector<EntityRevision>& asked,
+                                                              BulkResult<T>& out, std::string_view verb) {
+  ListOfIdsAndRev body;
+  std::vector<std::size_t> index;  // of each sent item in `asked`
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    const auto& e = asked[i];
+    if (e.id.empty() || e.rev.empty()) {
+      out[i] = Error{ErrorCode::kInvalidArgument, std::string(verb) + " needs each entity's id and current rev "
+                                                  "(entity " + std::to_string(i) + " of the batch has none)"};
+    } else if (!seen.insert(e.id).second) {
+      out[i] = Error{ErrorCode::kInvalidArgument, "entity " + e.id + " is listed more than once in the " +
+                                                      std::string(verb) + " batch: list it once"};
+    } else {
+      body.ids.push_back(IdWithRev{e.id, e.rev});
+      index.push_back(i);
+    }
+  }
+  return {std::move(body), std::move(index)};
+}
+
+Error left_out(std::string_view type, const std::string& id, std::string_view done) {
+  return Error{ErrorCode::kConflict, what(type, id) + " was not " + std::string(done) + ": the server left it out of "
+                                     "its answer (its rev is not the current one, it does not exist, or this user may "
+                                     "not write it); nothing was done to it"};
+}
+
+}  // namespace
+
+Result<BulkResult<DecryptedEntity>> SdkCore::undelete_many(std::string_view type,
+                                                           const std::vector<EntityRevision>& deleted) {
+  BulkResult<DecryptedEntity> out(deleted.size(), Error{ErrorCode::kInternal, "not undeleted"});
+  auto [body, index] = sendable(deleted, out, "undelete");
+  if (body.ids.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->undelete_entities(type, body, request_keys(type)));
+  auto stored = by_id(std::move(answer));
+  for (std::size_t k = 0; k < body.ids.size(); ++k) {
+    auto it = stored.find(body.ids[k].id);
+    out[index[k]] = it == stored.end() ? Result<DecryptedEntity>(left_out(type, body.ids[k].id, "undeleted"))
+                                       : decrypt(type, it->second);
+  }
+  return out;
+}
+
+Result<BulkResult<EntityRevision>> SdkCore::purge_many(std::string_view type,
+                                                       const std::vector<EntityRevision>& entities) {
+  BulkResult<EntityRevision> out(entities.size(), Error{ErrorCode::kInternal, "not purged"});
+  auto [body, index] = sendable(entities, out, "purge");
+  if (body.ids.empty()) return out;
+  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->purge_entities(type, body, request_keys(type)));
+  auto gone = by_id(std::move(answer));
+  for (std::size_t k = 0; k < body.ids.size(); ++k) {
+    const std::string& id = body.ids[k].id;
+    auto it = gone.find(id);
+    out[index[k]] = it == gone.end() ? Result<EntityRevision>(left_out(type, id, "purged"))
+                                     : EntityRevision{id, string_member(it->second, "rev")};
+  }
+  return out;
 }
 
 }  // namespace cardinal::api

@@ -9,6 +9,8 @@
 #include <cardinal/json.hpp>
 #include <cardinal/sdk/query.hpp>
 
+#include "api/facade_guard.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <string>
@@ -67,7 +69,15 @@ class IdPager final : public PaginatedIterator<T>::Source {
   [[nodiscard]] const std::vector<std::string>& ids() const override { return match_.ids; }
   [[nodiscard]] const std::vector<QueryIssue>& match_issues() const override { return match_.issues; }
 
+  /// A page; an exception (a bug, or memory) becomes an error value (the iterator is public API).
   Result<Page<T>> next() override {
+    return guarded({"filter page", type_, {}}, [this] { return next_page(); });
+  }
+
+  static constexpr std::size_t kMaxPageSize = 1000;
+
+ private:
+  Result<Page<T>> next_page() {
     Page<T> page;
     if (!has_next()) return page;
     const std::size_t end = std::min(match_.ids.size(), next_ + options_.page_size);
@@ -93,9 +103,6 @@ class IdPager final : public PaginatedIterator<T>::Source {
     return page;
   }
 
-  static constexpr std::size_t kMaxPageSize = 1000;
-
- private:
   std::string type_;
   MatchAnswer match_;
   QueryOptions options_;

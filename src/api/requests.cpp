@@ -7,6 +7,12 @@ namespace cardinal::api {
 
 Json to_json(const ListOfIds& request) { return Json{{"ids", request.ids}}; }
 
+Json to_json(const ListOfIdsAndRev& request) {
+  Json ids = Json::array();
+  for (const auto& i : request.ids) ids.push_back(Json{{"id", i.id}, {"rev", i.rev}});
+  return Json{{"ids", std::move(ids)}};
+}
+
 Json to_json(const ExchangeDataMapBatch& request) {
   Json batch = Json::object();
   for (const auto& [ack, entries] : request.batch) {

@@ -25,6 +25,17 @@ struct ListOfIds {
 };
 Json to_json(const ListOfIds& request);
 
+/// One `IdWithRev` of a `ListOfIdsAndRev`.
+struct IdWithRev {
+  std::string id;   ///< record id
+  std::string rev;  ///< its revision (the current one, for undelete and purge)
+};
+/// `{"ids": [{"id", "rev"}, …]}` (the platform's `ListOfIdsAndRev`: undelete and purge batches).
+struct ListOfIdsAndRev {
+  std::vector<IdWithRev> ids;  ///< records and their revisions
+};
+Json to_json(const ListOfIdsAndRev& request);
+
 /// Body of `PUT /rest/v2/exchangedatamap/batch` (`ExchangeDataMapCreationBatch`).
 struct ExchangeDataMapBatch {
   /// Access control key (hex, not its hash: the server hashes it) → encrypted exchange data id by

@@ -205,14 +205,6 @@ Result<Json> RestBackend::match_entities(std::string_view type, const Json& filt
                    "the query over " + std::string(type) + " entities (" + string_member(filter, "$type") + ")");
 }
 
-Result<Json> RestBackend::get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                              const AccessKeys& keys) {
-  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
-  const Json body{{"ids", ids}};
-  return json_call("POST", "/rest/v2/" + p + "/byIds", &body, true, keys,
-                   std::to_string(ids.size()) + " " + std::string(type) + " entities");
-}
-
 Result<Json> RestBackend::match_services(const Json& filter, const AccessKeys& keys) {
   return json_call("POST", "/rest/v2/contact/service/match", &filter, true, keys,
                    "the query over services (" + string_member(filter, "$type") + ")");
@@ -238,7 +230,13 @@ Result<std::vector<BulkShareResult>> RestBackend::bulk_share(std::string_view ty
 }
 
 Result<Json> RestBackend::create_recovery_data(const Json& record) {
-  return json_call("POST", "/rest/v2/recoverydata", &record, false, {}, "the recovery data");
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/recoverydata", &record, false, {}, "the recovery data"));
+  // An answer for another record would be a success that stored nothing the key can recover.
+  if (!j.is_object() || string_member(j, "id") != string_member(record, "id")) {
+    return malformed_response("the recovery data creation answered for another record (asked " +
+                              string_member(record, "id") + "): the recovery key would open nothing; retry");
+  }
+  return j;
 }
 
 Result<Json> RestBackend::upload_attachment(const std::string& document_id, const std::string& rev, BodySource source,

@@ -44,13 +44,12 @@ Result<std::vector<Json>> RestBackend::create_entities(std::string_view type, co
   return objects_of(j, "the batch creation answer");
 }
 
-Result<std::vector<Json>> RestBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
-                                                    const AccessKeys& keys) {
+Result<Json> RestBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                       const AccessKeys& keys) {
   CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
   const Json body = to_json(ListOfIds{ids});
-  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p + "/byIds", &body, true, keys,
-                                              subject_of(type, ids.size())));
-  return objects_of(j, "the entities by ids");
+  // Only reads: safe to repeat. The answer goes unread to read_page_answer, which reports its oddities.
+  return json_call("POST", "/rest/v2/" + p + "/byIds", &body, true, keys, subject_of(type, ids.size()));
 }
 
 Result<std::vector<Json>> RestBackend::modify_entities(std::string_view type, const std::vector<Json>& entities,
@@ -92,6 +91,26 @@ Result<Json> RestBackend::purge_entity(std::string_view type, const std::string&
                                               nullptr, true, keys, entity_subject(type, id)));
   if (!j.is_object() || string_member(j, "id", "") != id) return malformed_response("purged another entity");
   return j;
+}
+
+Result<std::vector<Json>> RestBackend::undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                         const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  const Json body = to_json(entities);
+  // Each item carries its rev: a repeat after success meets new revs and changes nothing.
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p + "/undelete/batch", &body, true, keys,
+                                              subject_of(type, entities.ids.size())));
+  return objects_of(j, "the batch undeletion answer");
+}
+
+Result<std::vector<Json>> RestBackend::purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                      const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(std::string p, rest_path_of(type));
+  const Json body = to_json(entities);
+  // A repeat after success finds nothing to purge and purges nothing more.
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/" + p + "/purge/batch", &body, true, keys,
+                                              subject_of(type, entities.ids.size())));
+  return objects_of(j, "the batch purge answer");
 }
 
 Result<std::vector<model::DataOwner>> RestBackend::data_owner_stubs(const std::vector<std::string>& ids) {

@@ -109,6 +109,9 @@ class SdkCore {
   Result<BulkResult<EntityRevision>> remove_many(std::string_view type, const std::vector<std::string>& ids);
   Result<DecryptedEntity> undelete(std::string_view type, const EntityRevision& deleted);
   Result<EntityRevision> purge(std::string_view type, const EntityRevision& entity);
+  /// The batch forms (`…/undelete/batch`, `…/purge/batch`): one request, one result per entity.
+  Result<BulkResult<DecryptedEntity>> undelete_many(std::string_view type, const std::vector<EntityRevision>& deleted);
+  Result<BulkResult<EntityRevision>> purge_many(std::string_view type, const std::vector<EntityRevision>& entities);
   /// Takes the single entity key this user received from another data owner as authentic: adds a
   /// delegation to self through the user's own exchange data, so that modify may encrypt under it.
   Result<DecryptedEntity> accept_shared_key(std::string_view type, const std::string& id);

@@ -43,7 +43,7 @@ QueryCallbacks<DecryptedEntity> SdkCore::query_callbacks(std::string_view type) 
   return QueryCallbacks<DecryptedEntity>{
       [this, t](const std::vector<std::string>& ids) {
         if (t == "Service") return options_.backend->get_services(ids, request_keys(t));
-        return options_.backend->get_entities_by_ids(t, ids, request_keys(t));
+        return options_.backend->get_entities(t, ids, request_keys(t));
       },
       [this, t](const Json& entity) { return decrypt(t, entity); },
       [this, t](const QueryIssue& issue) { warn(t, issue.entity_id, issue.error); }};

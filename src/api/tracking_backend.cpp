@@ -147,20 +147,6 @@ Result<Json> TrackingBackend::match_entities(std::string_view type, const Json& 
   return inner_->match_entities(type, filter, keys);
 }
 
-Result<Json> TrackingBackend::get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                                  const AccessKeys& keys) {
-  CARDINAL_ASSIGN_OR_RETURN(Json page, inner_->get_entities_by_ids(type, ids, keys));
-  if (page.is_array()) {
-    // Only the entities asked for: made-up ones would just push real ones out of the LRU (the
-    // query engine drops and reports them).
-    const std::set<std::string> asked(ids.begin(), ids.end());
-    for (const auto& entity : page) {
-      if (asked.count(string_member(entity, "id")) != 0) check_entity(type, entity);
-    }
-  }
-  return page;
-}
-
 // Services have no revision of their own (their contact's is not sent with them): passed on.
 Result<Json> TrackingBackend::match_services(const Json& filter, const AccessKeys& keys) {
   return inner_->match_services(filter, keys);
@@ -177,16 +163,18 @@ Result<std::vector<Json>> TrackingBackend::create_entities(std::string_view type
   return stored;
 }
 
-Result<std::vector<Json>> TrackingBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
-                                                        const AccessKeys& keys) {
-  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->get_entities(type, ids, keys));
-  // As get_entities_by_ids: only the entities asked for (made-up ones would push real ones out of
-  // the rollback LRU; the bulk reader drops them).
-  const std::set<std::string> asked(ids.begin(), ids.end());
-  for (const auto& e : stored) {
-    if (asked.count(string_member(e, "id")) != 0) check_entity(type, e);
+Result<Json> TrackingBackend::get_entities(std::string_view type, const std::vector<std::string>& ids,
+                                           const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(Json page, inner_->get_entities(type, ids, keys));
+  if (page.is_array()) {
+    // Only the entities asked for: made-up ones would just push real ones out of the rollback LRU
+    // (the reader of the answer drops and reports them).
+    const std::set<std::string> asked(ids.begin(), ids.end());
+    for (const auto& entity : page) {
+      if (asked.count(string_member(entity, "id")) != 0) check_entity(type, entity);
+    }
   }
-  return stored;
+  return page;
 }
 
 Result<std::vector<Json>> TrackingBackend::modify_entities(std::string_view type, const std::vector<Json>& entities,
@@ -211,6 +199,23 @@ Result<Json> TrackingBackend::undelete_entity(std::string_view type, const std::
 Result<Json> TrackingBackend::purge_entity(std::string_view type, const std::string& id, const std::string& rev,
                                            const AccessKeys& keys) {
   return inner_->purge_entity(type, id, rev, keys);
+}
+
+Result<std::vector<Json>> TrackingBackend::undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                             const AccessKeys& keys) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->undelete_entities(type, entities, keys));
+  // Only the entities asked for, as for byIds (made-up ones would push real ones out of the LRU).
+  std::set<std::string> asked;
+  for (const auto& e : entities.ids) asked.insert(e.id);
+  for (const auto& e : stored) {
+    if (asked.count(string_member(e, "id")) != 0) check_entity(type, e);
+  }
+  return stored;
+}
+
+Result<std::vector<Json>> TrackingBackend::purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                                          const AccessKeys& keys) {
+  return inner_->purge_entities(type, entities, keys);
 }
 
 Result<std::vector<BulkShareResult>> TrackingBackend::bulk_share(std::string_view type,

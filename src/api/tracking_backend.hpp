@@ -31,12 +31,9 @@ class TrackingBackend final : public Backend {
   Status delete_entity(std::string_view type, const std::string& id, const std::string& rev,
                        const AccessKeys& keys) override;
   Result<Json> match_entities(std::string_view type, const Json& filter, const AccessKeys& keys) override;
-  Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                   const AccessKeys& keys) override;
   Result<std::vector<Json>> create_entities(std::string_view type, const std::vector<Json>& entities,
                                             const AccessKeys& keys) override;
-  Result<std::vector<Json>> get_entities(std::string_view type, const std::vector<std::string>& ids,
-                                         const AccessKeys& keys) override;
+  Result<Json> get_entities(std::string_view type, const std::vector<std::string>& ids, const AccessKeys& keys) override;
   Result<std::vector<Json>> modify_entities(std::string_view type, const std::vector<Json>& entities,
                                             const AccessKeys& keys) override;
   Result<std::vector<Json>> delete_entities(std::string_view type, const std::vector<std::string>& ids,
@@ -45,6 +42,10 @@ class TrackingBackend final : public Backend {
                                const AccessKeys& keys) override;
   Result<Json> purge_entity(std::string_view type, const std::string& id, const std::string& rev,
                             const AccessKeys& keys) override;
+  Result<std::vector<Json>> undelete_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                              const AccessKeys& keys) override;
+  Result<std::vector<Json>> purge_entities(std::string_view type, const ListOfIdsAndRev& entities,
+                                           const AccessKeys& keys) override;
   Result<std::vector<BulkShareResult>> bulk_share(std::string_view type, const BulkShareRequest& request,
                                                   const AccessKeys& keys) override;
   Result<Json> match_services(const Json& filter, const AccessKeys& keys) override;

@@ -10,6 +10,7 @@
 
 #include "deep_json.hpp"
 #include "devserver_process.hpp"
+#include "hostile_transport.hpp"
 #include "tamper_db.hpp"
 #include "test_keys.hpp"
 #include "test_util.hpp"
@@ -25,37 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// The server as the attacker: the real devserver, whose answers to chosen requests are replaced.
-class HostileTransport : public HttpTransport {
- public:
-  /// Given a request and the real answer's body, returns a replacement body (status 200), or
-  /// nothing to pass the answer through.
-  using Rewrite = std::function<std::optional<std::string>(const HttpRequest&, const std::string& real)>;
-  HostileTransport() : inner_(CurlTransport::create().value()) {}
-  void rewrite(Rewrite r) {
-    std::lock_guard lock(mutex_);
-    rewrite_ = std::move(r);
-  }
-  Result<HttpResponse> send(const HttpRequest& request, const CancellationToken& cancel) override {
-    Rewrite r;
-    {
-      std::lock_guard lock(mutex_);
-      r = rewrite_;
-    }
-    auto resp = inner_->send(request, cancel);
-    if (!resp.ok() || !r) return resp;
-    if (auto body = r(request, resp->body)) {
-      resp->status = 200;
-      resp->body = std::move(*body);
-    }
-    return resp;
-  }
-
- private:
-  std::shared_ptr<HttpTransport> inner_;
-  std::mutex mutex_;
-  Rewrite rewrite_;
-};
+using testing::HostileTransport;
 
 bool is(const HttpRequest& r, const std::string& method, const std::string& path_fragment) {
   return r.method == method && r.url.find(path_fragment) != std::string::npos;

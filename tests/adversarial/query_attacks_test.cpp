@@ -29,10 +29,10 @@ class HostileQueryBackend : public api::RestBackend {
     match_bodies.push_back(filter);
     return match ? match(filter) : Json::array();
   }
-  Result<Json> get_entities_by_ids(std::string_view type, const std::vector<std::string>& ids,
-                                   const api::AccessKeys& keys) override {
+  Result<Json> get_entities(std::string_view type, const std::vector<std::string>& ids,
+                            const api::AccessKeys& keys) override {
     by_ids_requests.push_back(ids);
-    CARDINAL_ASSIGN_OR_RETURN(Json page, RestBackend::get_entities_by_ids(type, ids, keys));
+    CARDINAL_ASSIGN_OR_RETURN(Json page, RestBackend::get_entities(type, ids, keys));
     return distort ? distort(ids, std::move(page)) : page;
   }
 };
@@ -206,6 +206,43 @@ TEST_F(QueryAttacks, ContentSwappedBetweenEntitiesIsReportedNotReturned) {
                        {.on_undecryptable = UndecryptablePolicy::kSkip});
   EXPECT_TRUE(skipped.ids.empty());
   EXPECT_EQ(count(skipped.issues, QueryIssueKind::kUndecryptable), 0u);
+}
+
+// The bulk get reads the same byIds answer with the same checks as the pager: one request for
+// the distinct ids; what the server adds, repeats or malforms is dropped and reported; what it
+// leaves out is kNotFound for that entity alone.
+TEST_F(QueryAttacks, BulkGetDropsAndReportsWhatTheServerAddsAndNamesWhatItLeavesOut) {
+  alice.backend->distort = [&](const std::vector<std::string>&, Json page) {
+    Json out = Json::array();
+    for (auto& e : page) {
+      if (string_member(e, "id") == alice_he[1]) continue;  // withheld
+      out.push_back(e);
+      out.push_back(e);  // repeated
+    }
+    out.push_back(Json{{"id", carol_he}, {"descr", "planted"}});  // not asked
+    out.push_back(Json{{"id", 42}});                              // malformed
+    out.push_back("junk");
+    return out;
+  };
+  const std::size_t before = alice.tamper_count();
+  auto got = alice.core->get_many("HealthElement", {alice_he[0], alice_he[1], alice_he[0], alice_he[2]});
+  ASSERT_OK(got);
+  ASSERT_EQ(alice.backend->by_ids_requests.size(), 1u);
+  EXPECT_EQ(alice.backend->by_ids_requests[0], (std::vector<std::string>{alice_he[0], alice_he[1], alice_he[2]}))
+      << "one request for the distinct ids";
+  ASSERT_EQ(got->size(), 4u);
+  ASSERT_OK((*got)[0]);
+  EXPECT_EQ((*got)[0]->entity["descr"], "he 0");
+  EXPECT_ERROR_CODE((*got)[1], ErrorCode::kNotFound);
+  ASSERT_OK((*got)[2]);
+  EXPECT_EQ((*got)[2]->entity["descr"], "he 0");
+  ASSERT_OK((*got)[3]);
+  EXPECT_EQ((*got)[3]->entity["descr"], "he 2");
+  // 2 repeats + 1 not asked + 2 malformed.
+  EXPECT_EQ(alice.tamper_count() - before, 5u);
+
+  alice.backend->distort = [](const std::vector<std::string>&, Json) { return Json{{"not", "a list"}}; };
+  EXPECT_ERROR_CODE(alice.core->get_many("HealthElement", {alice_he[0]}), ErrorCode::kMalformedResponse);
 }
 
 TEST_F(QueryAttacks, AnOversizedMatchAnswerIsRefused) {

@@ -284,6 +284,43 @@ TEST(ReviewRollback, FloodOfMadeUpRecordsDoesNotFlushTheEntityHistory) {
   EXPECT_FALSE(read->warnings.empty()) << "the rollback went unnoticed after the flood";
 }
 
+// The same through a byIds answer (bulk get and query pages share it): made-up entities slipped
+// into it are not recorded, so they cannot flush the history either.
+TEST(ReviewRollback, MadeUpEntitiesInAByIdsAnswerDoNotFlushTheEntityHistory) {
+  constexpr std::size_t kCapacity = 50;
+  World w(kCapacity);
+  auto e = w.alice.core->create("HealthElement", Json{{"descr", "v1"}}, {});
+  ASSERT_OK(e);
+  const std::string id = e->entity["id"];
+  const Json v1 = w.db().get("health_elements", id);
+  Json changed = e->entity;
+  changed["descr"] = "v2";
+  ASSERT_OK(w.alice.core->modify("HealthElement", changed));
+  auto other = w.alice.core->create("HealthElement", Json{{"descr", "other"}}, {});
+  ASSERT_OK(other);
+  w.alice.interceptor = [](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
+    auto resp = inner(r);
+    if (resp.ok() && resp->status == 200 && r.path == "/rest/v2/helement/byIds") {
+      Json list = parse_json(resp->body).value();
+      for (std::size_t i = 0; i < 4 * kCapacity; ++i) {
+        list.push_back(Json{{"id", "junk-" + std::to_string(i)}, {"rev", "1-junk"}});
+      }
+      resp->body = list.dump();
+    }
+    return resp;
+  };
+  auto got = w.alice.core->get_many("HealthElement", {other->entity["id"]});
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 1u);
+  ASSERT_OK((*got)[0]);
+  w.alice.interceptor = nullptr;
+  w.db().put("health_elements", v1);
+  auto read = w.alice.core->get("HealthElement", id);
+  ASSERT_OK(read);
+  ASSERT_EQ(read->entity["descr"], "v1");
+  EXPECT_FALSE(read->warnings.empty()) << "the rollback went unnoticed after the flood";
+}
+
 // A damaged trust-state file of the wrong shape is a clear error, never an exception.
 TEST(ReviewTrustState, DamagedFileOfTheWrongShapeIsAnErrorNotACrash) {
   const auto dir = std::filesystem::temp_directory_path() / ("cardinal-review-" + std::to_string(::getpid()));

@@ -245,5 +245,134 @@ TEST(BulkRequests, CreateGetModifyRemoveManyOneRequestEachWithPerEntityResults) 
   EXPECT_ERROR_CODE(alice.core->get("HealthElement", c), ErrorCode::kNotFound);
 }
 
+// Patient batches go through /patient/batch/full (the platform's /batch answers only ids and revs
+// for patients), and undelete / purge of many are one request each (…/undelete/batch,
+// …/purge/batch), with one result per entity: all against the devserver.
+TEST(BulkRequests, PatientBatchesAndUndeletePurgeOfManyAgainstTheDevserver) {
+  testing::DevServer server;
+  Client alice;
+  ASSERT_OK(alice.start(server, "alice"));
+  ASSERT_OK(alice.core->create("Patient", Json{{"firstName", "Warm"}, {"lastName", "Up"}}, {}));
+
+  alice.counter->reset();
+  std::vector<Json> patients;
+  for (const char* name : {"Ann", "Ben", "Cy"}) patients.push_back(Json{{"firstName", name}, {"lastName", "Bulk"}});
+  auto created = alice.core->create_many("Patient", patients, {});
+  ASSERT_OK(created);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/patient/batch/full"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(created->size(), 3u);
+  std::vector<Json> stored;
+  for (const auto& r : *created) {
+    ASSERT_OK(r);
+    stored.push_back(r->entity);
+  }
+  EXPECT_EQ(stored[1]["firstName"], "Ben");
+
+  // Modify many: one stale (changed elsewhere first), two saved; one request.
+  Json elsewhere = stored[2];
+  elsewhere["note"] = "changed elsewhere";
+  ASSERT_OK(alice.core->modify("Patient", elsewhere));
+  for (auto& p : stored) p["note"] = "bulk note";
+  alice.counter->reset();
+  auto modified = alice.core->modify_many("Patient", stored);
+  ASSERT_OK(modified);
+  EXPECT_EQ(alice.counter->of("PUT /rest/v2/patient/batch/full"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(modified->size(), 3u);
+  ASSERT_OK((*modified)[0]);
+  EXPECT_EQ((*modified)[0]->entity["note"], "bulk note");
+  ASSERT_OK((*modified)[1]);
+  EXPECT_ERROR_CODE((*modified)[2], ErrorCode::kConflict);
+  auto read = alice.core->get("Patient", stored[0]["id"]);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->entity["note"], "bulk note") << "stored, not only answered";
+
+  // Undelete many: one request; a stale rev, a missing rev and a repeated id fail alone.
+  std::vector<std::string> ids;
+  for (const auto& p : stored) ids.push_back(p["id"]);
+  auto removed = alice.core->remove_many("Patient", ids);
+  ASSERT_OK(removed);
+  ASSERT_EQ(removed->size(), 3u);
+  for (const auto& r : *removed) ASSERT_OK(r);
+  alice.counter->reset();
+  auto undeleted = alice.core->undelete_many(
+      "Patient", {*(*removed)[0], *(*removed)[1], {ids[2], "1-stale"}, {ids[0], ""}, *(*removed)[0]});
+  ASSERT_OK(undeleted);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/patient/undelete/batch"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(undeleted->size(), 5u);
+  ASSERT_OK((*undeleted)[0]);
+  EXPECT_EQ((*undeleted)[0]->entity["firstName"], "Ann");
+  EXPECT_FALSE((*undeleted)[0]->entity.contains("deletionDate"));
+  ASSERT_OK((*undeleted)[1]);
+  EXPECT_ERROR_CODE((*undeleted)[2], ErrorCode::kConflict);
+  EXPECT_ERROR_CODE((*undeleted)[3], ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE((*undeleted)[4], ErrorCode::kInvalidArgument);
+  auto still_deleted = alice.core->get("Patient", ids[2]);
+  ASSERT_OK(still_deleted);
+  EXPECT_TRUE(still_deleted->entity.contains("deletionDate"));
+
+  // Purge many: one request; the stale one stays.
+  std::vector<EntityRevision> to_purge = {{ids[0], (*undeleted)[0]->entity["rev"]},
+                                          {ids[1], "9-stale"},
+                                          {ids[2], still_deleted->entity["rev"]}};
+  alice.counter->reset();
+  auto purged = alice.core->purge_many("Patient", to_purge);
+  ASSERT_OK(purged);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/patient/purge/batch"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  ASSERT_EQ(purged->size(), 3u);
+  ASSERT_OK((*purged)[0]);
+  EXPECT_EQ((*purged)[0]->id, ids[0]);
+  EXPECT_ERROR_CODE((*purged)[1], ErrorCode::kConflict);
+  ASSERT_OK((*purged)[2]);
+  EXPECT_ERROR_CODE(alice.core->get("Patient", ids[0]), ErrorCode::kNotFound);
+  ASSERT_OK(alice.core->get("Patient", ids[1]));
+  EXPECT_ERROR_CODE(alice.core->get("Patient", ids[2]), ErrorCode::kNotFound);
+}
+
+// Many HealthElements: remove, undelete and purge 20 in one request each.
+TEST(BulkRequests, TwentyEntitiesAreUndeletedAndPurgedInOneRequestEach) {
+  testing::DevServer server;
+  Client alice;
+  ASSERT_OK(alice.start(server, "alice"));
+  std::vector<Json> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(he("he " + std::to_string(i)));
+  auto created = alice.core->create_many("HealthElement", batch, {});
+  ASSERT_OK(created);
+  std::vector<std::string> ids;
+  for (const auto& r : *created) {
+    ASSERT_OK(r);
+    ids.push_back(r->entity["id"]);
+  }
+  auto removed = alice.core->remove_many("HealthElement", ids);
+  ASSERT_OK(removed);
+  std::vector<EntityRevision> revisions;
+  for (const auto& r : *removed) {
+    ASSERT_OK(r);
+    revisions.push_back(*r);
+  }
+  alice.counter->reset();
+  auto undeleted = alice.core->undelete_many("HealthElement", revisions);
+  ASSERT_OK(undeleted);
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  std::vector<EntityRevision> current;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_OK((*undeleted)[i]);
+    EXPECT_EQ((*undeleted)[i]->entity["descr"], "he " + std::to_string(i));
+    current.push_back({ids[i], (*undeleted)[i]->entity["rev"]});
+  }
+  alice.counter->reset();
+  auto purged = alice.core->purge_many("HealthElement", current);
+  ASSERT_OK(purged);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/helement/purge/batch"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 1) << alice.counter->dump();
+  for (const auto& r : *purged) ASSERT_OK(r);
+  auto gone = alice.core->get_many("HealthElement", ids);
+  ASSERT_OK(gone);
+  for (const auto& r : *gone) EXPECT_ERROR_CODE(r, ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace cardinal

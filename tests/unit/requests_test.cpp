@@ -85,6 +85,9 @@ TEST(Requests, BulkEntityCallsUseThePlatformEndpoints) {
   ASSERT_OK(backend.modify_entities("HealthElement", {Json{{"id", "h1"}, {"rev", "1-a"}}}, {}));
   EXPECT_EQ(seen.back().method, "PUT");
   EXPECT_EQ(seen.back().path, "/rest/v2/helement/batch");
+  ASSERT_OK(backend.modify_entities("Patient", {Json{{"id", "p1"}, {"rev", "1-a"}}}, {}));
+  EXPECT_EQ(seen.back().method, "PUT");
+  EXPECT_EQ(seen.back().path, "/rest/v2/patient/batch/full");
   ASSERT_OK(backend.get_entities("HealthElement", {"h1", "h2"}, {}));
   EXPECT_EQ(seen.back().path, "/rest/v2/helement/byIds");
   EXPECT_EQ(Json::parse(seen.back().body), Json::parse(R"({"ids": ["h1", "h2"]})"));
@@ -98,10 +101,25 @@ TEST(Requests, BulkEntityCallsUseThePlatformEndpoints) {
   ASSERT_OK(backend.purge_entity("HealthElement", "h/1", "3-b", {}));
   EXPECT_EQ(seen.back().method, "DELETE");
   EXPECT_EQ(seen.back().path, "/rest/v2/helement/purge/h%2F1?rev=3-b");
+  answer = R"([{"id": "h1", "rev": "4-c"}])";
+  auto undeleted = backend.undelete_entities("Patient", {{{"h1", "3-b"}, {"h/2", "1-a"}}}, {});
+  ASSERT_OK(undeleted);
+  EXPECT_EQ(undeleted->size(), 1u);
+  EXPECT_EQ(seen.back().method, "POST");
+  EXPECT_EQ(seen.back().path, "/rest/v2/patient/undelete/batch");
+  EXPECT_EQ(Json::parse(seen.back().body),
+            Json::parse(R"({"ids": [{"id": "h1", "rev": "3-b"}, {"id": "h/2", "rev": "1-a"}]})"));
+  ASSERT_OK(backend.purge_entities("Document", {{{"d1", "2-x"}}}, {}));
+  EXPECT_EQ(seen.back().method, "POST");
+  EXPECT_EQ(seen.back().path, "/rest/v2/document/purge/batch");
+  EXPECT_EQ(Json::parse(seen.back().body), Json::parse(R"({"ids": [{"id": "d1", "rev": "2-x"}]})"));
   answer = R"({"id": "other", "rev": "3-b"})";
   EXPECT_ERROR_CODE(backend.purge_entity("HealthElement", "h1", "3-b", {}), ErrorCode::kMalformedResponse);
+  // byIds hands the answer over as received: its reader (api::read_page_answer) reports its oddities.
   answer = R"({"not": "an array"})";
-  EXPECT_ERROR_CODE(backend.get_entities("HealthElement", {"h1"}, {}), ErrorCode::kMalformedResponse);
+  auto raw = backend.get_entities("HealthElement", {"h1"}, {});
+  ASSERT_OK(raw);
+  EXPECT_EQ(*raw, Json::parse(answer));
 }
 
 }  // namespace

@@ -69,6 +69,29 @@ json each_id_skipping_refused(const std::vector<IdAndRev>& items, F&& f) {
   return out;
 }
 
+// The IdWithRev of each stored entity (Patient's `/batch/minimal` answers).
+json ids_with_revs(const json& entities) {
+  json out = json::array();
+  for (const auto& e : entities) out.push_back(json{{"id", e.at("id")}, {"rev", e.at("rev")}});
+  return out;
+}
+
+// POST (create) and PUT (modify) `path`, answering the entities (`full`) or their IdWithRev.
+void register_batch(Context& ctx, const std::string& path, const EntityKind* kp, bool full) {
+  Db* db = &ctx.db;
+  ctx.http.Post(path, ctx.authed([db, kp, full](const httplib::Request& req, Caller& c) {
+    require_data_owner(c);
+    const json body = parse_json_body(req);
+    json stored = each_skipping_refused(array_body(body), [&](const json& e) { return create_entity(*db, *kp, e, c); });
+    return json_reply(full ? stored : ids_with_revs(stored));
+  }));
+  ctx.http.Put(path, ctx.authed([db, kp, full](const httplib::Request& req, Caller& c) {
+    const json body = parse_json_body(req);
+    json stored = each_skipping_refused(array_body(body), [&](const json& e) { return modify_entity(*db, *kp, e, c); });
+    return json_reply(full ? stored : ids_with_revs(stored));
+  }));
+}
+
 void register_writes(Context& ctx, const std::string& base, const EntityKind* kp) {
   auto& http = ctx.http;
   Db* db = &ctx.db;
@@ -76,18 +99,18 @@ void register_writes(Context& ctx, const std::string& base, const EntityKind* kp
     require_data_owner(c);
     return json_reply(create_entity(*db, *kp, parse_object_body(req), c));
   }));
-  http.Post(base + "/batch", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
-    require_data_owner(c);
-    const json body = parse_json_body(req);
-    return json_reply(each_skipping_refused(array_body(body), [&](const json& e) { return create_entity(*db, *kp, e, c); }));
-  }));
   http.Put(base, ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
     return json_reply(modify_entity(*db, *kp, parse_object_body(req), c));
   }));
-  http.Put(base + "/batch", ctx.authed([db, kp](const httplib::Request& req, Caller& c) {
-    const json body = parse_json_body(req);
-    return json_reply(each_skipping_refused(array_body(body), [&](const json& e) { return modify_entity(*db, *kp, e, c); }));
-  }));
+  if (kp->is_patient) {
+    // kraken-common's PatientController: `/batch` (deprecated) and `/batch/minimal` answer
+    // IdWithRev items, `/batch/full` the entities.
+    register_batch(ctx, base + "/batch", kp, false);
+    register_batch(ctx, base + "/batch/minimal", kp, false);
+    register_batch(ctx, base + "/batch/full", kp, true);
+  } else {
+    register_batch(ctx, base + "/batch", kp, true);
+  }
 }
 
 void register_reads_and_deletes(Context& ctx, const std::string& base, const EntityKind* kp) {

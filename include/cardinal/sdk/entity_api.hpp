@@ -104,6 +104,15 @@ class CARDINAL_EXPORT EntityApi {
   /// Deletes an entity for good (its current id and rev). Errors: kConflict, kNotFound,
   /// kPermissionDenied.
   virtual Result<EntityRevision> purge(const EntityRevision& entity) = 0;
+  /// Restores deleted entities in one request (`POST <type>/undelete/batch`; each: as `remove_many`
+  /// returned it, or the id and current rev). Per entity: kInvalidArgument (no id or rev, or listed
+  /// twice: not sent), kConflict for one the server left out (not its current rev, not there, or
+  /// not writable by this user: nothing done to it; the single `undelete` tells which), decryption
+  /// errors. The official SDK undeletes one entity per request; this is the platform's batch form.
+  virtual Result<BulkResult<DecryptedEntity>> undelete_many(const std::vector<EntityRevision>& deleted) = 0;
+  /// Deletes entities for good in one request (`POST <type>/purge/batch`; each: its id and current
+  /// rev): the revision of each purge. Per entity: kInvalidArgument and kConflict as `undelete_many`.
+  virtual Result<BulkResult<EntityRevision>> purge_many(const std::vector<EntityRevision>& entities) = 0;
   /// Accepts as authentic the entity key this user received from another data owner (the entity's
   /// `provenance` is `kUnverified`): a delegation to the user itself, through its own exchange data,
   /// is added, so that `modify` may encrypt under that key from then on, and a later substitution of

@@ -356,6 +356,53 @@ TEST_F(DevServerMatchTest, BulkCallsReportOnlyWhatTheyDid) {
   EXPECT_EQ(alice_->post(std::string(kHe) + "/undelete/batch", json::array()).status, 400);
 }
 
+// Patient batches as kraken-common's PatientController: `/batch` (deprecated) and `/batch/minimal`
+// answer IdWithRev items, `/batch/full` the entities; the other kinds have `/batch` only.
+TEST_F(DevServerMatchTest, PatientBatchesAnswerMinimalOrFullAsThePlatform) {
+  const std::string kPat = "/rest/v2/patient";
+  const auto full = alice_->post(kPat + "/batch/full", json::array({owned("p-1", "hcp-alice"), owned("p-2", "hcp-alice")}));
+  ASSERT_EQ(full.status, 200) << full.raw;
+  ASSERT_EQ(full.body.size(), 2u);
+  EXPECT_EQ(full.body[0]["id"], "p-1");
+  EXPECT_TRUE(full.body[0].contains("securityMetadata")) << "the whole entity";
+  const auto minimal = alice_->post(kPat + "/batch/minimal", json::array({owned("p-3", "hcp-alice")}));
+  ASSERT_EQ(minimal.status, 200) << minimal.raw;
+  ASSERT_EQ(minimal.body.size(), 1u);
+  EXPECT_EQ(minimal.body[0].size(), 2u) << minimal.body[0].dump();
+  EXPECT_EQ(minimal.body[0]["id"], "p-3");
+  EXPECT_TRUE(minimal.body[0]["rev"].is_string());
+  const auto legacy = alice_->post(kPat + "/batch", json::array({owned("p-4", "hcp-alice")}));
+  ASSERT_EQ(legacy.status, 200);
+  EXPECT_EQ(legacy.body[0].size(), 2u) << "the deprecated /batch is /batch/minimal";
+
+  json p1 = full.body[0];
+  p1["note"] = "changed";
+  const auto modified = alice_->put(kPat + "/batch/full", json::array({p1}));
+  ASSERT_EQ(modified.status, 200) << modified.raw;
+  ASSERT_EQ(modified.body.size(), 1u);
+  EXPECT_EQ(modified.body[0]["note"], "changed");
+  json p2 = full.body[1];
+  p2["note"] = "too";
+  const auto modified_min = alice_->put(kPat + "/batch/minimal", json::array({p2}));
+  ASSERT_EQ(modified_min.status, 200);
+  EXPECT_EQ(modified_min.body[0].size(), 2u);
+  EXPECT_EQ(modified_min.body[0]["rev"], alice_->get(kPat + "/p-2").body["rev"]);
+
+  EXPECT_EQ(alice_->post(std::string(kHe) + "/batch/full", json::array({owned("he-9", "hcp-alice")})).status, 404)
+      << "only Patient has /batch/full";
+
+  // A patient that is not deleted can be purged (as in kraken-common), except one a user logs in as.
+  const std::string rev1 = alice_->get(kPat + "/p-1").body["rev"];
+  const auto purged = alice_->post(kPat + "/purge/batch", json{{"ids", {{{"id", "p-1"}, {"rev", rev1}}}}});
+  ASSERT_EQ(purged.status, 200);
+  ASSERT_EQ(purged.body.size(), 1u);
+  EXPECT_EQ(alice_->get(kPat + "/p-1").status, 404);
+  auto pat = as("pat");
+  const auto self = pat->get(kPat + "/pat-1");
+  ASSERT_EQ(self.status, 200) << self.raw;
+  EXPECT_EQ(pat->del(kPat + "/purge/pat-1?rev=" + self.body["rev"].get<std::string>()).status, 400);
+}
+
 TEST_F(DevServerMatchTest, IndexesFollowRecordsTamperedThroughTheFileAndAreRebuiltOnStart) {
   he("he-1", "sfk-A", 1);
   sqlite3* db = nullptr;
