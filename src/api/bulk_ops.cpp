@@ -65,10 +65,11 @@ Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, 
   return out;
 }
 
-Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
-  if (ids.empty()) return BulkResult<DecryptedEntity>{};
+Result<std::map<std::string, Json>> SdkCore::fetch_many(std::string_view type, const std::vector<std::string>& ids) {
+  std::map<std::string, Json> found;
+  if (ids.empty()) return found;
   // One request for the distinct ids, read as a query page: what the server adds, repeats or
-  // malforms is dropped and reported as tampering; what it leaves out is kNotFound per entity.
+  // malforms is dropped and reported as tampering; what it leaves out is absent from the map.
   std::vector<std::string> distinct;
   std::set<std::string_view> seen;
   QueryLimits limits;
@@ -76,7 +77,6 @@ Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, con
     if (seen.insert(id).second) distinct.push_back(id);
     limits.max_id_length = std::max(limits.max_id_length, id.size());  // any id the caller asks is read
   }
-  std::map<std::string, Json> found;
   auto fetch = [&](const std::vector<std::string>& asked) -> Status {
     CARDINAL_ASSIGN_OR_RETURN(Json answer, options_.backend->get_entities(type, asked, request_keys(type)));
     CARDINAL_ASSIGN_OR_RETURN(PageAnswer page, read_page_answer(answer, type, asked, limits));
@@ -96,6 +96,12 @@ Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, con
     CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
     CARDINAL_RETURN_IF_ERROR(fetch(missing));
   }
+  return found;
+}
+
+Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
+  if (ids.empty()) return BulkResult<DecryptedEntity>{};
+  CARDINAL_ASSIGN_OR_RETURN(auto found, fetch_many(type, ids));
   BulkResult<DecryptedEntity> out;
   out.reserve(ids.size());
   for (const auto& id : ids) {

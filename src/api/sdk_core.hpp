@@ -251,8 +251,10 @@ class SdkCore {
   /// updated entity to verify, or rejected requests are to be rebuilt on its current version).
   void read_share_answer(std::string_view type, ShareState& s, const std::vector<BulkShareResult>& answer,
                          bool may_retry);
-  /// GET by ids (one request; an anonymous user reloads its exchange data once for those missing):
-  /// the entities found, by id.
+  /// GET by ids (one request for the distinct ids; an anonymous user reloads its exchange data
+  /// once for those missing): the entities found, by id. What the server adds, repeats or
+  /// malforms is dropped and reported as tampering; an id it leaves out is absent from the map.
+  /// Shared by get_many and the share paths (api/bulk_ops.cpp).
   Result<std::map<std::string, Json>> fetch_many(std::string_view type, const std::vector<std::string>& ids);
   AccessKeys request_keys(std::string_view type) const;
   void warn(std::string_view type, const std::string& id, Error e) const;

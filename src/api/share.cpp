@@ -20,31 +20,6 @@ std::string what(std::string_view type, const std::string& id) { return std::str
 
 }  // namespace
 
-Result<std::map<std::string, Json>> SdkCore::fetch_many(std::string_view type, const std::vector<std::string>& ids) {
-  std::map<std::string, Json> found;
-  if (ids.empty()) return found;
-  auto keep = [&](std::vector<Json> items) {
-    const std::set<std::string> asked(ids.begin(), ids.end());
-    for (auto& j : items) {
-      std::string id = id_of(j);
-      if (asked.count(id) != 0) found.emplace(std::move(id), std::move(j));  // the first of duplicates
-    }
-  };
-  CARDINAL_ASSIGN_OR_RETURN(auto answer, options_.backend->get_entities(type, ids, request_keys(type)));
-  keep(std::move(answer));
-  if (self_anonymous_ && found.size() < ids.size()) {
-    // Entities shared since the exchange data were loaded are not visible yet: reload once.
-    std::vector<std::string> missing;
-    for (const auto& id : ids) {
-      if (found.count(id) == 0) missing.push_back(id);
-    }
-    CARDINAL_RETURN_IF_ERROR(exchange_data_->load_all());
-    CARDINAL_ASSIGN_OR_RETURN(auto more, options_.backend->get_entities(type, missing, request_keys(type)));
-    keep(std::move(more));
-  }
-  return found;
-}
-
 Result<BulkResult<EntityShareResult>> SdkCore::share_many(std::string_view type,
                                                          const std::vector<EntityToShare>& entities) {
   return share_entities(type, entities, nullptr);
