@@ -128,6 +128,13 @@ Result<Json> SdkCore::encrypt_new_for(std::string_view type, Json clear, const C
   CARDINAL_ASSIGN_OR_RETURN(std::string secret_id, crypto::random_uuid());
   std::vector<std::string> owning;
   if (options.owning_entity_id) owning.push_back(*options.owning_entity_id);
+  if (!delegates.empty()) {
+    // The exchange data self → self and self → each delegate that do not exist yet are created in
+    // one request; the delegations below then find them in the cache.
+    std::vector<engine::EncryptionTarget> targets{{self_.id, {}}};
+    for (const auto& d : delegates) targets.push_back(engine::EncryptionTarget{d.id, d.keys});
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->get_or_create_for_encryption(targets).status());
+  }
   CARDINAL_ASSIGN_OR_RETURN(Json metadata, entities_->root_metadata(type, entity_key, secret_id, owning));
   Json& delegations = metadata["secureDelegations"];
   const std::string root_key = delegations.begin().key();
