@@ -7,8 +7,10 @@
 /// does not model survive a read → modify → write cycle (lossless JSON).
 ///
 /// Every JSON text the SDK parses (server answers, decrypted content, key store and pin files,
-/// the CLI's input) goes through `parse_json`, which checks `JsonLimits` before it builds any
-/// tree: a hostile text nested a million levels deep is an error value, never a stack overflow.
+/// the CLI's input) goes through `parse_json`, which checks `JsonLimits` while it builds the tree,
+/// without recursion: a hostile text nested a million levels deep is an error value, never a
+/// stack overflow. It accepts exactly what `nlohmann::ordered_json::parse` accepts and gives the
+/// same values and number types.
 ///
 /// Thread safety: `parse_json` and `string_member` are thread-safe; `Json` values follow
 /// nlohmann's rules (concurrent reads are safe; a value one thread modifies is not read by another).
@@ -28,7 +30,7 @@ namespace cardinal {
 /// JSON values as the SDK exchanges them (key order preserved).
 using Json = nlohmann::ordered_json;
 
-/// Bounds on a JSON text, checked by a linear, non-recursive scan before parsing.
+/// Bounds on a JSON text, checked by `parse_json` (the size first, the depth while parsing).
 struct JsonLimits {
   /// Deepest nesting of arrays and objects accepted: `1` is `[1]`, `2` is `{"a":[1]}`. Records
   /// of the platform nest fewer than 20 levels; the default leaves room for free-form content.

@@ -59,7 +59,7 @@ Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, 
       warn(type, id, e);
       out[index[k]] = std::move(e);
     } else {
-      out[index[k]] = decrypt(type, it->second);
+      out[index[k]] = decrypt(type, std::move(it->second));
     }
   }
   return out;
@@ -110,7 +110,7 @@ Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, con
       out.emplace_back(Error{ErrorCode::kNotFound, what(type, id) + " does not exist on the server or is not "
                                                                     "visible to this user (not shared with it)"});
     } else {
-      out.push_back(decrypt(type, it->second));
+      out.push_back(decrypt(type, std::move(it->second)));
     }
   }
   return out;
@@ -151,7 +151,7 @@ Result<BulkResult<DecryptedEntity>> SdkCore::modify_many(std::string_view type, 
     if (!same_delegations(it->second, sent[k])) {
       warn(type, id, Error{ErrorCode::kTamperDetected, "the server changed security metadata on modify"});
     }
-    out[index[k]] = decrypt(type, it->second);
+    out[index[k]] = decrypt(type, std::move(it->second));
   }
   return out;
 }
@@ -180,7 +180,7 @@ Result<DecryptedEntity> SdkCore::undelete(std::string_view type, const EntityRev
   }
   CARDINAL_ASSIGN_OR_RETURN(Json stored,
                             options_.backend->undelete_entity(type, deleted.id, deleted.rev, request_keys(type)));
-  return decrypt(type, stored);
+  return decrypt(type, std::move(stored));
 }
 
 Result<EntityRevision> SdkCore::purge(std::string_view type, const EntityRevision& entity) {

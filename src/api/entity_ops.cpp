@@ -16,12 +16,12 @@ Result<DecryptedEntity> SdkCore::create(std::string_view type, Json clear, const
     warn(type, id, e);
     return e;
   }
-  return decrypt(type, stored);
+  return decrypt(type, std::move(stored));
 }
 
 Result<DecryptedEntity> SdkCore::get(std::string_view type, const std::string& id) {
   CARDINAL_ASSIGN_OR_RETURN(Json stored, fetch(type, id));
-  return decrypt(type, stored);
+  return decrypt(type, std::move(stored));
 }
 
 Result<Json> SdkCore::fetch(std::string_view type, const std::string& id) {
@@ -54,7 +54,7 @@ Result<DecryptedEntity> SdkCore::modify(std::string_view type, const Json& clear
       if (!same_delegations(*stored, encrypted)) {
         warn(type, id, Error{ErrorCode::kTamperDetected, "the server changed security metadata on modify"});
       }
-      return decrypt(type, *stored);
+      return decrypt(type, std::move(stored).value());
     }
     if (stored.error().code() != ErrorCode::kConflict) return stored.error();
     // Stale or unknown revision: nothing was written. Never overwrite the other writer's change.

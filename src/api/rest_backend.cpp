@@ -5,6 +5,7 @@
 
 #include "api/rest_support.hpp"
 
+#include <map>
 #include <set>
 
 namespace cardinal::api {
@@ -369,6 +370,29 @@ Result<model::ExchangeData> RestBackend::create(const model::ExchangeData& recor
   CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(j)));
   if (r.id != record.id) return malformed_response("created exchange data has another id");
   return r;
+}
+
+Result<std::vector<model::ExchangeData>> RestBackend::create_many(const std::vector<model::ExchangeData>& records) {
+  Json body = Json::array();
+  for (const auto& r : records) body.push_back(r.to_json());
+  CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata/bulk", &body, false, {},
+                                              std::to_string(records.size()) + " new exchange data"));
+  if (!j.is_array()) return malformed_response("the bulk exchange data answer is not an array");
+  // The answer names what was created ({id, rev}); what it leaves out was not created.
+  std::map<std::string, std::string> revs;
+  for (const auto& item : j) {
+    const std::string id = string_member(item, "id"), rev = string_member(item, "rev");
+    if (id.empty() || rev.empty()) return malformed_response("a bulk exchange data answer item lacks its id or rev");
+    revs.emplace(id, rev);
+  }
+  std::vector<model::ExchangeData> out;
+  for (const auto& r : records) {
+    auto it = revs.find(r.id);
+    if (it == revs.end()) continue;
+    out.push_back(r);
+    out.back().rev = it->second;
+  }
+  return out;
 }
 
 Result<model::ExchangeData> RestBackend::update(const model::ExchangeData& record) {

@@ -75,6 +75,8 @@ class RestBackend : public Backend {
   Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
                                                                      const std::string& delegate) override;
   Result<model::ExchangeData> create(const model::ExchangeData& record) override;
+  /// `POST /rest/v2/exchangedata/bulk`; the answer's `{id, rev}` items give the revisions.
+  Result<std::vector<model::ExchangeData>> create_many(const std::vector<model::ExchangeData>& records) override;
   Result<model::ExchangeData> update(const model::ExchangeData& record) override;
 
  private:

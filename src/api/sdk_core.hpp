@@ -78,6 +78,8 @@ class SdkCore {
   /// for maps this session already stored).
   Result<Json> encrypt_new(std::string_view type, Json clear, const CreateOptions& options);
   Result<DecryptedEntity> decrypt(std::string_view type, const Json& encrypted);
+  /// The same on an entity the caller gives up (decrypted in place: no copy).
+  Result<DecryptedEntity> decrypt(std::string_view type, Json&& encrypted);
   Result<Json> encrypt_existing(std::string_view type, const Json& clear);
 
   /// Encrypts (see encrypt_new) and stores a new entity: one request when the exchange data to the

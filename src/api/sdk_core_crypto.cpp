@@ -146,6 +146,13 @@ Result<Json> SdkCore::encrypt_new_for(std::string_view type, Json clear, const C
   CARDINAL_ASSIGN_OR_RETURN(std::string secret_id, crypto::random_uuid());
   std::vector<std::string> owning;
   if (options.owning_entity_id) owning.push_back(*options.owning_entity_id);
+  if (!delegates.empty()) {
+    // The exchange data self → self and self → each delegate that do not exist yet are created in
+    // one request; the delegations below then find them in the cache.
+    std::vector<engine::EncryptionTarget> targets{{self_.id, {}}};
+    for (const auto& d : delegates) targets.push_back(engine::EncryptionTarget{d.id, d.keys});
+    CARDINAL_RETURN_IF_ERROR(exchange_data_->get_or_create_for_encryption(targets).status());
+  }
   CARDINAL_ASSIGN_OR_RETURN(Json metadata, entities_->root_metadata(type, entity_key, secret_id, owning));
   Json& delegations = metadata["secureDelegations"];
   const std::string root_key = delegations.begin().key();
@@ -168,6 +175,10 @@ Result<Json> SdkCore::encrypt_new_for(std::string_view type, Json clear, const C
 }
 
 Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encrypted) {
+  return decrypt(type, Json(encrypted));
+}
+
+Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, Json&& encrypted) {
   const std::string id = id_of(encrypted);
   const std::string what = std::string(type) + " " + id;
   CARDINAL_ASSIGN_OR_RETURN(auto access, open_access(encrypted, type));
@@ -177,15 +188,22 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
     warnings.push_back(std::move(w));
   };
+  // What the stored form says, read before it is decrypted in place (no copy of the entity).
+  // (rev absent or not a string: looked up as "", tracking_backend.cpp)
+  const std::string stored_rev = string_member(encrypted, "rev");
+  std::vector<std::string> stored_in_clear;
+  if (auto manifest = checked_manifest(*this, type, encrypted); manifest.ok()) {
+    stored_in_clear = engine::clear_fields_requiring_encryption(encrypted, *manifest);
+  }
   const auto verified = access.verified_keys();
   Provenance provenance = Provenance::kUnverified;
   Result<Json> clear = Error{ErrorCode::kInternal, "not decrypted"};
   if (!verified.empty()) {
     // The content must open with a key of verified provenance: never silently with one the server
     // could have supplied next to ours (malicious-server.md M12).
-    clear = engine::decrypt_json(encrypted, verified, &findings);
-    if (!clear.ok()) {
-      if (engine::decrypt_json(encrypted, access.key_pointers()).ok()) {
+    if (Status opened = engine::decrypt_json_in_place(encrypted, verified, &findings); !opened.ok()) {
+      // (A partly decrypted entity gives the same outcome with more keys as the original would.)
+      if (engine::decrypt_json_in_place(encrypted, access.key_pointers()).ok()) {
         Error e{ErrorCode::kTamperDetected,
                 what + ": its content opens only with a key delivered by " + access.unverified_sources() +
                     ", not with the key this user holds from its own exchange data: the content was replaced "
@@ -193,8 +211,9 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
         warn(type, id, e);
         return e;
       }
-      return clear.error();
+      return opened.error();
     }
+    clear = std::move(encrypted);
     provenance = Provenance::kVerified;
     if (access.keys.size() > verified.size()) {
       note(what + " carries another entity key, delivered by " + access.unverified_sources() +
@@ -204,8 +223,8 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
       note(what + " carries secret or owning-entity ids that came only through unverified exchange data: ignored");
     }
   } else {
-    clear = engine::decrypt_json(encrypted, access.key_pointers(), &findings);
-    if (!clear.ok()) return clear.error();
+    CARDINAL_RETURN_IF_ERROR(engine::decrypt_json_in_place(encrypted, access.key_pointers(), &findings));
+    clear = std::move(encrypted);
     if (access.keys.size() > 1) {
       note(what + " carries " + std::to_string(access.keys.size()) + " different entity keys, delivered by " +
            access.unverified_sources() + ": which one is genuine cannot be verified");
@@ -225,11 +244,7 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
   const auto& secret_ids = access.secret_ids_to_share();  // sorted, unique
   DecryptedEntity out{std::move(clear).value(), std::move(warnings), {secret_ids.begin(), secret_ids.end()},
                       access.can_write, provenance, std::nullopt};
-  {
-    auto rev = encrypted.find("rev");  // absent or not a string: looked up as "" (tracking_backend.cpp)
-    const std::string r = rev != encrypted.end() && rev->is_string() ? rev->get<std::string>() : std::string();
-    if (auto w = trust_->rollback_warning(type, id, r)) out.warnings.push_back(*w);
-  }
+  if (auto w = trust_->rollback_warning(type, id, stored_rev)) out.warnings.push_back(*w);
   for (const auto& path : findings.clear_and_encrypted) {
     std::string w = "field '" + path + "' is both in clear and encrypted (the encrypted value was kept)";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
@@ -238,18 +253,16 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encr
   // A field the manifest encrypts that is stored only in clear did not come from the content's
   // writer (who encrypts it) but from the server or a writer with another manifest: it is not
   // returned as the entity's content (and so never re-encrypted as the user's own by a modify).
-  if (auto manifest = checked_manifest(*this, type, encrypted); manifest.ok()) {
-    for (const auto& path : engine::clear_fields_requiring_encryption(encrypted, *manifest)) {
-      if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
-                              findings.clear_and_encrypted.end()) {
-        continue;
-      }
-      erase_path(out.entity, path);
-      std::string w = "field '" + path + "' is stored in clear although it is one the content encrypts: not "
-                      "written by an SDK that encrypts it (altered on the server?); left out";
-      warn(type, id, Error{ErrorCode::kTamperDetected, w});
-      out.warnings.push_back(std::move(w));
+  for (const auto& path : stored_in_clear) {
+    if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
+                            findings.clear_and_encrypted.end()) {
+      continue;
     }
+    erase_path(out.entity, path);
+    std::string w = "field '" + path + "' is stored in clear although it is one the content encrypts: not "
+                    "written by an SDK that encrypts it (altered on the server?); left out";
+    warn(type, id, Error{ErrorCode::kTamperDetected, w});
+    out.warnings.push_back(std::move(w));
   }
   // Remembered as the base of a later merge (ConflictPolicy::kMerge) by whoever read this revision.
   if (auto rev = out.entity.find("rev"); rev != out.entity.end() && rev->is_string()) {

@@ -285,6 +285,12 @@ Result<model::ExchangeData> TrackingBackend::create(const model::ExchangeData& r
   return stored;
 }
 
+Result<std::vector<model::ExchangeData>> TrackingBackend::create_many(const std::vector<model::ExchangeData>& records) {
+  CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->create_many(records));
+  for (const auto& s : stored) (void)fresh(kExchangeData, s.id, s.rev);
+  return stored;
+}
+
 Result<model::ExchangeData> TrackingBackend::update(const model::ExchangeData& record) {
   CARDINAL_ASSIGN_OR_RETURN(auto stored, inner_->update(record));
   if (!fresh(kExchangeData, stored.id, stored.rev)) {

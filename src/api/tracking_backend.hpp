@@ -62,6 +62,7 @@ class TrackingBackend final : public Backend {
   Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
                                                                      const std::string& delegate) override;
   Result<model::ExchangeData> create(const model::ExchangeData& record) override;
+  Result<std::vector<model::ExchangeData>> create_many(const std::vector<model::ExchangeData>& records) override;
   Result<model::ExchangeData> update(const model::ExchangeData& record) override;
 
   [[nodiscard]] TrustState& state() { return *state_; }

@@ -10,6 +10,15 @@
 
 namespace cardinal::engine {
 
+Result<std::vector<model::ExchangeData>> ExchangeDataSource::create_many(const std::vector<model::ExchangeData>& records) {
+  std::vector<model::ExchangeData> out;
+  for (const auto& r : records) {
+    CARDINAL_ASSIGN_OR_RETURN(auto stored, create(r));
+    out.push_back(std::move(stored));
+  }
+  return out;
+}
+
 ExchangeDataManager::ExchangeDataManager(std::string self_id, std::shared_ptr<const KeyRing> keys,
                                          ExchangeDataSource& source, std::size_t cache_capacity,
                                          TamperListener on_tamper)
@@ -139,98 +148,6 @@ std::vector<OpenedExchangeData> ExchangeDataManager::cached() const {
 std::size_t ExchangeDataManager::openings() const {
   std::lock_guard lock(mutex_);
   return openings_;
-}
-
-Result<OpenedExchangeData> ExchangeDataManager::get_or_create_for_encryption(
-    const std::string& delegate, const std::vector<crypto::RsaPublicKey>& delegate_keys,
-    const std::set<std::string>& exclude) {
-  const auto own_verified = keys_->verified_keys_of(self_);
-  if (own_verified.empty()) return Error{ErrorCode::kNoVerifiedKey, "the current user has no verified key"};
-  if (delegate != self_ && delegate_keys.empty()) {
-    return Error{ErrorCode::kNoVerifiedKey, "no public key of data owner " + delegate + " is verified"};
-  }
-  // One creation per delegate at a time: later callers wait and then find the new record.
-  std::unique_lock creation(create_mutex_);
-  create_cv_.wait(creation, [&] { return creating_.count(delegate) == 0; });
-  creating_.insert(delegate);
-  creation.unlock();
-  struct Done {
-    ExchangeDataManager* self;
-    const std::string& delegate;
-    ~Done() {
-      std::lock_guard lock(self->create_mutex_);
-      self->creating_.erase(delegate);
-      self->create_cv_.notify_all();
-    }
-  } done{this, delegate};
-
-  // Wanted recipients: our verified keys and the delegate's verified keys.
-  std::vector<crypto::RsaPublicKey> recipients;
-  std::vector<const crypto::RsaPrivateKey*> signers;
-  for (const auto* k : own_verified) {
-    recipients.push_back(k->key.public_key());
-    signers.push_back(&k->key);
-  }
-  if (delegate != self_) recipients.insert(recipients.end(), delegate_keys.begin(), delegate_keys.end());
-
-  // The keys new data may reach, with the OAEP hash each is verified for.
-  std::map<std::string, crypto::RsaOaepHash> allowed;
-  for (const auto& k : recipients) allowed.emplace(k.fingerprint_v2(), k.hash());
-  std::set<std::string> reported_variants;
-  auto usable = [&](const DecryptedExchangeData& d) {
-    if (d.record.delegate != delegate || exclude.count(d.record.id) != 0 || !d.verified_for_encryption(self_)) return false;
-    bool covers_delegate = delegate == self_;
-    for (const auto* m : {&d.record.exchange_key, &d.record.access_control_secret, &d.record.shared_signature_key}) {
-      for (const auto& [fp, ct] : *m) {
-        auto a = allowed.find(fp);
-        if (a == allowed.end()) return false;  // reaches a key not verified now: not for new data
-        if (variants_) {
-          const auto made_with = variants_->variant(d.record.id, fp);
-          if (made_with && *made_with != a->second) {
-            if (reported_variants.insert(d.record.id).second) {
-              report(d.record.id, Error{ErrorCode::kVerificationFailed,
-                                        "exchange data " + d.record.id + " was encrypted for key " + fp + " with " +
-                                            std::string(crypto::to_string(*made_with)) +
-                                            " but that key is verified for " +
-                                            std::string(crypto::to_string(a->second)) +
-                                            ": its owner cannot open it; not reused for new shares"});
-            }
-            return false;
-          }
-        }
-        if (delegate != self_ && m == &d.record.exchange_key) {
-          for (const auto& k : delegate_keys) covers_delegate = covers_delegate || k.fingerprint_v2() == fp;
-        }
-      }
-    }
-    return covers_delegate;
-  };
-
-  for (const auto& c : cached()) {
-    if (usable(*c)) return c;
-  }
-  CARDINAL_ASSIGN_OR_RETURN(auto existing, source_.get_by_delegator_delegate(self_, delegate));
-  for (const auto& r : existing) {
-    auto opened = lookup(r.id);
-    if (!opened || opened->record.rev != r.rev) {
-      auto fresh = open_and_cache(r);
-      if (!fresh.ok()) continue;
-      opened = *fresh;
-    }
-    if (usable(*opened)) return opened;
-  }
-  CARDINAL_ASSIGN_OR_RETURN(ExchangeSecrets secrets, ExchangeSecrets::generate());
-  CARDINAL_ASSIGN_OR_RETURN(std::string id, crypto::random_uuid());
-  CARDINAL_ASSIGN_OR_RETURN(model::ExchangeData record,
-                            build_exchange_data(id, self_, delegate, secrets, recipients, signers));
-  if (variants_) variants_->record(id, allowed);
-  CARDINAL_ASSIGN_OR_RETURN(model::ExchangeData stored, source_.create(record));
-  // The server's answer is not trusted: the stored record must open and verify like ours.
-  CARDINAL_ASSIGN_OR_RETURN(auto opened, open_and_cache(stored));
-  if (!usable(*opened)) {
-    return Error{ErrorCode::kTamperDetected, "the server altered newly created exchange data " + id};
-  }
-  return opened;
 }
 
 Result<std::vector<OpenedExchangeData>> ExchangeDataManager::all_to(const std::string& delegate) {

@@ -36,10 +36,20 @@ class ExchangeDataSource {
   virtual Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
                                                                              const std::string& delegate) = 0;
   virtual Result<model::ExchangeData> create(const model::ExchangeData& record) = 0;
+  /// Creates several records at once (REST: `POST /rest/v2/exchangedata/bulk`, one request): the
+  /// records created, with their revision; those the server did not create are left out (the
+  /// caller matches them by id). The default calls `create` for each, stopping at the first error.
+  virtual Result<std::vector<model::ExchangeData>> create_many(const std::vector<model::ExchangeData>& records);
   virtual Result<model::ExchangeData> update(const model::ExchangeData& record) = 0;
 };
 
 using OpenedExchangeData = std::shared_ptr<const DecryptedExchangeData>;
+
+/// A delegate new data is encrypted for, with its keys verified now (empty for the user itself).
+struct EncryptionTarget {
+  std::string delegate;
+  std::vector<crypto::RsaPublicKey> keys;
+};
 
 /// Remembers the OAEP hash each recipient entry of exchange data was encrypted with: the record
 /// itself does not say, and a delegate whose private key uses another hash cannot open the entry.
@@ -80,6 +90,12 @@ class ExchangeDataManager {
   Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
                                                           const std::vector<crypto::RsaPublicKey>& delegate_keys,
                                                           const std::set<std::string>& exclude = {});
+  /// `get_or_create_for_encryption` for several delegates at once (the user itself included, with
+  /// no keys): the records missing are created together in one request
+  /// (`ExchangeDataSource::create_many`). Results in the order of `targets`. Errors: as the single
+  /// form, for the first target that fails; kServerError when the server left a new record out
+  /// of its answer (the others it created are kept and used).
+  Result<std::vector<OpenedExchangeData>> get_or_create_for_encryption(const std::vector<EncryptionTarget>& targets);
   /// Every exchange data self → `delegate` the server lists that opens (any verification state).
   Result<std::vector<OpenedExchangeData>> all_to(const std::string& delegate);
   /// All opened exchange data in the cache (for access control headers).
@@ -94,6 +110,13 @@ class ExchangeDataManager {
   [[nodiscard]] const KeyRing& keys() const noexcept { return *keys_; }
 
  private:
+  struct Wanted;        // what new data for one delegate needs (exchange_data_creation.cpp)
+  class CreationGuard;  // one creation per delegate at a time
+  Result<Wanted> wanted(const EncryptionTarget& target, const std::set<std::string>& exclude) const;
+  bool usable(Wanted& w, const DecryptedExchangeData& d) const;
+  Result<OpenedExchangeData> find_usable(Wanted& w);
+  Result<model::ExchangeData> build_new(const Wanted& w) const;
+  Result<OpenedExchangeData> accept_created(Wanted& w, const model::ExchangeData& stored);
   Result<OpenedExchangeData> open_and_cache(const model::ExchangeData& record);
   void put(const OpenedExchangeData& opened);
   OpenedExchangeData lookup(const std::string& id);

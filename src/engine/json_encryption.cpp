@@ -218,12 +218,22 @@ Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const E
   return encrypt_object(object, key, manifest, "", 0, bound);
 }
 
+Status decrypt_json_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys,
+                             DecryptionFindings* findings) {
+  if (!object.is_object()) return Error{ErrorCode::kMalformedInput, "an entity must be a JSON object"};
+  return decrypt_in_place(object, keys, findings, "", 0);
+}
+
+Result<Json> decrypt_json(Json&& object, const std::vector<const crypto::AesKey*>& keys,
+                          DecryptionFindings* findings) {
+  CARDINAL_RETURN_IF_ERROR(decrypt_json_in_place(object, keys, findings));
+  return std::move(object);
+}
+
 Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,
                           DecryptionFindings* findings) {
   if (!object.is_object()) return Error{ErrorCode::kMalformedInput, "an entity must be a JSON object"};
-  Json out = object;
-  CARDINAL_RETURN_IF_ERROR(decrypt_in_place(out, keys, findings, "", 0));
-  return out;
+  return decrypt_json(Json(object), keys, findings);
 }
 
 std::vector<std::string> clear_fields_requiring_encryption(const Json& object,

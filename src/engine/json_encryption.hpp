@@ -38,6 +38,16 @@ struct DecryptionFindings {
 Result<Json> decrypt_json(const Json& object, const std::vector<const crypto::AesKey*>& keys,
                           DecryptionFindings* findings = nullptr);
 
+/// `decrypt_json` on an entity the caller gives up: decrypted where it is, without a copy.
+Result<Json> decrypt_json(Json&& object, const std::vector<const crypto::AesKey*>& keys,
+                          DecryptionFindings* findings = nullptr);
+
+/// `decrypt_json` in place. On error `object` may be partly decrypted (nested contents already
+/// merged; decrypting it again with the same or more keys gives the same outcome as the
+/// original would): decrypt a copy when the original is still needed.
+Status decrypt_json_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys,
+                             DecryptionFindings* findings = nullptr);
+
 /// Fields the manifest requires to be encrypted that are present in clear (paths). Used to refuse
 /// saving an entity that would send them in clear.
 std::vector<std::string> clear_fields_requiring_encryption(const Json& object, const EncryptedFieldsManifest& manifest);

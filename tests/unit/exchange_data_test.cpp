@@ -182,6 +182,73 @@ TEST(ExchangeDataManager, ReusesVerifiedDataAndCreatesOnce) {
   EXPECT_ERROR_CODE(again.get_or_create_for_encryption("bob", {}), ErrorCode::kNoVerifiedKey);
 }
 
+// A source whose bulk creation is counted and may leave one record out (as the platform filters
+// errors out of its answer).
+class BulkSource : public testing::MemoryExchangeDataSource {
+ public:
+  Result<std::vector<model::ExchangeData>> create_many(const std::vector<model::ExchangeData>& records) override {
+    ++bulk_calls;
+    bulk_sizes.push_back(records.size());
+    std::vector<model::ExchangeData> out;
+    for (const auto& r : records) {
+      if (r.delegate == drop_delegate) continue;
+      CARDINAL_ASSIGN_OR_RETURN(auto stored, create(r));
+      out.push_back(std::move(stored));
+    }
+    return out;
+  }
+  int bulk_calls = 0;
+  std::vector<std::size_t> bulk_sizes;
+  std::string drop_delegate;
+};
+
+TEST(ExchangeDataManager, SeveralDelegatesAreCreatedInOneBulkCall) {
+  BulkSource source;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, nullptr);
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()}, carol = {test_key(2).public_key()};
+  auto existing = alice.get_or_create_for_encryption("bob", bob);  // one by one: no bulk call
+  ASSERT_OK(existing);
+  EXPECT_EQ(source.bulk_calls, 0);
+
+  auto all = alice.get_or_create_for_encryption(
+      std::vector<EncryptionTarget>{{"alice", {}}, {"bob", bob}, {"carol", carol}, {"bob", bob}});
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ(source.bulk_calls, 1);
+  EXPECT_EQ(source.bulk_sizes, std::vector<std::size_t>{2}) << "self and carol; bob's exists";
+  EXPECT_EQ((*all)[1]->record.id, (*existing)->record.id);
+  EXPECT_EQ((*all)[3], (*all)[1]) << "a delegate named twice gets one record";
+  EXPECT_EQ((*all)[0]->record.delegate, "alice");
+  EXPECT_EQ((*all)[2]->record.delegate, "carol");
+  // The single form now finds them all without creating.
+  const int creations = source.creations.load();
+  ASSERT_OK(alice.get_or_create_for_encryption("carol", carol));
+  ASSERT_OK(alice.get_or_create_for_encryption("alice", {}));
+  EXPECT_EQ(source.creations.load(), creations);
+  // A delegate without a verified key fails the whole call before anything is created.
+  EXPECT_ERROR_CODE(alice.get_or_create_for_encryption(std::vector<EncryptionTarget>{{"dave", {}}, {"erin", carol}}),
+                    ErrorCode::kNoVerifiedKey);
+  EXPECT_EQ(source.bulk_calls, 1);
+}
+
+TEST(ExchangeDataManager, ARecordTheServerLeftOutIsAnErrorAndTheOthersAreKept) {
+  BulkSource source;
+  source.drop_delegate = "carol";
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, nullptr);
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()}, carol = {test_key(2).public_key()};
+  const std::vector<EncryptionTarget> targets{{"bob", bob}, {"carol", carol}};
+  auto first = alice.get_or_create_for_encryption(targets);
+  EXPECT_ERROR_CODE(first, ErrorCode::kServerError);
+  if (!first.ok()) {
+    EXPECT_NE(first.error().message().find("carol"), std::string::npos) << first.error().message();
+  }
+  source.drop_delegate.clear();
+  auto retry = alice.get_or_create_for_encryption(targets);
+  ASSERT_OK(retry);
+  EXPECT_EQ(source.bulk_calls, 1) << "bob's record was kept: the retry creates carol's alone";
+  EXPECT_EQ(source.creations.load(), 2);
+}
+
 TEST(ExchangeDataManager, ForgedDataIsNotReusedAndIsReported) {
   testing::MemoryExchangeDataSource source;
   // The attacker plants exchange data "alice → bob" that it knows, encrypted for both keys.

@@ -1,4 +1,4 @@
-// /rest/v2/exchangedata/… (create, modify, by id, by participant, by pair, counterparts) and
+// /rest/v2/exchangedata/… (create, bulk create, modify, by id, by participant, by pair, counterparts) and
 // /rest/v2/exchangedatamap/batch.
 #include <algorithm>
 #include <cctype>
@@ -46,6 +46,31 @@ Reply create_exchange_data(Db& db, const httplib::Request& req, const Caller& c)
   xd["rev"] = next_rev(json::object());
   db.insert(table::kExchangeData, id, xd);
   return json_reply(xd);
+}
+
+// kraken-common's POST /rest/v2/exchangedata/bulk: a body that is not an array of well-formed
+// exchange data is refused whole (400, nothing stored); of the well-formed ones, those that cannot
+// be created (a rev, an invalid or existing id, another delegator) are left out of the answer, as
+// the platform filters errors out. The answer: {id, rev} of each record created, in order.
+Reply create_exchange_data_bulk(Db& db, const httplib::Request& req, const Caller& c) {
+  require_data_owner(c);
+  const json body = parse_json_body(req);
+  if (!body.is_array()) fail(400, "The body must be an array of exchange data");
+  for (const auto& xd : body) {
+    if (!xd.is_object()) fail(400, "Each exchange data must be an object");
+    validate_exchange_data(xd);
+  }
+  json out = json::array();
+  for (json xd : body) {
+    if (xd.contains("rev") && !xd["rev"].is_null()) continue;
+    const std::string id = xd["id"].get<std::string>();
+    if (!valid_entity_id(id) || !c.in_hierarchy(xd["delegator"].get<std::string>())) continue;
+    if (db.exists(table::kExchangeData, id)) continue;
+    xd["rev"] = next_rev(json::object());
+    db.insert(table::kExchangeData, id, xd);
+    out.push_back(json{{"id", id}, {"rev", xd["rev"]}});
+  }
+  return json_reply(out);
 }
 
 Reply modify_exchange_data(Db& db, const httplib::Request& req, const Caller& c) {
@@ -141,6 +166,9 @@ void register_exchange_data(Context& ctx) {
   Db* db = &ctx.db;
   http.Post("/rest/v2/exchangedata", ctx.authed([db](const httplib::Request& req, Caller& c) {
     return create_exchange_data(*db, req, c);
+  }));
+  http.Post("/rest/v2/exchangedata/bulk", ctx.authed([db](const httplib::Request& req, Caller& c) {
+    return create_exchange_data_bulk(*db, req, c);
   }));
   http.Put("/rest/v2/exchangedata", ctx.authed([db](const httplib::Request& req, Caller& c) {
     return modify_exchange_data(*db, req, c);

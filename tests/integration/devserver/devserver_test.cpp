@@ -193,6 +193,41 @@ TEST_F(DevServerTest, DataOwnerStubUpdate) {
   EXPECT_EQ(hierarchy.body.size(), 1u);
 }
 
+// kraken-common's bulk creation: a malformed item refuses the whole body (nothing stored); of the
+// well-formed ones, those that cannot be created are left out of the {id, rev} answer.
+TEST_F(DevServerTest, ExchangeDataBulkCreatesWhatItCanAndNamesIt) {
+  auto alice = as("alice");
+  auto bob = as("bob");
+  ASSERT_EQ(alice->post("/rest/v2/exchangedata", exchange_data("xd-old", "hcp-alice", "hcp-bob")).status, 200);
+  json incomplete = exchange_data("xd-b1", "hcp-alice", "hcp-bob");
+  incomplete.erase("sharedSignature");
+  EXPECT_EQ(alice->post("/rest/v2/exchangedata/bulk", json::array({exchange_data("xd-b0", "hcp-alice", "hcp-bob"),
+                                                                     incomplete}))
+                .status,
+            400);
+  EXPECT_EQ(alice->get("/rest/v2/exchangedata/xd-b0").status, 404) << "nothing stored from a refused body";
+  EXPECT_EQ(alice->post("/rest/v2/exchangedata/bulk", exchange_data("xd-b0", "hcp-alice", "hcp-bob")).status, 400);
+
+  json with_rev = exchange_data("xd-b4", "hcp-alice", "hcp-bob");
+  with_rev["rev"] = "1-x";
+  const auto r = alice->post("/rest/v2/exchangedata/bulk",
+                             json::array({exchange_data("xd-b1", "hcp-alice", "hcp-bob"),
+                                          exchange_data("xd-old", "hcp-alice", "hcp-bob"),     // exists
+                                          exchange_data("xd-b2", "hcp-bob", "hcp-alice"),      // not the caller's
+                                          exchange_data("xd-b3", "hcp-alice", "hcp-alice"), with_rev,
+                                          exchange_data("xd-b1", "hcp-alice", "hcp-carol")}));  // twice
+  ASSERT_EQ(r.status, 200) << r.raw;
+  ASSERT_EQ(r.body.size(), 2u) << r.raw;
+  EXPECT_EQ(r.body[0]["id"], "xd-b1");
+  EXPECT_EQ(r.body[1]["id"], "xd-b3");
+  const auto stored = bob->get("/rest/v2/exchangedata/xd-b1");
+  ASSERT_EQ(stored.status, 200);
+  EXPECT_EQ(stored.body["rev"], r.body[0]["rev"]);
+  EXPECT_EQ(stored.body["delegate"], "hcp-bob") << "the first of two records with one id";
+  EXPECT_EQ(bob->get("/rest/v2/exchangedata/xd-b2").status, 404);
+  EXPECT_EQ(bob->get("/rest/v2/exchangedata/xd-b4").status, 404);
+}
+
 TEST_F(DevServerTest, ExchangeDataCrudAndAccess) {
   auto alice = as("alice");
   auto bob = as("bob");
