@@ -1,0 +1,35 @@
+# The shared public-API library (target cardinal_sdk_public) exports no internal symbol, and the
+# CLI linked against it works (it links only if every symbol it uses is exported).
+# Variables: LIBRARY (the .so), CLI (cardinal-cli-public), WORK_DIR.
+execute_process(COMMAND nm -DC --defined-only "${LIBRARY}" RESULT_VARIABLE rc OUTPUT_VARIABLE symbols)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "[^\n]*cardinal::(engine|api|internal|transport)::[^\n]*" internal "${symbols}")
+if(internal)
+  list(LENGTH internal n)
+  list(SUBLIST internal 0 5 first)
+  string(REPLACE ";" "\n" first "${first}")
+  message(FATAL_ERROR "${n} internal symbols exported from ${LIBRARY}, e.g.:\n${first}")
+endif()
+string(REGEX MATCHALL "cardinal::" public "${symbols}")
+list(LENGTH public n_public)
+if(n_public LESS 50)
+  message(FATAL_ERROR "only ${n_public} cardinal:: symbols exported from ${LIBRARY}: is CARDINAL_EXPORT lost?")
+endif()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+file(WRITE "${WORK_DIR}/passphrase" "public-api-check")
+foreach(step "keys;generate" "keys;list")
+  execute_process(COMMAND "${CLI}" ${step} --store "${WORK_DIR}/keys.store" --owner public-check
+                          --passphrase-file "${WORK_DIR}/passphrase"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cardinal-cli-public ${step} failed (${rc}):\n${out}\n${err}")
+  endif()
+endforeach()
+if(NOT out MATCHES "public-check")
+  message(FATAL_ERROR "cardinal-cli-public keys list does not show the generated key:\n${out}")
+endif()
+message(STATUS "public API: ${n_public} exported cardinal:: symbols, none internal; the CLI runs on them")
