@@ -24,8 +24,6 @@ std::map<std::string, Json> by_id(std::vector<Json> items) {
   return out;
 }
 
-std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
-
 }  // namespace
 
 Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, std::vector<Json> clear,
@@ -35,10 +33,16 @@ Result<BulkResult<DecryptedEntity>> SdkCore::create_many(std::string_view type, 
   BulkResult<DecryptedEntity> out(clear.size(), Error{ErrorCode::kInternal, "not created"});
   std::vector<Json> sent;
   std::vector<std::size_t> index;  // of each sent entity in `out`
+  std::set<std::string> ids;  // an entity given twice would be answered once: refused, not sent
   for (std::size_t i = 0; i < clear.size(); ++i) {
     auto encrypted = encrypt_new_for(type, std::move(clear[i]), options, delegates, maps);
     if (!encrypted.ok()) {
       out[i] = encrypted.error();  // not sent
+      continue;
+    }
+    if (!ids.insert(id_of(*encrypted)).second) {
+      out[i] = Error{ErrorCode::kInvalidArgument, what(type, id_of(*encrypted)) + " is given twice in the batch "
+                                                  "(entity " + std::to_string(i) + "): create it once"};
       continue;
     }
     sent.push_back(std::move(encrypted).value());
@@ -102,6 +106,8 @@ Result<std::map<std::string, Json>> SdkCore::fetch_many(std::string_view type, c
 Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, const std::vector<std::string>& ids) {
   if (ids.empty()) return BulkResult<DecryptedEntity>{};
   CARDINAL_ASSIGN_OR_RETURN(auto found, fetch_many(type, ids));
+  // Each entity is decrypted once (in place); an id asked twice gets a copy of its result.
+  std::map<std::string, Result<DecryptedEntity>> decrypted;
   BulkResult<DecryptedEntity> out;
   out.reserve(ids.size());
   for (const auto& id : ids) {
@@ -109,9 +115,11 @@ Result<BulkResult<DecryptedEntity>> SdkCore::get_many(std::string_view type, con
     if (it == found.end()) {
       out.emplace_back(Error{ErrorCode::kNotFound, what(type, id) + " does not exist on the server or is not "
                                                                     "visible to this user (not shared with it)"});
-    } else {
-      out.push_back(decrypt(type, std::move(it->second)));
+      continue;
     }
+    auto done = decrypted.find(id);
+    if (done == decrypted.end()) done = decrypted.emplace(id, decrypt(type, std::move(it->second))).first;
+    out.push_back(done->second);
   }
   return out;
 }
@@ -120,11 +128,17 @@ Result<BulkResult<DecryptedEntity>> SdkCore::modify_many(std::string_view type, 
   BulkResult<DecryptedEntity> out(clear.size(), Error{ErrorCode::kInternal, "not modified"});
   std::vector<Json> sent;
   std::vector<std::size_t> index;
+  std::set<std::string> ids;  // an entity given twice would be answered once: refused, not sent
   for (std::size_t i = 0; i < clear.size(); ++i) {
     const std::string id = id_of(clear[i]);
     if (id.empty() || string_member(clear[i], "rev").empty()) {
       out[i] = Error{ErrorCode::kInvalidArgument, "modify needs an entity with its id and rev, as returned by get or "
                                                   "create (entity " + std::to_string(i) + " of the batch)"};
+      continue;
+    }
+    if (!ids.insert(id).second) {
+      out[i] = Error{ErrorCode::kInvalidArgument, what(type, id) + " is given twice in the batch (entity " +
+                                                  std::to_string(i) + "): modify it once"};
       continue;
     }
     auto encrypted = encrypt_existing(type, clear[i]);

@@ -6,11 +6,14 @@
 #include <cardinal/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace cardinal::api {
 
 /// The entity's `id`, or "" when absent or not a string.
 std::string id_of(const Json& entity);
+/// "<type> <id>", how messages name an entity.
+inline std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
 /// `securityMetadata.secureDelegations`, or an empty object.
 Json delegations_json(const Json& entity);
 /// Same delegations with the same content (order and formatting of the JSON aside).

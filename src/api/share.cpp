@@ -16,8 +16,6 @@ namespace {
 
 constexpr int kMaxShareRetries = 3;
 
-std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
-
 }  // namespace
 
 Result<BulkResult<EntityShareResult>> SdkCore::share_many(std::string_view type,

@@ -19,8 +19,6 @@ namespace {
 // Entities fetched and shared per request (the official SDK pages byIds by 100 too).
 constexpr std::size_t kPatientDataBatch = 100;
 
-std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
-
 struct DataType {
   std::string_view type;
   std::shared_ptr<const detail::FilterSpec> filter;

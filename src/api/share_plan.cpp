@@ -18,8 +18,6 @@ namespace cardinal::api {
 
 namespace {
 
-std::string what(std::string_view type, const std::string& id) { return std::string(type) + " " + id; }
-
 Error rejection_error(const ShareRejection& rejection, const std::string& subject) {
   const std::string msg = "the share of " + subject + " was rejected by the server (" +
                           std::to_string(rejection.code) + "): " + rejection.reason.substr(0, 200);

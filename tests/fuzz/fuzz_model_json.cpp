@@ -1,5 +1,7 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 // JSON parsing and the typed crypto model views: any byte string gives a value or a typed error.
+// parse_json (its own one-pass parser, src/common/json_parser.cpp) is also compared with
+// nlohmann::json::parse: within the limits, the same texts are accepted and give the same value.
 #include <cardinal/model/crypto_model.hpp>
 
 #include <cstdint>
@@ -7,7 +9,24 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cardinal;
-  auto j = parse_json(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto j = parse_json(text);
+  {
+    // Differential: the fuzzer's inputs (-max_len) stay far below the size limit, and nlohmann's
+    // recursion is safe at the nesting of such inputs; deeper than the limit is ours to refuse.
+    bool reference_ok = true;
+    Json reference;
+    try {
+      reference = Json::parse(text.begin(), text.end());
+    } catch (const Json::exception&) {
+      reference_ok = false;
+    }
+    if (j.ok() != reference_ok) {
+      const bool too_deep = !j.ok() && j.error().message().find("deeper") != std::string::npos;
+      if (!too_deep) std::abort();  // accepted by one parser only
+    }
+    if (j.ok() && reference_ok && (*j != reference || j->dump() != reference.dump())) std::abort();
+  }
   if (!j.ok()) return 0;
   (void)model::ExchangeData::from_json(*j);
   (void)model::ExchangeDataMap::from_json(*j);

@@ -378,5 +378,39 @@ TEST(BulkRequests, TwentyEntitiesAreUndeletedAndPurgedInOneRequestEach) {
   for (const auto& r : *gone) EXPECT_ERROR_CODE(r, ErrorCode::kNotFound);
 }
 
+// The same entity twice in one batch: the second is refused before anything is sent (the server
+// would answer it once, and the decrypted answer must not be handed out twice from one copy);
+// an id asked twice in get_many gets the same result twice.
+TEST(BulkRequests, AnEntityGivenTwiceInABatchIsRefusedAndAnIdAskedTwiceIsAnsweredTwice) {
+  testing::DevServer server;
+  Client alice;
+  ASSERT_OK(alice.start(server, "alice"));
+  Json one = he("once");
+  one["id"] = "he-given-twice";
+  auto created = alice.core->create_many("HealthElement", {one, one}, {});
+  ASSERT_OK(created);
+  ASSERT_EQ(created->size(), 2u);
+  ASSERT_OK((*created)[0]);
+  EXPECT_ERROR_CODE((*created)[1], ErrorCode::kInvalidArgument);
+
+  auto got = alice.core->get_many("HealthElement", {"he-given-twice", "he-given-twice"});
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 2u);
+  ASSERT_OK((*got)[0]);
+  ASSERT_OK((*got)[1]);
+  EXPECT_EQ((*got)[0]->entity["descr"], "once");
+  EXPECT_EQ((*got)[1]->entity["descr"], "once");
+
+  Json edited = (*got)[0]->entity;
+  edited["descr"] = "edited";
+  alice.counter->reset();
+  auto modified = alice.core->modify_many("HealthElement", {edited, edited});
+  ASSERT_OK(modified);
+  ASSERT_EQ(modified->size(), 2u);
+  ASSERT_OK((*modified)[0]);
+  EXPECT_EQ((*modified)[0]->entity["descr"], "edited");
+  EXPECT_ERROR_CODE((*modified)[1], ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace cardinal
