@@ -10,6 +10,7 @@
 #include "engine/json_encryption.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cstdlib>
 
 namespace cardinal::api {
@@ -46,20 +47,45 @@ void erase_path(Json& root, const std::string& path) {
   }
 }
 
-// The manifest an entity's clear fields are checked against. A standalone Service's is what every
-// writer encrypts: `notes[].markdown` (the official SDK 1.0.0-RC.7's Service manifest: it leaves
-// `comment` in clear, so a clear comment is no sign of tampering), plus `content` unless every
-// content value is compound (its sub-services then carry their own encryptedSelf).
-Result<EncryptedFieldsManifest> checked_manifest(const SdkCore& core, std::string_view type, const Json& encrypted) {
-  CARDINAL_ASSIGN_OR_RETURN(auto m, core.manifest_of(type));
-  if (type != "Service" || m.encrypts_everything()) return m;
-  CARDINAL_ASSIGN_OR_RETURN(m, EncryptedFieldsManifest::parse({"notes[].markdown"}));
-  const auto content = encrypted.find("content");
-  if (content == encrypted.end() || !content->is_object()) return m;
-  for (const auto& [lang, value] : content->items()) {
-    if (!engine::is_compound_content(value)) return m.extended({"content"});
+// What every writer of services encrypts, as checked on a service read: `notes[].markdown` (the
+// official SDK 1.0.0-RC.7's Service manifest leaves `comment` in clear, so a clear comment is no
+// sign of tampering), or everything with a Service manifest that encrypts everything. `content`
+// and compound sub-services: engine::erase_clear_service_fields.
+Result<EncryptedFieldsManifest> service_check(const SdkCore& core) {
+  CARDINAL_ASSIGN_OR_RETURN(auto m, core.manifest_of("Service"));
+  if (m.encrypts_everything()) return m;
+  return EncryptedFieldsManifest::parse({"notes[].markdown"});
+}
+
+// The clear fields of a stored entity that its manifest encrypts, erased from `decrypted` unless
+// the decryption replaced them (`kept`: found both in clear and encrypted); their paths. For a
+// Service, and the services of a Contact, the service checks, compound sub-services included.
+std::vector<std::string> erase_clear_fields(const SdkCore& core, std::string_view type, const Json& encrypted,
+                                            Json& decrypted, const std::vector<std::string>& kept) {
+  std::vector<std::string> out;
+  auto service = type == "Service" || type == "Contact" ? service_check(core) : Result<EncryptedFieldsManifest>(Error{ErrorCode::kInternal, "unused"});
+  if (type == "Service") {
+    if (service.ok()) out = engine::erase_clear_service_fields(encrypted, decrypted, *service, "");
+    return out;
   }
-  return m;
+  auto manifest = core.manifest_of(type);
+  if (!manifest.ok()) return out;
+  for (const auto& path : engine::clear_fields_requiring_encryption(encrypted, *manifest)) {
+    if (path == "id" || std::find(kept.begin(), kept.end(), path) != kept.end()) continue;
+    erase_path(decrypted, path);
+    out.push_back(path);
+  }
+  if (type != "Contact" || manifest->encrypts_everything() || !service.ok()) return out;
+  const auto stored = encrypted.find("services");
+  auto services = decrypted.find("services");
+  if (stored == encrypted.end() || !stored->is_array() || services == decrypted.end() || !services->is_array()) return out;
+  for (std::size_t i = 0; i < stored->size() && i < services->size(); ++i) {
+    for (auto& p : engine::erase_clear_service_fields((*stored)[i], (*services)[i], *service,
+                                                      "services[" + std::to_string(i) + "]")) {
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -188,11 +214,17 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, Json&& encrypted
     warn(type, id, Error{ErrorCode::kTamperDetected, w});
     warnings.push_back(std::move(w));
   };
-  // What the stored form says, read before it is decrypted in place (no copy of the entity).
+  // What the stored form says, read before it is decrypted in place. Most types need only the
+  // list of their clear fields that the manifest encrypts (no copy of the entity); a Service and
+  // a Contact's services are checked side by side with their decrypted form (compound
+  // sub-services: engine::erase_clear_service_fields), so their stored form is kept (a copy).
   // (rev absent or not a string: looked up as "", tracking_backend.cpp)
   const std::string stored_rev = string_member(encrypted, "rev");
+  std::optional<Json> stored_copy;
   std::vector<std::string> stored_in_clear;
-  if (auto manifest = checked_manifest(*this, type, encrypted); manifest.ok()) {
+  if (type == "Service" || type == "Contact") {
+    stored_copy = encrypted;
+  } else if (auto manifest = manifest_of(type); manifest.ok()) {
     stored_in_clear = engine::clear_fields_requiring_encryption(encrypted, *manifest);
   }
   const auto verified = access.verified_keys();
@@ -253,12 +285,20 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, Json&& encrypted
   // A field the manifest encrypts that is stored only in clear did not come from the content's
   // writer (who encrypts it) but from the server or a writer with another manifest: it is not
   // returned as the entity's content (and so never re-encrypted as the user's own by a modify).
-  for (const auto& path : stored_in_clear) {
-    if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
-                            findings.clear_and_encrypted.end()) {
-      continue;
+  std::vector<std::string> erased;
+  if (stored_copy) {
+    erased = erase_clear_fields(*this, type, *stored_copy, out.entity, findings.clear_and_encrypted);
+  } else {
+    for (const auto& path : stored_in_clear) {
+      if (path == "id" || std::find(findings.clear_and_encrypted.begin(), findings.clear_and_encrypted.end(), path) !=
+                              findings.clear_and_encrypted.end()) {
+        continue;
+      }
+      erase_path(out.entity, path);
+      erased.push_back(path);
     }
-    erase_path(out.entity, path);
+  }
+  for (const auto& path : erased) {
     std::string w = "field '" + path + "' is stored in clear although it is one the content encrypts: not "
                     "written by an SDK that encrypts it (altered on the server?); left out";
     warn(type, id, Error{ErrorCode::kTamperDetected, w});

@@ -9,6 +9,9 @@
 #include <cardinal/crypto/aes.hpp>
 #include <cardinal/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace cardinal::engine {
 
 /// Manifests of a Contact and of its services. `service_base` must not mention `content` and
@@ -30,6 +33,17 @@ bool is_compound_content(const Json& content);
 /// `encrypt_json` otherwise.
 Result<Json> encrypt_contact(const Json& contact, const crypto::AesKey& key, const ContactManifests& manifests,
                              const Json& bound = Json());
+
+/// What a reader checks on a stored service: `check` is what every writer of services encrypts
+/// (without `content`); `content` is encrypted too unless every content value is compound, and
+/// then each compound sub-service is checked the same way, recursively (nesting bounded).
+/// A field found in clear that the decryption kept as stored (not replaced by an encrypted value)
+/// is erased from `decrypted` (the same service, decrypted) and its path (after `path`) returned:
+/// it came from the server or a writer that does not encrypt it, never from the content's writer.
+/// With a `check` that encrypts everything, every clear field but `id` (and a compound `content`)
+/// counts. Never fails: input of an unexpected shape is checked as far as it goes.
+std::vector<std::string> erase_clear_service_fields(const Json& stored, Json& decrypted,
+                                                    const EncryptedFieldsManifest& check, const std::string& path);
 
 /// Encrypts one service (and its compound sub-services) as part of a contact.
 Result<Json> encrypt_service(const Json& service, const crypto::AesKey& key, const ContactManifests& manifests);

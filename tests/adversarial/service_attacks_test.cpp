@@ -148,4 +148,99 @@ TEST_F(ServiceAttacks, ClearContentPlantedOnAServiceIsLeftOutWithAWarning) {
 }
 
 }  // namespace
+// Review #8: sub-services of compound content carry their own encryptedSelf; one planted in clear
+// (a forged reading inside a panel, or a panel grafted onto a service without content) is no
+// writer's and is never returned as the service's content.
+Json forged_sub(const std::string& id, const std::string& text) {
+  return Json{{"id", id}, {"content", text_content(text)},
+              {"notes", Json::array({Json{{"markdown", Json{{"en", "forged note text"}}}}})}};
+}
+
+bool mentions(const Json& j, const std::string& s) { return j.dump().find(s) != std::string::npos; }
+
+TEST_F(ServiceAttacks, ClearSubServicesPlantedInCompoundContentAreLeftOutWithAWarning) {
+  // A contact with a compound service (a panel of two readings, one of them itself compound).
+  Json panel{{"id", "svc-panel"},
+             {"content", Json{{"en", Json{{"compoundValue", Json::array({
+                              Json{{"id", "svc-glucose"}, {"content", text_content("glucose 5.4")}},
+                              Json{{"id", "svc-bp"}, {"content", Json{{"en", Json{{"compoundValue", Json::array({
+                                  Json{{"id", "svc-sys"}, {"content", text_content("systolic 120")}}})}}}}}}})}}}}}};
+  ASSERT_OK(core->create("Contact", Json{{"services", Json::array({panel})}}, {}));
+  backend->distort = [&](const std::vector<std::string>&, Json page) {
+    for (auto& s : page) {
+      if (string_member(s, "id") == "svc-panel") {
+        Json& subs = s["content"]["en"]["compoundValue"];
+        subs.push_back(forged_sub("svc-forged", "forged reading"));                    // a whole clear sub-service
+        subs[0]["content"] = text_content("forged glucose");                           // next to its encryptedSelf
+        subs[1]["content"]["en"]["compoundValue"].push_back(forged_sub("svc-deep", "forged deep"));  // nested
+      }
+      if (string_member(s, "id") == "svc-a1") {
+        // A service whose content is encrypted: a clear compound content is kept out (encrypted wins).
+        s["content"] = Json{{"en", Json{{"compoundValue", Json::array({forged_sub("svc-x", "forged x")})}}}};
+      }
+    }
+    return page;
+  };
+  const auto before = tamper_count();
+  auto got = core->get_services({"svc-panel", "svc-a1"});
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 2u);
+  ASSERT_OK((*got)[0]);
+  const Json& service = (*got)[0]->entity;
+  for (const char* forged : {"forged reading", "forged note text", "forged deep", "forged glucose"}) {
+    EXPECT_FALSE(mentions(service, forged)) << forged << " returned: " << service.dump();
+  }
+  // What the writer encrypted is still there.
+  const Json& subs = service["content"]["en"]["compoundValue"];
+  EXPECT_EQ(subs[0]["content"]["en"]["stringValue"], "glucose 5.4");
+  EXPECT_EQ(subs[1]["content"]["en"]["compoundValue"][0]["content"]["en"]["stringValue"], "systolic 120");
+  // Reported: the forged sub-services' content and notes, the nested one, the replaced glucose.
+  EXPECT_GE((*got)[0]->warnings.size(), 5u);
+  ASSERT_OK((*got)[1]);
+  EXPECT_EQ((*got)[1]->entity["content"]["en"]["stringValue"], "a1");
+  EXPECT_FALSE(mentions((*got)[1]->entity, "forged x"));
+  EXPECT_FALSE((*got)[1]->warnings.empty());
+  EXPECT_GE(tamper_count() - before, 6u);
+
+  // A panel grafted onto a service stored without content.
+  ASSERT_OK(core->create("Contact", Json{{"services", Json::array({Json{{"id", "svc-empty"}, {"label", "x"}}})}}, {}));
+  backend->distort = [&](const std::vector<std::string>&, Json page) {
+    for (auto& s : page) s["content"] = Json{{"en", Json{{"compoundValue", Json::array({forged_sub("svc-g", "grafted")})}}}};
+    return page;
+  };
+  auto grafted = core->get_services({"svc-empty"});
+  ASSERT_OK(grafted);
+  ASSERT_OK((*grafted)[0]);
+  EXPECT_FALSE(mentions((*grafted)[0]->entity, "grafted")) << (*grafted)[0]->entity.dump();
+  EXPECT_FALSE((*grafted)[0]->warnings.empty());
+}
+
+TEST_F(ServiceAttacks, ClearServiceContentPlantedInAContactIsLeftOutWithAWarning) {
+  Json panel{{"id", "svc-p"}, {"content", Json{{"en", Json{{"compoundValue", Json::array({
+                                  Json{{"id", "svc-p1"}, {"content", text_content("reading one")}}})}}}}}};
+  auto created = core->create("Contact", Json{{"services", Json::array({panel})}}, {});
+  ASSERT_OK(created);
+  const std::string id = string_member(created->entity, "id");
+  auto raw = backend->RestBackend::get_entity("Contact", id, {});
+  ASSERT_OK(raw);
+  {  // untouched: no report
+    auto clean = core->decrypt("Contact", *raw);
+    ASSERT_OK(clean);
+    EXPECT_TRUE(clean->warnings.empty()) << clean->warnings.front();
+  }
+  Json tampered = *raw;
+  tampered["services"].push_back(forged_sub("svc-planted", "planted service"));  // a whole clear service
+  tampered["services"][0]["content"]["en"]["compoundValue"].push_back(forged_sub("svc-p2", "planted reading"));
+  const auto before = tamper_count();
+  auto read = core->decrypt("Contact", tampered);
+  ASSERT_OK(read);
+  for (const char* forged : {"planted service", "planted reading", "forged note text"}) {
+    EXPECT_FALSE(mentions(read->entity, forged)) << forged << " returned: " << read->entity.dump();
+  }
+  EXPECT_EQ(read->entity["services"][0]["content"]["en"]["compoundValue"][0]["content"]["en"]["stringValue"],
+            "reading one");
+  EXPECT_EQ(read->warnings.size(), 4u);  // content and notes of each planted service
+  EXPECT_EQ(tamper_count() - before, 4u);
+}
+
 }  // namespace cardinal

@@ -9,6 +9,7 @@
 //                (one bulk request; the secret id: share exactly it; → {"entity", "outcomes"})
 //   cpp_peer ... add-secret-id <Type> <id> <secret id>   (a second secret id of verified provenance)
 //   cpp_peer ... get <Type> <id>
+//   cpp_peer ... get-checked <Type> <id>         → {"entity", "warnings"}
 //   cpp_peer ... upload-attachment <documentId> <text>
 //   cpp_peer ... download-attachment <documentId>   → {"text", "verified", "warnings"}
 //   cpp_peer ... modify <Type> <json>            (optimistic: a stale rev fails with kConflict)
@@ -159,6 +160,10 @@ int main(int argc, char** argv) {
     auto r = sdk.get(args[1], args[2]);
     if (!r.ok()) return fail(r.error());
     out = r->entity;
+  } else if (cmd == "get-checked" && args.size() == 3) {
+    auto r = sdk.get(args[1], args[2]);
+    if (!r.ok()) return fail(r.error());
+    out = Json{{"entity", r->entity}, {"warnings", r->warnings}};
   } else if (cmd == "upload-attachment" && args.size() == 3) {
     std::size_t offset = 0;
     const std::string& text = args[2];

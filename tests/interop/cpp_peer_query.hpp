@@ -6,7 +6,8 @@
 //   cpp_peer ... query Patient by-name <search>                  (for self)
 //   cpp_peer ... query Patient by-ssin <ssin>                    (for self)
 //   cpp_peer ... query Service by-patient <patientId>            (for self, the patient's secret ids)
-// print {"ids": [...match...], "entities": [...decrypted...], "issues": [{"id", "kind", "message"}]}.
+// print {"ids": [...match...], "entities": [...decrypted...], "issues": [{"id", "kind", "message"}],
+//        "warnings": [{"id", "warning"}] (the decrypted entities' warnings)}.
 
 #include <cardinal/sdk/filters.hpp>
 
@@ -57,14 +58,17 @@ inline std::optional<Result<Json>> run_query_command(api::SdkCore& sdk, const st
   if (!filter.ok()) return Result<Json>(filter.error());
   auto match = sdk.match(args[1], *filter);
   if (!match.ok()) return Result<Json>(match.error());
-  Json out{{"ids", match->ids}, {"entities", Json::array()}, {"issues", Json::array()}};
+  Json out{{"ids", match->ids}, {"entities", Json::array()}, {"issues", Json::array()}, {"warnings", Json::array()}};
   auto it = api::make_paginated<DecryptedEntity>(
       args[1], std::move(match).value(), {.page_size = 2},
       sdk.query_callbacks(args[1]));
   while (it.has_next()) {
     auto page = it.next();
     if (!page.ok()) return Result<Json>(page.error());
-    for (auto& d : page->entities) out["entities"].push_back(std::move(d.entity));
+    for (auto& d : page->entities) {
+      for (const auto& w : d.warnings) out["warnings"].push_back(Json{{"id", d.entity.value("id", "")}, {"warning", w}});
+      out["entities"].push_back(std::move(d.entity));
+    }
     for (const auto& i : page->issues) {
       out["issues"].push_back(Json{{"id", i.entity_id}, {"kind", peer_issue_kind(i.kind)}, {"message", i.error.message()}});
     }

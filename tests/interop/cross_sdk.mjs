@@ -190,7 +190,10 @@ try {
     noClearServiceContent(await bob.contact.encrypted.getContact(jsContact.id), 'official contact')
   })
   await step('C++ alice decrypts the official Contact and its services', async () => {
-    const c = cpp('alice', 'get', 'Contact', jsContact.id)
+    const checked = cpp('alice', 'get-checked', 'Contact', jsContact.id)
+    const c = checked.entity
+    // The service checks (compound sub-services included) find nothing wrong in what the official SDK wrote.
+    if (checked.warnings.length) throw new Error(`warnings: ${JSON.stringify(checked.warnings)}`)
     expectEq(c.descr, 'contact descr js', 'descr')
     const s1 = findService(c.services, 'svc-js-1')
     expectEq(s1.content.en.stringValue, SVC + ' js', 'service stringValue')
@@ -385,6 +388,7 @@ try {
       const r = cpp('alice', 'query', 'Service', 'by-patient', jsPatient.id)
       for (const id of ['svc-js-1', 'svc-js-2', 'svc-cpp-1']) if (!r.ids.includes(id)) throw new Error(`ids ${JSON.stringify(r.ids)} lack ${id}`)
       if (r.issues.length) throw new Error(`issues ${JSON.stringify(r.issues)}`)
+      if (r.warnings.length) throw new Error(`warnings ${JSON.stringify(r.warnings)}`)
       const s1 = findService(r.entities, 'svc-js-1')
       expectEq(s1?.content?.en?.stringValue, SVC + ' js', 'service stringValue')
       expectEq(s1?.content?.en?.numberValue, 72.5, 'service numberValue')

@@ -22,7 +22,14 @@
 /// the contact's key (its own `encryptedSelf`). This SDK opens it with the contact's delegations
 /// (entity type Contact) and checks it as any entity: content that does not open with a key of
 /// verified provenance, or clear fields the Service manifest encrypts, are refused or left out
-/// (docs/queries.md). `contactId` and the linked health elements are the server's word.
+/// (docs/queries.md), compound sub-services included (each checked like a service: a clear one is
+/// left out with a warning). `contactId` and the linked health elements are the server's word.
+///
+/// Also the server's word (not checked): that a service a "by patients" filter returns belongs to
+/// those patients (it opens for this user and is checked, but is not tied to the patient asked
+/// for: compare its `secretForeignKeys` with the patient's secret ids if it matters), and which
+/// version of a service kept in several contacts is returned (services carry no revision of
+/// their own, so an older version is not detected as a rollback).
 ///
 /// Thread safety: as `TypedEntityApi` (any number of threads; one iterator per thread at a time).
 /// Ownership: owned by the `CardinalSdk` that returned it, valid as long as that lives, as are the
