@@ -96,8 +96,10 @@ class SdkCore {
   Result<DecryptedEntity> share(std::string_view type, const std::string& id, const std::string& delegate_id,
                           AccessLevel level);
   /// Sharing at scale (api/share.cpp): every entity with its own delegates in one bulk share
-  /// request, one result per entity in the order given (see EntityApi::share_many). The outer
-  /// error is for the whole call, before anything was shared.
+  /// request, one result per entity in the order given (see EntityApi::share_many). The current
+  /// data owner as a delegate is kInvalidArgument for that entity (accept_shared_key is the only
+  /// way to delegate to oneself). The outer error is for the whole call: e.g. a transport failure
+  /// of the first bulk request (whether the server applied it is unknown).
   Result<BulkResult<EntityShareResult>> share_many(std::string_view type, const std::vector<EntityToShare>& entities);
   /// The patient and the HealthElements, Contacts and Documents this user finds for it, shared with
   /// `delegates` (api/share_patient.cpp; see CardinalSdk::share_all_data_of_patient).
@@ -237,8 +239,12 @@ class SdkCore {
   Result<ShareDelegateMap> share_delegates(const std::set<std::string>& ids);
   /// share_many with the delegates already looked up (`known`, which then names every delegate
   /// of `entities`), or looked up here (null).
+  /// `to_self`: whether the current data owner may be a delegate (accept_shared_key only).
   Result<BulkResult<EntityShareResult>> share_entities(std::string_view type, const std::vector<EntityToShare>& entities,
-                                                       const ShareDelegateMap* known);
+                                                       const ShareDelegateMap* known, bool to_self = false);
+  /// share of the current version of `id` with one delegate (`to_self`: see share_entities).
+  Result<DecryptedEntity> share_one(std::string_view type, const std::string& id, const std::string& delegate_id,
+                                    AccessLevel level, bool to_self);
   struct ShareState;  // one entity of a share_many (api/share_plan.hpp)
   /// share_all_data_of_patient: fetches `ids`, keeps those whose owning patient (as this user
   /// decrypts it) is `patient_id`, shares them; appends one result per id to `results`.

@@ -25,7 +25,7 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_many(std::string_view type,
 
 Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view type,
                                                              const std::vector<EntityToShare>& entities,
-                                                             const ShareDelegateMap* known) {
+                                                             const ShareDelegateMap* known, bool to_self) {
   if (!engine::is_entity_type(type)) {
     return Error{ErrorCode::kInvalidArgument, "'" + std::string(type) + "' is not an encryptable entity type"};
   }
@@ -44,6 +44,12 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view t
                                                                       "EntityToShare (this one is not shared)"};
     } else if (s.asked->empty()) {
       s.error = Error{ErrorCode::kInvalidArgument, "no delegate to share " + what(type, s.id) + " with"};
+    }
+    if (!s.error && !to_self && s.asked->count(self_.id) != 0) {
+      s.error = Error{ErrorCode::kInvalidArgument,
+                      what(type, s.id) + " names the current data owner " + self_.id +
+                          " as a delegate: leave it out (to take a key shared with you as your own, call "
+                          "accept_shared_key)"};
     }
     if (s.error) continue;
     for (const auto& [delegate, options] : *s.asked) {
@@ -77,7 +83,16 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view t
     // The first request failed: the call failed (whether the server applied it is unknown).
     if (!answer.ok() && round == 0) return answer.error();
     if (!answer.ok()) {
-      for (auto* s : sent) s->error = answer.error();
+      // A later round: what earlier rounds settled stands; this round's requests are unknown.
+      for (auto* s : sent) {
+        for (const auto& p : s->planned) {
+          s->results.insert_or_assign(
+              p.delegate_id, Error{answer.error().code(), "the share of " + what(type, s->id) + " with " + p.delegate_id +
+                                                              " was sent again and whether it was applied is unknown (" +
+                                                              answer.error().message() + "): share it again"});
+        }
+        s->planned.clear();
+      }
       break;
     }
     for (const auto& item : *answer) {
@@ -150,10 +165,15 @@ Result<BulkResult<EntityShareResult>> SdkCore::share_entities(std::string_view t
 
 Result<DecryptedEntity> SdkCore::share(std::string_view type, const std::string& id, const std::string& delegate_id,
                                        AccessLevel level) {
+  return share_one(type, id, delegate_id, level, false);
+}
+
+Result<DecryptedEntity> SdkCore::share_one(std::string_view type, const std::string& id, const std::string& delegate_id,
+                                           AccessLevel level, bool to_self) {
   CARDINAL_ASSIGN_OR_RETURN(Json entity, fetch(type, id));
   std::vector<EntityToShare> one;
   one.push_back(EntityToShare{std::move(entity), ShareDelegates{{delegate_id, ShareOptions{.level = level}}}});
-  CARDINAL_ASSIGN_OR_RETURN(auto results, share_many(type, one));
+  CARDINAL_ASSIGN_OR_RETURN(auto results, share_entities(type, one, nullptr, to_self));
   auto& result = results.front();
   if (!result.ok()) return result.error();
   auto& outcome = result->delegates.at(delegate_id);
@@ -175,7 +195,7 @@ Result<DecryptedEntity> SdkCore::accept_shared_key(std::string_view type, const 
     return e;
   }
   // A delegation to ourselves through our own (verified) exchange data makes the key ours from now on.
-  return share(type, id, self_.id, access.can_write ? AccessLevel::kWrite : AccessLevel::kRead);
+  return share_one(type, id, self_.id, access.can_write ? AccessLevel::kWrite : AccessLevel::kRead, true);
 }
 
 }  // namespace cardinal::api

@@ -4,13 +4,17 @@
 // secret ids this user reads), shared through share_entities in batches. An entity the server
 // matched but whose owning patient, as this user decrypts it, is not this patient is reported and
 // not shared: the match runs on clear secret foreign keys, which the server could point anywhere.
+// Without verified access, the patient is read only in the delegation that brings the key opening
+// the content (ids of other delegations could be forged next to it).
 #include "api/share_plan.hpp"
 
 #include <cardinal/sdk/filters.hpp>
 
 #include "api/entity_json.hpp"
+#include "engine/json_encryption.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace cardinal::api {
 
@@ -18,6 +22,21 @@ namespace {
 
 // Entities fetched and shared per request (the official SDK pages byIds by 100 too).
 constexpr std::size_t kPatientDataBatch = 100;
+
+// The owning-entity ids of `entity` that tell its patient: those of verified delegations when
+// there are any; otherwise only those that came with an entity key that opens its content (a
+// delegation without the key, or with another key, could be the server's: its ids prove nothing).
+std::set<std::string> patient_ids_of(const engine::EntityAccess& access, const Json& entity) {
+  if (access.any_verified) return access.verified_owning_entity_ids;
+  std::set<std::string> out;
+  const auto es = entity.find("encryptedSelf");
+  const bool has_content = es != entity.end() && es->is_string();
+  for (const auto& k : access.keys) {
+    if (has_content && !engine::decrypt_json(Json{{"encryptedSelf", *es}}, {&k.key}).ok()) continue;
+    out.insert(k.owning_entity_ids.begin(), k.owning_entity_ids.end());
+  }
+  return out;
+}
 
 struct DataType {
   std::string_view type;
@@ -30,6 +49,12 @@ Result<PatientShareResult> SdkCore::share_all_data_of_patient(const std::string&
                                                               const ShareDelegates& delegates) {
   if (patient_id.empty()) return Error{ErrorCode::kInvalidArgument, "share_all_data_of_patient needs a patient id"};
   if (delegates.empty()) return Error{ErrorCode::kInvalidArgument, "no delegate to share patient " + patient_id + " with"};
+  if (delegates.count(self_.id) != 0) {
+    return Error{ErrorCode::kInvalidArgument, "share_all_data_of_patient of patient " + patient_id +
+                                                  " names the current data owner " + self_.id +
+                                                  " as a delegate: leave it out (accept_shared_key takes a key "
+                                                  "shared with you as your own, one entity at a time)"};
+  }
   for (const auto& [delegate, options] : delegates) {
     if (options.share_secret_ids.is_exact() && !options.share_secret_ids.ids().empty()) {
       return Error{ErrorCode::kInvalidArgument,
@@ -97,18 +122,30 @@ void SdkCore::share_patient_batch(std::string_view type, const std::string& pati
       continue;
     }
     // Its patient as this user decrypts it must be this one (the match is the server's word).
-    auto owners = owning_entity_ids(type, it->second);
-    if (!owners.ok()) {
-      results[first + i] = Error{owners.error().code(), "cannot share " + what(type, ids[i]) + ": " + owners.error().message()};
+    auto access = open_access(it->second, type);
+    if (!access.ok()) {
+      results[first + i] = Error{access.error().code(), "cannot share " + what(type, ids[i]) + ": " + access.error().message()};
       continue;
     }
-    if (std::find(owners->ids.begin(), owners->ids.end(), patient_id) == owners->ids.end()) {
-      Error e{owners->ids.empty() ? ErrorCode::kKeyNotAvailable : ErrorCode::kTamperDetected,
+    const std::set<std::string> owners = patient_ids_of(*access, it->second);
+    if (!access->any_verified && owners.size() > 1) {
+      Error e{ErrorCode::kTamperDetected,
+              what(type, ids[i]) + " was matched for patient " + patient_id + " but the delegation that gives this user "
+                  "its key names " + std::to_string(owners.size()) +
+                  " owning entities (" + access->unverified_sources() +
+                  "): which is its patient cannot be told, so it is not shared (share it with share_many if it is this "
+                  "patient's)"};
+      warn(type, ids[i], e);
+      results[first + i] = std::move(e);
+      continue;
+    }
+    if (owners.count(patient_id) == 0) {
+      Error e{owners.empty() ? ErrorCode::kKeyNotAvailable : ErrorCode::kTamperDetected,
               what(type, ids[i]) + " was matched for patient " + patient_id + " but " +
-                  (owners->ids.empty() ? std::string("this user reads no patient id in it")
-                                       : std::string("it belongs to another patient")) +
+                  (owners.empty() ? std::string("this user reads no patient id in it that comes with its key")
+                                  : std::string("it belongs to another patient")) +
                   ": not shared (share it with share_many if it is this patient's)"};
-      if (!owners->ids.empty()) warn(type, ids[i], e);
+      if (!owners.empty()) warn(type, ids[i], e);
       results[first + i] = std::move(e);
       continue;
     }

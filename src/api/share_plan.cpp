@@ -10,6 +10,7 @@
 #include "api/entity_json.hpp"
 #include "api/rest_backend.hpp"
 #include "engine/data_owner_keys.hpp"
+#include "engine/json_encryption.hpp"
 
 #include <algorithm>
 #include <set>
@@ -51,12 +52,12 @@ struct Resolved {
 };
 
 Result<Resolved> resolve(const std::string& subject, const engine::EntityAccess& access, const std::string& delegate,
-                         bool anonymous, bool is_self, const ShareOptions& o) {
+                         bool anonymous, const ShareOptions& o) {
   Resolved r{access, engine::ShareTarget{delegate, anonymous, o.level}};
   engine::EntityAccess& a = r.access;
-  if (is_self && !a.any_verified && a.keys.size() == 1) {
-    // Accepting a shared key (accept_shared_key): only the key and the ids that came with it
-    // become this user's own, never ids other (possibly forged) delegations added.
+  if (!a.any_verified && a.keys.size() == 1) {
+    // Only the key and the ids that came with it are passed on (or become this user's own, when
+    // accepting a shared key), never ids other (possibly forged, key-less) delegations added.
     a.secret_ids = a.keys.front().secret_ids;
     a.owning_entity_ids = a.keys.front().owning_entity_ids;
   }
@@ -155,6 +156,26 @@ std::string check_delegation(const Json& d, const PlannedShare& p, const Json& b
 }
 
 }  // namespace
+
+std::string changed_content(const Json& before, const Json& after, const std::vector<const crypto::AesKey*>& keys) {
+  // Compared decrypted when the keys open them (the caller's copy may be decrypted already).
+  auto open = [&](const Json& j) {
+    auto clear = engine::decrypt_json(j, keys);
+    return clear.ok() ? std::move(clear).value() : j;
+  };
+  const Json b = open(before), a = open(after);
+  if (!b.is_object() || !a.is_object()) return "the entity";
+  static const std::set<std::string> kShareChanges = {"securityMetadata", "rev"};
+  for (const auto& [field, value] : b.items()) {
+    if (kShareChanges.count(field) != 0) continue;
+    auto it = a.find(field);
+    if (it == a.end() || *it != value) return field;
+  }
+  for (const auto& [field, value] : a.items()) {
+    if (kShareChanges.count(field) == 0 && !b.contains(field)) return field;
+  }
+  return "";
+}
 
 std::string check_shared_entity(const std::string& id, const Json& before, const Json& after,
                                 const std::vector<PlannedShare>& applied,
@@ -274,6 +295,7 @@ void SdkCore::plan_shares(std::string_view type, ShareState& s, const ShareDeleg
     return;
   }
   s.potential_parents.assign(access->opened_delegations.begin(), access->opened_delegations.end());
+  s.access = *access;
   for (const auto& delegate_id : s.pending) {
     const auto& d = delegates.at(delegate_id);
     if (!d.ok()) {
@@ -281,7 +303,7 @@ void SdkCore::plan_shares(std::string_view type, ShareState& s, const ShareDeleg
       continue;
     }
     const std::string subject = what(type, s.id) + " with " + delegate_id;
-    auto resolved = resolve(subject, *access, delegate_id, d->anonymous, delegate_id == self_.id, s.asked->at(delegate_id));
+    auto resolved = resolve(subject, *access, delegate_id, d->anonymous, s.asked->at(delegate_id));
     if (!resolved.ok()) {
       s.results.insert_or_assign(delegate_id, resolved.error());
       continue;
@@ -362,6 +384,22 @@ void SdkCore::read_share_answer(std::string_view type, ShareState& s, const std:
               "the server's answer to the share of " + what(type, s.id) + " " + wrong + ": it is not used"};
       warn(type, s.id, e);
       s.error = std::move(e);
+      return;
+    }
+    if (const std::string field = changed_content(s.before, *item->updated_entity, s.access.key_pointers());
+        !field.empty()) {
+      // A share changes delegations only: other content (an older version, another entity's) is
+      // not returned; the stored version is read again and the shares verified on it. A stale
+      // copy (the server says its revision was not the current one) explains a change.
+      if (!stale) {
+        warn(type, s.id,
+             Error{ErrorCode::kTamperDetected, "the server's answer to the share of " + what(type, s.id) +
+                                                   " changes '" + field.substr(0, 80) +
+                                                   "', not only its delegations: that content is not used, the "
+                                                   "entity is read again"});
+      }
+      s.to_verify = std::move(applied);
+      s.fetch = true;
       return;
     }
     for (const auto& p : applied) s.results.insert_or_assign(p.delegate_id, p.outcome);

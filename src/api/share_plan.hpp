@@ -36,10 +36,16 @@ struct SdkCore::ShareState {
   Json before;                          ///< the copy the round's requests were built on
   std::vector<PlannedShare> planned;    ///< the round's requests
   std::vector<std::string> potential_parents;  ///< delegations this user opened on `before`
+  engine::EntityAccess access;  ///< what this user opened of `before` (its keys compare the content)
   /// Requests the server applied but whose result is still to be verified on a fetched copy.
   std::vector<PlannedShare> to_verify;
   bool fetch = false;  ///< fetch the current version before the next round (or to verify)
 };
+
+/// The first field (other than `securityMetadata` and `rev`, which a share changes) in which
+/// `after` differs from `before`, each decrypted with `keys` when they open it, or "" when none
+/// does.
+std::string changed_content(const Json& before, const Json& after, const std::vector<const crypto::AesKey*>& keys);
 
 /// Empty when `after` (the server's version after a share) is entity `id`, keeps every delegation
 /// of `before`, and holds each of `applied` as it was sent (same parties, exchange data, values and

@@ -5,9 +5,12 @@
 // was sent (other exchange data, another key). Each is reported per entity / per delegate, the
 // answer is not trusted, and sharing again repairs without duplicating anything.
 
+#include "forge_delegation.hpp"
 #include "share_world.hpp"
 
 #include <cardinal/crypto/encoding.hpp>
+
+#include <algorithm>
 
 namespace cardinal {
 namespace {
@@ -276,6 +279,174 @@ TEST(ShareAttacks, AMatchNamingAnotherPatientsDataDoesNotGetItShared) {
   EXPECT_TRUE(w.alice.reported(theirs_id, "another patient"));
   EXPECT_FALSE(w.bob.core->get("HealthElement", theirs_id).ok()) << "not shared";
   ASSERT_OK(w.bob.core->get("HealthElement", mine->entity["id"]));
+}
+
+std::string spki_of(testing::ShareClient& c) { return c.core->key_ring().all().begin()->second.key.public_key().spki_hex(); }
+
+// A health element of carol's patient, shared by carol with alice (alice holds it unverified).
+struct CarolsEntity {
+  std::string patient_id;  // of alice's own patient, Ann
+  std::string id;          // the health element, of carol's patient
+};
+
+CarolsEntity carols_he_shared_with_alice(ShareWorld& w) {
+  auto ann = w.alice.core->create("Patient", Json{{"firstName", "Ann"}}, {});
+  EXPECT_TRUE(ann.ok());
+  auto theirs = w.carol.core->create("Patient", Json{{"firstName", "Carol's patient"}}, {});
+  EXPECT_TRUE(theirs.ok());
+  CreateOptions o;
+  o.owning_entity_id = theirs->entity["id"].get<std::string>();
+  o.secret_foreign_keys = theirs->secret_ids;
+  o.share_with = {{"hcp-alice", AccessLevel::kRead}};
+  auto he = w.carol.core->create("HealthElement", Json{{"descr", "carol's patient's"}}, o);
+  EXPECT_TRUE(he.ok());
+  return CarolsEntity{ann->entity["id"], he->entity["id"]};
+}
+
+// The server lists `extra` in alice's health element matches.
+void add_to_alice_matches(ShareWorld& w, const std::string& extra) {
+  w.alice.interceptor = [extra](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
+    auto resp = inner(r);
+    if (resp.ok() && r.path == "/rest/v2/helement/match" && resp->status == 200) {
+      Json ids = parse_json(resp->body).value();
+      ids.push_back(extra);
+      resp->body = ids.dump();
+    }
+    return resp;
+  };
+}
+
+// The result for `id` in the health elements of a share_all_data_of_patient.
+const Result<EntityShareResult>& he_result(const PatientShareResult& r, const std::string& id) {
+  const PatientDataShare& hes = r.data.front();
+  EXPECT_EQ(hes.entity_type, "HealthElement");
+  const auto at = std::find(hes.ids.begin(), hes.ids.end(), id);
+  EXPECT_NE(at, hes.ids.end());
+  return hes.results.at(static_cast<std::size_t>(at - hes.ids.begin()));
+}
+
+TEST(ShareAttacks, AKeylessForgedDelegationDoesNotMakeAnotherPatientsDataPassForThisPatients) {
+  ShareWorld w;
+  const CarolsEntity c = carols_he_shared_with_alice(w);
+  {
+    // Next to carol's genuine share: a delegation to alice without the key, naming alice's Ann.
+    testing::TamperDb db(w.server.db_path());
+    auto forged = testing::forge_delegation(db, "keyless", "hcp-bob", "hcp-alice", spki_of(w.alice), "HealthElement",
+                                            {"evil-secret"}, {c.patient_id}, std::nullopt);
+    testing::add_forged_delegation(db, "health_elements", c.id, forged);
+  }
+  add_to_alice_matches(w, c.id);
+  auto r = w.alice.core->share_all_data_of_patient(c.patient_id, {{"hcp-bob", {}}});
+  ASSERT_OK(r);
+  EXPECT_FALSE(r->status().ok());
+  EXPECT_ERROR_CODE(he_result(*r, c.id), ErrorCode::kTamperDetected);
+  EXPECT_TRUE(w.alice.reported(c.id, "another patient"));
+  EXPECT_FALSE(w.bob.core->get("HealthElement", c.id).ok()) << "carol's patient's data was shared by alice";
+}
+
+TEST(ShareAttacks, TheKeysDelegationNamingTwoPatientsIsTamperingAndNotShared) {
+  ShareWorld w;
+  const CarolsEntity c = carols_he_shared_with_alice(w);
+  {
+    // The same entity key again (as a malicious colleague could), with Ann next to carol's patient.
+    testing::TamperDb db(w.server.db_path());
+    engine::EntityCrypto crypto(w.carol.core->exchange_data(), {"hcp-carol"}, false, nullptr);
+    auto access = crypto.open(db.get("health_elements", c.id), "HealthElement");
+    ASSERT_OK(access);
+    std::vector<std::string> owners(access->owning_entity_ids.begin(), access->owning_entity_ids.end());
+    owners.push_back(c.patient_id);
+    auto forged = testing::forge_delegation(db, "two-patients", "hcp-carol", "hcp-alice", spki_of(w.alice),
+                                            "HealthElement", {}, owners, access->keys.front().key);
+    testing::add_forged_delegation(db, "health_elements", c.id, forged);
+  }
+  add_to_alice_matches(w, c.id);
+  auto r = w.alice.core->share_all_data_of_patient(c.patient_id, {{"hcp-bob", {}}});
+  ASSERT_OK(r);
+  EXPECT_ERROR_CODE(he_result(*r, c.id), ErrorCode::kTamperDetected);
+  EXPECT_TRUE(w.alice.reported(c.id, "owning entities"));
+  EXPECT_FALSE(w.bob.core->get("HealthElement", c.id).ok());
+}
+
+TEST(ShareAttacks, SecretIdsOfAKeylessForgedDelegationAreNotPassedOn) {
+  ShareWorld w;
+  const CarolsEntity c = carols_he_shared_with_alice(w);
+  {
+    testing::TamperDb db(w.server.db_path());
+    auto forged = testing::forge_delegation(db, "secret", "hcp-bob", "hcp-alice", spki_of(w.alice), "HealthElement",
+                                            {"evil-secret"}, {"evil-owner"}, std::nullopt);
+    testing::add_forged_delegation(db, "health_elements", c.id, forged);
+  }
+  auto entity = w.alice.core->get("HealthElement", c.id);
+  ASSERT_OK(entity);
+  auto r = w.alice.core->share_many("HealthElement", {EntityToShare{entity->entity, {{"hcp-bob", {}}}}});
+  ASSERT_OK(r);
+  ASSERT_OK(r->front());
+  ASSERT_OK(r->front()->status());
+  auto by_bob = w.bob.core->get("HealthElement", c.id);
+  ASSERT_OK(by_bob);
+  EXPECT_EQ(std::count(by_bob->secret_ids.begin(), by_bob->secret_ids.end(), "evil-secret"), 0)
+      << "the server's secret id was passed on as the entity's";
+  EXPECT_EQ(by_bob->secret_ids.size(), 1u);
+  auto owners = w.bob.core->owning_entity_ids("HealthElement", by_bob->entity);
+  ASSERT_OK(owners);
+  EXPECT_EQ(std::count(owners->ids.begin(), owners->ids.end(), "evil-owner"), 0);
+}
+
+TEST(ShareAttacks, AnAnswerWithOtherContentThanTheEntityIsNotReturned) {
+  ShareWorld w;
+  for (int variant = 0; variant < 2; ++variant) {
+    auto he = alice_he(w, "first words " + std::to_string(variant));
+    ASSERT_OK(he);
+    const std::string id = he->entity["id"];
+    const Json old_content = he->entity["encryptedSelf"];
+    Json changed = he->entity;
+    changed["descr"] = "current words";
+    auto current = w.alice.core->modify("HealthElement", changed);
+    ASSERT_OK(current);
+    // The server answers with the older content (variant 0) or another clear field (variant 1).
+    w.alice.interceptor = rewrite_share(nullptr, [&](Json& answer) {
+      Json& entity = item_of(answer, id)->operator[]("updatedEntity");
+      if (variant == 0) entity["encryptedSelf"] = old_content;
+      if (variant == 1) entity["healthElementId"] = "server-chosen";
+    });
+    auto r = w.alice.core->share_many("HealthElement", {EntityToShare{current->entity, {{"hcp-bob", {}}}}});
+    ASSERT_OK(r);
+    ASSERT_OK(r->front());
+    ASSERT_OK(r->front()->status());
+    EXPECT_EQ(*r->front()->delegates.at("hcp-bob"), ShareOutcome::kNewShare);
+    const Json& got = r->front()->entity.entity;
+    EXPECT_EQ(got.value("descr", ""), "current words") << "variant " << variant;
+    EXPECT_EQ(got.value("healthElementId", ""), current->entity.value("healthElementId", "")) << "variant " << variant;
+    EXPECT_TRUE(w.alice.reported(id, "not only its delegations")) << "variant " << variant;
+    w.alice.interceptor = nullptr;
+  }
+}
+
+TEST(ShareAttacks, ATransportFailureOfARetryKeepsWhatTheFirstRoundSettled) {
+  ShareWorld w;
+  auto he = alice_he(w, "retry fails");
+  ASSERT_OK(he);
+  const std::string id = he->entity["id"];
+  int rounds = 0;
+  auto retry = rewrite_share(
+      [&](Json& body) { body["requestsByEntityId"][id]["requests"].erase("1"); },
+      [&](Json& answer) {
+        item_of(answer, id)->operator[]("rejectedRequests")["1"] =
+            Json{{"code", 409}, {"reason", "conflict"}, {"shouldRetry", true}};
+      });
+  w.alice.interceptor = [&](const transport::ApiRequest& r, const transport::ApiCall& inner) -> Result<transport::ApiResponse> {
+    if (!is_bulk_share(r)) return inner(r);
+    if (rounds++ == 0) return retry(r, inner);
+    return Error{ErrorCode::kTransport, "connection reset"};
+  };
+  auto r = w.alice.core->share_many("HealthElement", {EntityToShare{he->entity, kThree}});
+  ASSERT_OK(r);
+  ASSERT_OK(r->front());  // the settled outcomes are kept
+  EXPECT_EQ(rounds, 2);
+  EXPECT_EQ(*r->front()->delegates.at("hcp-bob"), ShareOutcome::kNewShare);
+  EXPECT_EQ(*r->front()->delegates.at("pat-1"), ShareOutcome::kNewShare);
+  EXPECT_ERROR_CODE(r->front()->delegates.at("hcp-carol"), ErrorCode::kTransport);
+  EXPECT_NE(r->front()->delegates.at("hcp-carol").error().message().find("unknown"), std::string::npos);
 }
 
 }  // namespace

@@ -322,5 +322,35 @@ TEST(ShareAllDataOfPatient, ThePatientAndEverythingFoundForIt) {
   EXPECT_ERROR_CODE(w.alice.core->share_all_data_of_patient(pid, {}), ErrorCode::kInvalidArgument);
 }
 
+TEST(ShareMany, TheCurrentDataOwnerIsNoDelegateExceptThroughAcceptSharedKey) {
+  ShareWorld w;
+  auto he = alice_he(w, "to self");
+  ASSERT_OK(he);
+  const std::string id = he->entity["id"];
+  w.alice.reset();
+  auto r = w.alice.core->share_many("HealthElement", {EntityToShare{he->entity, {{"hcp-alice", {}}, {"hcp-bob", {}}}}});
+  ASSERT_OK(r);
+  EXPECT_ERROR_CODE(r->front(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r->front().error().message().find("hcp-alice"), std::string::npos) << r->front().error().message();
+  EXPECT_EQ(w.alice.count(kBulkShare), 0) << "nothing is sent";
+  EXPECT_ERROR_CODE(w.alice.core->share("HealthElement", id, "hcp-alice", AccessLevel::kWrite), ErrorCode::kInvalidArgument);
+  auto patient = w.alice.core->create("Patient", Json{{"firstName", "Ann"}}, {});
+  ASSERT_OK(patient);
+  auto all = w.alice.core->share_all_data_of_patient(patient->entity["id"], {{"hcp-alice", {}}});
+  EXPECT_ERROR_CODE(all, ErrorCode::kInvalidArgument);
+  EXPECT_NE(all.error().message().find("hcp-alice"), std::string::npos) << all.error().message();
+
+  // The single share with another delegate, and accept_shared_key, still work.
+  auto shared = w.alice.core->share("HealthElement", id, "hcp-bob", AccessLevel::kWrite);
+  ASSERT_OK(shared);
+  EXPECT_EQ(shared->share_outcome, ShareOutcome::kNewShare);
+  auto by_bob = w.bob.core->get("HealthElement", id);
+  ASSERT_OK(by_bob);
+  EXPECT_EQ(by_bob->provenance, Provenance::kUnverified);
+  auto accepted = w.bob.core->accept_shared_key("HealthElement", id);
+  ASSERT_OK(accepted);
+  EXPECT_EQ(accepted->provenance, Provenance::kVerified);
+}
+
 }  // namespace
 }  // namespace cardinal

@@ -83,10 +83,13 @@ class CARDINAL_EXPORT CardinalSdk {
   /// shared with each delegate or why not; `PatientShareResult::status()` is success only when
   /// everything was. An entity the server matched whose patient, as this user decrypts it, is not
   /// this one is not shared (kTamperDetected when it names another patient, kKeyNotAvailable when
-  /// it names none): the match runs on clear fields the server controls. See docs/sharing.md for
+  /// it names none): the match runs on clear fields the server controls. When this user holds an
+  /// entity only from another data owner (unverified), its patient is read only in the delegation
+  /// that brings the key opening its content (ids of other delegations may be forged); naming two
+  /// patients there is kTamperDetected. See docs/sharing.md for
   /// how it differs from the official SDK. `share_secret_ids` of an option must be
   /// `all_available()` or `none()` (each entity has its own secret ids). Errors (the whole call):
-  /// kInvalidArgument, the patient's (kNotFound, kPermissionDenied…), the delegates' stub lookup
+  /// kInvalidArgument (also for the current data owner as a delegate), the patient's (kNotFound, kPermissionDenied…), the delegates' stub lookup
   /// (transport errors).
   Result<PatientShareResult> share_all_data_of_patient(const std::string& patient_id, const ShareDelegates& delegates);
 

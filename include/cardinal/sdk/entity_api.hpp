@@ -51,13 +51,16 @@ class CARDINAL_EXPORT EntityApi {
   /// an extension, or nothing (kAlreadyShared, nothing sent; a lower level than the delegate has
   /// never downgrades it).
   /// It is `try_share_with_many` of the current version of the entity with one delegate (the
-  /// other options at their defaults), returning that delegate's error if it failed.
+  /// other options at their defaults), returning that delegate's error if it failed. The current
+  /// data owner as delegate is kInvalidArgument (call `accept_shared_key` to take as one's own a
+  /// key another data owner shared).
   virtual Result<DecryptedEntity> share(const std::string& id, const std::string& delegate_id, AccessLevel level) = 0;
   /// Shares one entity with several delegates, each with its own options, in one request (the
   /// official `shareWithMany`): success only when every delegate's share succeeded; otherwise the
   /// error names each delegate that failed and why (the others were shared: calling again is
   /// safe, nothing is duplicated). `entity`: as `get`/`create`/`filter` returned it.
-  /// Errors: kInvalidArgument (no id, no delegate), those of `try_share_with_many`, each
+  /// Errors: kInvalidArgument (no id, no delegate, the current data owner as a delegate), those
+  /// of `try_share_with_many`, each
   /// delegate's (see `EntityShareResult::delegates`), and why the entity does not decrypt for
   /// this user when it does not (the shares were made: see `EntityShareResult::decrypted`).
   virtual Result<DecryptedEntity> share_with_many(const Json& entity, const ShareDelegates& delegates) = 0;
