@@ -344,6 +344,12 @@ Result<crypto::AesKey> SdkCore::reading_key(const Json& entity, std::string_view
   CARDINAL_ASSIGN_OR_RETURN(auto access, entities_->open(entity, type));
   auto candidates = access.verified_keys();
   if (candidates.empty()) candidates = access.key_pointers();
+  if (candidates.empty()) {
+    // Delegations this user can open, but none carries the entity key (e.g. emptied on the server).
+    return Error{ErrorCode::kKeyNotAvailable, std::string(type) + " " + id_of(entity) +
+                                                  ": none of the delegations this user can open carries its "
+                                                  "encryption key; ask its author to share it again"};
+  }
   if (candidates.size() > 1) {
     if (auto es = entity.find("encryptedSelf"); es != entity.end() && es->is_string()) {
       for (const auto* k : candidates) {
