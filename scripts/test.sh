@@ -47,7 +47,7 @@ if [ "${CARDINAL_SKIP_TSAN:-0}" != 1 ]; then
   echo "=== preset: tsan (concurrency tests) ==="
   t=$SECONDS
   cmake --preset tsan >/dev/null
-  cmake --build --preset tsan -j "$JOBS" --target engine_tests unit_tests facade_integration_tests cardinal-devserver
+  cmake --build --preset tsan -j "$JOBS" --target concurrency_tests cardinal-devserver
   stage_done "tsan build" "$t"; t=$SECONDS
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j "$JOBS" \
     -R "Concurrent|CreatesOnce|SharesOneRefresh|SharedKeysAcrossThreads"

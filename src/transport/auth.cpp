@@ -5,6 +5,8 @@
 
 #include "common/log.hpp"
 
+#include <cmath>
+#include <limits>
 #include <mutex>
 
 namespace cardinal {
@@ -45,8 +47,23 @@ std::optional<std::int64_t> jwt_expiry(std::string_view token) {
   auto payload = crypto::base64_decode(base64url_to_base64(token.substr(first + 1, second - first - 1)));
   if (!payload.ok()) return std::nullopt;
   auto j = parse_json(std::string_view(reinterpret_cast<const char*>(payload->data()), payload->size()));  // NOLINT
-  if (!j.ok() || !j->is_object() || !j->contains("exp") || !(*j)["exp"].is_number()) return std::nullopt;
-  return (*j)["exp"].get<std::int64_t>();
+  if (!j.ok() || !j->is_object() || !j->contains("exp")) return std::nullopt;
+  const Json& exp = (*j)["exp"];
+  // The token comes from the server: a number outside the 64-bit range (1e300, 2^64 - 1) or not
+  // finite is no expiry we can use (casting it would be undefined behaviour), so it is ignored.
+  if (exp.is_number_unsigned()) {
+    const auto v = exp.get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(v);
+  }
+  if (exp.is_number_integer()) return exp.get<std::int64_t>();
+  if (exp.is_number_float()) {
+    const double v = exp.get<double>();
+    constexpr double kLimit = 9.0e18;  // below 2^63, exactly representable bounds are not needed
+    if (!std::isfinite(v) || v < -kLimit || v > kLimit) return std::nullopt;
+    return static_cast<std::int64_t>(std::floor(v));
+  }
+  return std::nullopt;
 }
 
 Result<SecretBytes> StaticTokenAuth::bearer_token(bool force_refresh) {

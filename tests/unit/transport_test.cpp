@@ -185,6 +185,13 @@ TEST(Auth, JwtExpiry) {
   EXPECT_FALSE(jwt_expiry("not-a-jwt").has_value());
   EXPECT_FALSE(jwt_expiry("a.b.c").has_value());
   EXPECT_FALSE(jwt_expiry("a.e30.c").has_value());  // {} has no exp
+  // Hostile or odd `exp` values from the server: out of the 64-bit range is ignored (it was cast,
+  // undefined behaviour), a fractional second is floored, a string is not a number.
+  EXPECT_FALSE(jwt_expiry("a.eyJleHAiOjFlMzAwfQ.c").has_value());                      // 1e300
+  EXPECT_FALSE(jwt_expiry("a.eyJleHAiOi0xZTMwMH0.c").has_value());                     // -1e300
+  EXPECT_FALSE(jwt_expiry("a.eyJleHAiOjE4NDQ2NzQ0MDczNzA5NTUxNjE1fQ.c").has_value());  // 2^64 - 1
+  EXPECT_EQ(jwt_expiry("a.eyJleHAiOjE1MDAwMDAwMDAuNzV9.c"), 1500000000);               // 1500000000.75
+  EXPECT_FALSE(jwt_expiry("a.eyJleHAiOiIxNTAwMDAwMDAwIn0.c").has_value());             // "1500000000"
 }
 
 TEST(RestErrors, HttpStatusesMapToTypedErrors) {
