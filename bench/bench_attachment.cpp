@@ -26,6 +26,15 @@ long max_rss_kb() {
   return u.ru_maxrss;
 }
 
+// This process's CPU time (user + system), in seconds: the client's share of the work (crypto,
+// HTTP, copies), apart from the server's and the machine's load.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 // VmHWM (peak resident set) of another process, in KiB; -1 if unreadable.
 long peak_rss_kb_of(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -96,11 +105,13 @@ int main(int argc, char** argv) {
   auto doc = (*sdk)->documents().create(cardinal::Json{{"name", "big.bin"}});
   if (!doc.ok()) return 1;
   const long rss_before = max_rss_kb();
+  const double c0 = cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   GeneratedBuf gen(size);
   std::istream in(&gen);
   auto up = (*sdk)->attachments().upload(doc->entity["id"], in);
   const auto t1 = std::chrono::steady_clock::now();
+  const double c1 = cpu_seconds();
   if (!up.ok()) {
     std::cerr << "upload: " << up.error().to_string() << "\n";
     return 1;
@@ -109,6 +120,7 @@ int main(int argc, char** argv) {
   std::ostream out(&counter);
   auto down = (*sdk)->attachments().download(doc->entity["id"], out);
   const auto t2 = std::chrono::steady_clock::now();
+  const double c2 = cpu_seconds();
   if (!down.ok() || counter.count != size || !down->integrity_verified) {
     std::cerr << "download failed, unverified or size differs\n";
     return 1;
@@ -117,9 +129,11 @@ int main(int argc, char** argv) {
   std::ostream streamed_out(&streamed_counter);
   cardinal::AttachmentDownloadOptions streaming;
   streaming.delivery = cardinal::AttachmentDelivery::kStreaming;
+  const double c3 = cpu_seconds();
   const auto t3 = std::chrono::steady_clock::now();
   auto streamed = (*sdk)->attachments().download(doc->entity["id"], streamed_out, streaming);
   const auto t4 = std::chrono::steady_clock::now();
+  const double c4 = cpu_seconds();
   if (!streamed.ok() || streamed_counter.count != size) {
     std::cerr << "streamed download failed or size differs\n";
     return 1;
@@ -130,6 +144,9 @@ int main(int argc, char** argv) {
             << " MiB/s), download " << down_s << " s (" << static_cast<double>(mib) / down_s
             << " MiB/s, verified before release), streamed download "
             << std::chrono::duration<double>(t4 - t3).count() << " s\n"
+            << "client CPU: upload " << c1 - c0 << " s (" << static_cast<double>(mib) / (c1 - c0)
+            << " MiB per CPU s), download " << c2 - c1 << " s (" << static_cast<double>(mib) / (c2 - c1)
+            << "), streamed download " << c4 - c3 << " s (" << static_cast<double>(mib) / (c4 - c3) << ")\n"
             << "client peak RSS growth: " << static_cast<double>(max_rss_kb() - rss_before) / 1024.0 << " MiB"
             << " (peak RSS " << static_cast<double>(max_rss_kb()) / 1024.0 << " MiB)\n"
             << "server peak RSS: " << static_cast<double>(peak_rss_kb_of(server.pid())) / 1024.0 << " MiB\n";
