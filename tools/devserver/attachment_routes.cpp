@@ -180,7 +180,8 @@ void serve_attachment(Context& ctx, const httplib::Request& req, httplib::Respon
   res.set_content_provider(static_cast<std::size_t>(file->size()), "application/octet-stream",
                            [file, piece](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
                              try {
-                               const std::size_t n = file->read_at(offset, piece->data(), std::min(length, piece->size()));
+                               const std::size_t n =
+                                   file->read_at(offset, piece->data(), std::min(length, piece->size()));
                                // A file shorter than announced: the connection is cut, never padded.
                                return n > 0 && sink.write(piece->data(), n);
                              } catch (const std::system_error& e) {

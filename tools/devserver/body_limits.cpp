@@ -32,7 +32,7 @@ struct Verdict {
   std::optional<std::uint64_t> length;  // the Content-Length, when there is a valid one
 };
 
-bool iequals(std::string_view a, std::string_view b) {
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
@@ -41,14 +41,14 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
 std::optional<std::uint64_t> parse_length(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.empty() || text.size() > 18) return std::nullopt;
   std::uint64_t n = 0;
   for (char c : text) {
@@ -74,7 +74,7 @@ bool can_drop(const httplib::Request& req) {
   return req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
 }
 
-Verdict judge(const httplib::Request& req, const Options& o) {
+Verdict judge_body_headers(const httplib::Request& req, const Options& o) {
   if (!reads_body(req)) return {};
   const bool attachment = is_attachment_upload(req);
   const std::size_t limit = attachment ? o.max_attachment_bytes : o.max_body_bytes;
@@ -86,14 +86,16 @@ Verdict judge(const httplib::Request& req, const Options& o) {
     if (!attachment) {
       return {411, "Chunked request bodies are refused: send the JSON body with a Content-Length" + bound, {}};
     }
-    if (encodings > 1 || lengths > 0 || !iequals(trim(req.get_header_value("Transfer-Encoding")), "chunked")) {
+    if (encodings > 1 || lengths > 0 ||
+        !equals_ignoring_case(trim_blanks(req.get_header_value("Transfer-Encoding")), "chunked")) {
       return {400, "Send the attachment with a Content-Length or with Transfer-Encoding: chunked alone", {}};
     }
     return {};
   }
   if (lengths == 0) {
-    return {411, attachment ? "Send the attachment with a Content-Length or with Transfer-Encoding: chunked" + bound
-                            : "The request body needs a Content-Length" + bound,
+    return {411,
+            attachment ? "Send the attachment with a Content-Length or with Transfer-Encoding: chunked" + bound
+                       : "The request body needs a Content-Length" + bound,
             {}};
   }
   const auto length = content_length(req);
@@ -125,7 +127,7 @@ struct Peer {
 };
 thread_local std::optional<Peer> t_close_after_reply;
 
-std::optional<std::pair<std::string, int>> endpoint(const sockaddr_storage& ss) {
+std::optional<std::pair<std::string, int>> socket_endpoint(const sockaddr_storage& ss) {
   char text[INET6_ADDRSTRLEN] = {};
   if (ss.ss_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);  // NOLINT
@@ -152,12 +154,12 @@ int connection_of(const Peer& peer) {
     if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
     sockaddr_storage local{}, remote{};
     socklen_t local_len = sizeof local, remote_len = sizeof remote;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||  // NOLINT
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||    // NOLINT
         ::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_len) != 0) {  // NOLINT
       continue;
     }
-    const auto l = endpoint(local);
-    const auto r = endpoint(remote);
+    const auto l = socket_endpoint(local);
+    const auto r = socket_endpoint(remote);
     if (l && r && l->second == peer.local_port && r->second == peer.port && r->first == peer.addr) return fd;
   }
   return -1;
@@ -166,7 +168,7 @@ int connection_of(const Peer& peer) {
 // Puts a socket at end of file in place of the connection's descriptor: the connection itself is
 // closed now (the client sees the end, or a reset if it is still sending), and cpp-httplib's next
 // read on the descriptor ends its loop over the connection (it then closes the descriptor).
-void cut(int fd) {
+void cut_connection(int fd) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     ::shutdown(fd, SHUT_RDWR);
@@ -189,7 +191,7 @@ void end_of_reply(const httplib::Request& req) {
     return;
   }
   const int fd = connection_of(*peer);
-  if (fd >= 0) cut(fd);
+  if (fd >= 0) cut_connection(fd);
 }
 
 bool is_attachment_upload(const httplib::Request& req) {
@@ -205,7 +207,7 @@ bool is_attachment_upload(const httplib::Request& req) {
 void install_body_limits(httplib::Server& http, const Options& options) {
   http.set_pre_routing_handler([&options](const httplib::Request& req, httplib::Response& res) {
     t_close_after_reply.reset();  // a mark left by a reply that could not be written
-    Verdict v = judge(req, options);
+    Verdict v = judge_body_headers(req, options);
     if (v.status == 0) return httplib::Server::HandlerResponse::Unhandled;
     if (v.status == 413 && v.length && *v.length <= kMaxDrainedBytes && can_drop(req)) {
       // Routed to a content reader that drops the body, then replies: the request object is the
@@ -219,15 +221,16 @@ void install_body_limits(httplib::Server& http, const Options& options) {
   for (const bool attachment : {false, true}) {
     const std::size_t limit = attachment ? options.max_attachment_bytes : options.max_body_bytes;
     const char* flag = attachment ? "--max-attachment-bytes" : "--max-body-bytes";
-    const httplib::Server::HandlerWithContentReader drop =
-        [limit, flag](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-          if (!drop_body(req, reader)) close_after_reply(req);
-          const auto length = content_length(req);
-          // Only the pre-routing handler sends bodies here; a client asking for this path gets 404.
-          const bool refused = length && *length > limit;
-          res.status = refused ? 413 : 404;
-          res.set_content(error_body(refused ? too_large_message(limit, flag) : "Not found").dump(), "application/json");
-        };
+    const httplib::Server::HandlerWithContentReader drop = [limit, flag](const httplib::Request& req,
+                                                                         httplib::Response& res,
+                                                                         const httplib::ContentReader& reader) {
+      if (!drop_body(req, reader)) close_after_reply(req);
+      const auto length = content_length(req);
+      // Only the pre-routing handler sends bodies here; a client asking for this path gets 404.
+      const bool refused = length && *length > limit;
+      res.status = refused ? 413 : 404;
+      res.set_content(error_body(refused ? too_large_message(limit, flag) : "Not found").dump(), "application/json");
+    };
     const std::string path = attachment ? kDropAttachment : kDropJson;
     http.Post(path, drop);
     http.Put(path, drop);

@@ -22,19 +22,25 @@ namespace fs = std::filesystem;
 
 json entity_with_root(const std::string& id) {
   const json part = {{"0123456789abcdef012345", "QUFBQQ=="}};
-  const json delegation = {{"delegator", "hcp-alice"},   {"delegate", "hcp-alice"},
-                           {"secretIds", {"c2VjcmV0"}},   {"encryptionKeys", {"a2V5"}},
-                           {"owningEntityIds", json::array()}, {"exchangeDataId", "xd-alice-alice"},
-                           {"permissions", "WRITE"}};
-  return {{"id", id}, {"encryptedSelf", "QUJDRA=="},
+  const json delegation = {
+      {"delegator", "hcp-alice"},   {"delegate", "hcp-alice"},          {"secretIds", {"c2VjcmV0"}},
+      {"encryptionKeys", {"a2V5"}}, {"owningEntityIds", json::array()}, {"exchangeDataId", "xd-alice-alice"},
+      {"permissions", "WRITE"}};
+  return {{"id", id},
+          {"encryptedSelf", "QUJDRA=="},
           {"securityMetadata", {{"secureDelegations", {{sd_key("root-" + id), delegation}}}}}};
 }
 
 json alice_exchange_data() {
   const json part = {{"0123456789abcdef012345", "QUFBQQ=="}};
-  return {{"id", "xd-alice-alice"}, {"delegator", "hcp-alice"},  {"delegate", "hcp-alice"},
-          {"exchangeKey", part},    {"accessControlSecret", part}, {"sharedSignatureKey", part},
-          {"sharedSignature", "c2lnbmF0dXJl"}, {"delegatorSignature", part}};
+  return {{"id", "xd-alice-alice"},
+          {"delegator", "hcp-alice"},
+          {"delegate", "hcp-alice"},
+          {"exchangeKey", part},
+          {"accessControlSecret", part},
+          {"sharedSignatureKey", part},
+          {"sharedSignature", "c2lnbmF0dXJl"},
+          {"delegatorSignature", part}};
 }
 
 std::string pattern_bytes(std::size_t n, int seed) {
@@ -262,7 +268,7 @@ TEST_F(AttachmentStorageTest, AnOversizedAttachmentGets413BeforeItsBodyIsRead) {
   start(db_, {"--max-body-bytes", "65536", "--max-attachment-bytes", "100000"});
   json doc = new_document("doc-1");
   doc = upload(doc, pattern_bytes(100'000, 6));  // exactly the limit: accepted
-  {  // The headers alone get the answer.
+  {                                              // The headers alone get the answer.
     RawConnection c(server_->port());
     ASSERT_TRUE(c.send(head("PUT", upload_path(doc), alice_->token(), "Content-Length: 1000000000000")));
     const std::string reply = c.receive_all();
@@ -271,8 +277,8 @@ TEST_F(AttachmentStorageTest, AnOversizedAttachmentGets413BeforeItsBodyIsRead) {
   }
   {  // A client that sends on regardless is cut off long before its 256 MiB are in.
     RawConnection c(server_->port());
-    const std::size_t taken = body_bytes_taken(c, head("PUT", upload_path(doc), alice_->token(),
-                                                       "Content-Length: 1000000000000"), 256u << 20, false);
+    const std::size_t taken = body_bytes_taken(
+        c, head("PUT", upload_path(doc), alice_->token(), "Content-Length: 1000000000000"), 256u << 20, false);
     EXPECT_LT(taken, 64u << 20) << "the server read the body of a request it had refused";
   }
   // One byte over the limit with a Content-Length: 413 too, and nothing changed.
@@ -288,14 +294,14 @@ TEST_F(AttachmentStorageTest, JsonBodiesOverTheLimitAreRefusedBeforeTheyAreRead)
     // Chunked JSON (any spelling) is refused at once, however much the client sends.
     RawConnection c(server_->port());
     const std::size_t taken = body_bytes_taken(
-        c, head("POST", "/rest/v2/helement", alice_->token(), std::string("Transfer-Encoding: ") + encoding), 256u << 20,
-        true);
+        c, head("POST", "/rest/v2/helement", alice_->token(), std::string("Transfer-Encoding: ") + encoding),
+        256u << 20, true);
     EXPECT_LT(taken, 64u << 20) << encoding << ": the server read a chunked JSON body";
   }
   {  // Content-Length over --max-body-bytes and over the 64 MiB read-and-drop bound: cut off.
     RawConnection c(server_->port());
-    const std::size_t taken =
-        body_bytes_taken(c, head("POST", "/rest/v2/helement", alice_->token(), "Content-Length: 268435456"), 256u << 20, false);
+    const std::size_t taken = body_bytes_taken(
+        c, head("POST", "/rest/v2/helement", alice_->token(), "Content-Length: 268435456"), 256u << 20, false);
     EXPECT_LT(taken, 64u << 20) << "the server read a JSON body over its limit";
   }
   {  // The headers alone get the answer, also for a body without any length.
@@ -322,7 +328,10 @@ TEST_F(AttachmentStorageTest, InMemoryStoreKeepsItsFilesInATemporaryFolderRemove
   const std::string saved = old_tmpdir ? old_tmpdir : "";
   setenv("TMPDIR", tmp.c_str(), 1);
   start(":memory:");
-  if (old_tmpdir) setenv("TMPDIR", saved.c_str(), 1); else unsetenv("TMPDIR");
+  if (old_tmpdir)
+    setenv("TMPDIR", saved.c_str(), 1);
+  else
+    unsetenv("TMPDIR");
   auto in_memory_folders = [&] {
     std::vector<fs::path> out;
     for (const auto& e : fs::directory_iterator(tmp)) {
@@ -358,8 +367,8 @@ TEST_F(AttachmentStorageTest, AttachmentBlobsOfAnOlderDatabaseBecomeFiles) {
   sqlite3_bind_blob(st, 2, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
   sqlite3_finalize(st);
-  const std::string sql = "UPDATE documents SET doc = json_set(doc, '$.attachmentId', '" + legacy_id +
-                          "', '$.size', " + std::to_string(bytes.size()) + ") WHERE id = 'doc-1'";
+  const std::string sql = "UPDATE documents SET doc = json_set(doc, '$.attachmentId', '" + legacy_id + "', '$.size', " +
+                          std::to_string(bytes.size()) + ") WHERE id = 'doc-1'";
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
 
