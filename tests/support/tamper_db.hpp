@@ -1,12 +1,15 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Plays a compromised database: reads and writes the devserver's SQLite file directly (one table
-// per record kind, `id TEXT PRIMARY KEY, doc TEXT` holding the JSON; see tools/devserver/README.md).
+// per record kind, `id TEXT PRIMARY KEY, doc TEXT` holding the JSON; see tools/devserver/README.md)
+// and the attachment files beside it.
 
 #include <cardinal/json.hpp>
 
 #include <sqlite3.h>
 
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,7 +18,7 @@ namespace cardinal::testing {
 
 class TamperDb {
  public:
-  explicit TamperDb(const std::string& path) {
+  explicit TamperDb(const std::string& path) : path_(path) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
       throw std::runtime_error("cannot open " + path);
     }
@@ -60,38 +63,25 @@ class TamperDb {
     sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
   }
 
-  /// Attachment bytes (table `attachments`: `id TEXT PRIMARY KEY, data BLOB`).
+  /// Attachment bytes: the file `<database>.attachments/<attachment id>` (tools/devserver/README.md).
   std::string get_blob(const std::string& id) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, "SELECT data FROM attachments WHERE id = ?", -1, &st, nullptr) != SQLITE_OK) {
-      throw std::runtime_error("select blob");
-    }
-    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    std::string out;
-    const bool found = sqlite3_step(st) == SQLITE_ROW;
-    if (found) {
-      const auto* p = static_cast<const char*>(sqlite3_column_blob(st, 0));
-      out.assign(p == nullptr ? "" : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))));
-    }
-    sqlite3_finalize(st);
-    if (!found) throw std::runtime_error("no attachment " + id);
-    return out;
+    std::ifstream in(attachment_path(id), std::ios::binary);
+    if (!in) throw std::runtime_error("no attachment " + id);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  /// Replaces attachment bytes as is.
+  /// Replaces attachment bytes as is (the file is rewritten in place, as a compromised disk would).
   void put_blob(const std::string& id, const std::string& data) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO attachments (id, data) VALUES (?, ?)", -1, &st, nullptr) !=
-        SQLITE_OK) {
-      throw std::runtime_error("insert blob");
-    }
-    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 2, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
-    const int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) throw std::runtime_error("blob write failed");
+    std::ofstream out(attachment_path(id), std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out.flush()) throw std::runtime_error("attachment write failed");
   }
 
  private:
+  std::string attachment_path(const std::string& id) const {
+    if (id.find('/') != std::string::npos || id.empty() || id[0] == '.') throw std::runtime_error("odd attachment id");
+    return path_ + ".attachments/" + id;
+  }
+  std::string path_;
   sqlite3* db_ = nullptr;
 };
 

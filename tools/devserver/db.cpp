@@ -35,7 +35,7 @@ std::vector<json> rows_as_json(Stmt& st) {
 
 }  // namespace
 
-Db::Db(const std::string& path) {
+Db::Db(const std::string& path) : attachments_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -51,9 +51,9 @@ Db::Db(const std::string& path) {
   for (const char* t : kDocTables) {
     exec(("CREATE TABLE IF NOT EXISTS " + std::string(t) + " (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)").c_str());
   }
-  exec("CREATE TABLE IF NOT EXISTS attachments (id TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL)");
   exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)");
   create_indexes();
+  migrate_legacy_attachments();
 }
 
 Db::~Db() { sqlite3_close(db_); }
@@ -115,19 +115,6 @@ std::vector<json> Db::exchange_data_of(const std::string& participant, const std
 std::vector<json> Db::all(const char* tbl) {
   Stmt st(db_, "SELECT doc FROM " + std::string(tbl) + " ORDER BY id");
   return rows_as_json(st);
-}
-
-std::optional<std::string> Db::get_blob(const std::string& id) {
-  Stmt st(db_, "SELECT data FROM attachments WHERE id = ?1");
-  st.bind(1, id);
-  if (!st.step()) return std::nullopt;
-  return st.text(0);
-}
-
-void Db::put_blob(const std::string& id, const std::string& data) {
-  Stmt st(db_, "INSERT OR REPLACE INTO attachments (id, data) VALUES (?1, ?2)");
-  st.bind(1, id).bind_blob(2, data);
-  st.step();
 }
 
 std::optional<std::string> Db::meta(const std::string& key) {

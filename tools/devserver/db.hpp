@@ -1,8 +1,10 @@
 // SQLite storage for the devserver: one table per record kind, each row one JSON document.
 // One connection guarded by a mutex; every request runs in one transaction (all or nothing).
+// Attachment bodies are files beside the database (AttachmentStore), tied to the transactions.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -10,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "attachment_store.hpp"
 
 struct sqlite3;
 
@@ -30,7 +34,9 @@ inline constexpr const char* kRecoveryData = "recovery_data";
 inline constexpr const char* kHealthElements = "health_elements";
 inline constexpr const char* kDocuments = "documents";
 inline constexpr const char* kContacts = "contacts";
-inline constexpr const char* kAttachments = "attachments";
+// Attachment bytes were rows of this table (SQLite blobs); they are files now (AttachmentStore),
+// and a database that still has the table has its rows moved to files on start.
+inline constexpr const char* kLegacyAttachments = "attachments";
 }  // namespace table
 
 // A look-up in the match indexes (db_index.cpp): entities of `table` found under one of `keys`
@@ -70,7 +76,9 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
-  // Runs `f` inside BEGIN IMMEDIATE / COMMIT while holding the connection mutex; rolls back if `f` throws.
+  // Runs `f` inside BEGIN IMMEDIATE / COMMIT while holding the connection mutex; rolls back if `f`
+  // throws. The file changes `f` scheduled (place_attachment, drop_attachment) are completed after
+  // COMMIT, or undone on a rollback.
   template <class F>
   auto transaction(F&& f) -> decltype(f()) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -79,12 +87,15 @@ class Db {
       if constexpr (std::is_void_v<decltype(f())>) {
         f();
         exec("COMMIT");
+        committed();
       } else {
         auto result = f();
         exec("COMMIT");
+        committed();
         return result;
       }
     } catch (...) {
+      rolled_back();
       exec("ROLLBACK");
       throw;
     }
@@ -116,8 +127,14 @@ class Db {
   // (service id, contact id) of every contact holding one of these services, whoever can read it.
   std::vector<std::pair<std::string, std::string>> contacts_of_services(const std::vector<std::string>& service_ids);
 
-  std::optional<std::string> get_blob(const std::string& id);
-  void put_blob(const std::string& id, const std::string& data);
+  // --- attachment files (inside transaction())
+  // Renames the finished upload to the attachment `id` now, removed again if the transaction
+  // rolls back. Throws std::system_error.
+  void place_attachment(Upload& upload, const std::string& id);
+  // Removes the attachment's file once the transaction has committed (kept if it rolls back).
+  void drop_attachment(const std::string& id);
+  // The store itself (uploads, downloads): safe outside transactions.
+  [[nodiscard]] const AttachmentStore& attachments() const { return attachments_; }
 
   std::optional<std::string> meta(const std::string& key);
   void set_meta(const std::string& key, const std::string& value);
@@ -125,8 +142,14 @@ class Db {
  private:
   void exec(const char* sql);
   void create_indexes();
+  void migrate_legacy_attachments();
+  void committed() noexcept;
+  void rolled_back() noexcept;
   sqlite3* db_ = nullptr;
   std::mutex mutex_;
+  AttachmentStore attachments_;
+  std::vector<std::string> drop_after_commit_;  // attachment ids
+  std::vector<std::string> drop_on_rollback_;
 };
 
 }  // namespace devserver

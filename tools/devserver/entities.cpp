@@ -136,7 +136,7 @@ json purge_entity(Db& db, const EntityKind& k, const std::string& id, const std:
     fail(400, "A patient that is a user's data owner cannot be purged");
   }
   const std::string attachment = string_field(e.doc, "attachmentId");
-  if (!attachment.empty()) db.remove(table::kAttachments, attachment);
+  if (!attachment.empty()) db.drop_attachment(attachment);  // the file goes once this commits
   db.remove(k.table, id);
   return json{{"id", id}, {"rev", rev_of(e.doc)}};
 }

@@ -20,7 +20,7 @@ void usage() {
                "                          [--max-attachment-bytes N] [--insecure-test-admin] [--log-requests]\n"
                "  --port 0 picks a free port; binds 127.0.0.1 only; --db :memory: keeps nothing.\n"
                "  --max-body-bytes: JSON request bodies (default 16 MiB); --max-attachment-bytes: attachment\n"
-               "  uploads (default 1 GiB). Larger bodies get 413.\n";
+               "  uploads (default 2 GiB). Larger bodies get 413.\n";
 }
 
 bool parse_number(const std::string& text, unsigned long long max, unsigned long long& out) {

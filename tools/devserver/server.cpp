@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <iostream>
-#include <regex>
 #include <stdexcept>
 #include <utility>
 
 #include <httplib.h>
 
+#include "body_limits.hpp"
 #include "context.hpp"
 #include "routes.hpp"
 #include "util.hpp"
@@ -17,30 +17,6 @@
 namespace devserver {
 
 namespace {
-
-// The attachment upload route: its body is raw bytes, bounded by max_attachment_bytes (streamed
-// through a content reader); every other body is JSON, bounded by max_body_bytes.
-bool is_attachment_upload(const httplib::Request& req) {
-  static const std::regex kAttachment(R"(^/rest/v2/document/[^/]+/attachment$)");
-  return req.method == "PUT" && std::regex_match(req.path, kAttachment);
-}
-
-// cpp-httplib applies no limit to chunked bodies: JSON routes refuse them before reading
-// (clients send JSON with a Content-Length); the attachment route streams them with a bound.
-void refuse_chunked_json(httplib::Server& http, std::size_t max_body_bytes) {
-  http.set_pre_routing_handler([max_body_bytes](const httplib::Request& req, httplib::Response& res) {
-    if (is_attachment_upload(req)) return httplib::Server::HandlerResponse::Unhandled;
-    const bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
-    if (!chunked) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 411;
-    res.set_header("Connection", "close");
-    res.set_content(error_body("Chunked request bodies are refused: send the JSON body with a Content-Length "
-                               "(at most " + std::to_string(max_body_bytes) + " bytes, --max-body-bytes)")
-                        .dump(),
-                    "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-}
 
 void set_error_replies(httplib::Server& http, const Options& options) {
   http.set_error_handler([&options](const httplib::Request&, httplib::Response& res) {
@@ -61,12 +37,19 @@ void set_error_replies(httplib::Server& http, const Options& options) {
   });
 }
 
-void set_request_log(httplib::Server& http) {
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    // One write per line so that concurrent requests do not interleave.
-    const std::string line = req.method + ' ' + req.path + ' ' + std::to_string(res.status) + '\n';
-    std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
-    std::cerr.flush();
+// cpp-httplib calls the logger once a reply is written: the request line is logged (with
+// --log-requests), and a connection marked by close_after_reply() is closed.
+void set_logger(httplib::Server& http, bool log_requests) {
+  http.set_logger([log_requests](const httplib::Request& req, const httplib::Response& res) {
+    if (log_requests) {
+      // One write per line so that concurrent requests do not interleave. The path as sent (a
+      // refused body's request is routed elsewhere, body_limits.cpp), without the query.
+      const std::string line =
+          req.method + ' ' + req.target.substr(0, req.target.find('?')) + ' ' + std::to_string(res.status) + '\n';
+      std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+      std::cerr.flush();
+    }
+    end_of_reply(req);
   });
 }
 
@@ -101,10 +84,10 @@ struct Server::Impl {
 
   void configure_http() {
     auto& http = ctx.http;
-    // cpp-httplib checks Content-Length against this before reading; the per-route limits apply
-    // the smaller JSON limit (Context::check_body_size).
+    // Bodies are judged from their headers before they are read (body_limits.hpp); cpp-httplib's
+    // own Content-Length check stays as a backstop.
     http.set_payload_max_length(std::max(ctx.options.max_body_bytes, ctx.options.max_attachment_bytes));
-    refuse_chunked_json(http, ctx.options.max_body_bytes);
+    install_body_limits(http, ctx.options);
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_keep_alive_max_count(1000);
     // Idle keep-alive connections hold a worker until this timeout, and stop() waits for them:
@@ -119,7 +102,7 @@ struct Server::Impl {
       listen_socket = sock;
     });
     set_error_replies(http, ctx.options);
-    if (ctx.options.log_requests) set_request_log(http);
+    set_logger(http, ctx.options.log_requests);
   }
 };
 

@@ -13,7 +13,7 @@ struct Options {
   std::string db_path;
   std::string seed_path;
   std::size_t max_body_bytes = 16u * 1024u * 1024u;  // JSON request bodies (larger: 413)
-  std::size_t max_attachment_bytes = 1024u * 1024u * 1024u;  // attachment uploads (larger: 413)
+  std::size_t max_attachment_bytes = std::size_t{2} << 30;  // attachment uploads, 2 GiB (larger: 413)
   bool insecure_test_admin = false;
   bool log_requests = false;  // method + path + status on stderr (never headers or bodies)
 };
