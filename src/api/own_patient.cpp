@@ -35,7 +35,7 @@ Result<DecryptedEntity> SdkCore::initialize_own_patient_record(
     Json clear = stored;
     CARDINAL_ASSIGN_OR_RETURN(clear["securityMetadata"], entities_->root_metadata(kType, entity_key, secret_id, {}));
     const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", id}} : Json();
-    CARDINAL_ASSIGN_OR_RETURN(Json encrypted, engine::encrypt_json(clear, entity_key, manifest, bound));
+    CARDINAL_ASSIGN_OR_RETURN(Json encrypted, engine::encrypt_json(std::move(clear), entity_key, manifest, bound));
     // The record's rev guards this write: a concurrent change (e.g. by the patient's doctor) is a
     // kConflict, nothing is overwritten.
     CARDINAL_ASSIGN_OR_RETURN(stored, options_.backend->modify_entity(kType, encrypted, request_keys(kType)));

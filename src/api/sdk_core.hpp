@@ -221,6 +221,9 @@ class SdkCore {
   // Encrypts with the type's manifest(s): Contacts with their services as the official SDK does.
   Result<Json> encrypt_content(std::string_view type, const Json& clear, const crypto::AesKey& key,
                                const EncryptedFieldsManifest& manifest, const Json& bound) const;
+  // The same with content the caller gives up (moved into the result, not copied).
+  Result<Json> encrypt_content(std::string_view type, Json&& clear, const crypto::AesKey& key,
+                               const EncryptedFieldsManifest& manifest, const Json& bound) const;
   /// GET of an entity; an anonymous user reloads its exchange data once on a 403.
   Result<Json> fetch(std::string_view type, const std::string& id);
   /// EntityCrypto::open; an anonymous user reloads its exchange data once when nothing opens.

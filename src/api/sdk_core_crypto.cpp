@@ -119,6 +119,12 @@ Result<Json> SdkCore::encrypt_content(std::string_view type, const Json& clear, 
   return engine::encrypt_contact(clear, key, engine::ContactManifests{manifest, std::move(service)}, bound);
 }
 
+Result<Json> SdkCore::encrypt_content(std::string_view type, Json&& clear, const crypto::AesKey& key,
+                                      const EncryptedFieldsManifest& manifest, const Json& bound) const {
+  if (type != "Contact") return engine::encrypt_json(std::move(clear), key, manifest, bound);
+  return encrypt_content(type, static_cast<const Json&>(clear), key, manifest, bound);
+}
+
 void SdkCore::warn(std::string_view type, const std::string& id, Error e) const {
   if (options_.on_tamper) options_.on_tamper(TamperReport{std::string(type), id, std::move(e)});
 }
@@ -197,7 +203,7 @@ Result<Json> SdkCore::encrypt_new_for(std::string_view type, Json clear, const C
   clear["securityMetadata"] = std::move(metadata);
   if (!options.secret_foreign_keys.empty()) clear["secretForeignKeys"] = options.secret_foreign_keys;
   const Json bound = options_.bind_entity_id && !manifest.encrypts_everything() ? Json{{"id", clear["id"]}} : Json();
-  return encrypt_content(type, clear, entity_key, manifest, bound);
+  return encrypt_content(type, std::move(clear), entity_key, manifest, bound);
 }
 
 Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, const Json& encrypted) {

@@ -3,6 +3,8 @@
 
 #include <cardinal/crypto/encoding.hpp>
 
+#include "common/json_writer.hpp"
+
 namespace cardinal::engine {
 
 namespace {
@@ -36,86 +38,98 @@ Result<std::string> seal(const Json& fields, const crypto::AesKey& key) {
   return crypto::base64_encode(*ct);
 }
 
-Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+// Members are appended without nlohmann's search for an existing key (operator[] and emplace are
+// linear in the object's size): the keys come from one object, so they are distinct.
+Json::object_t& members_of(Json& object) { return object.get_ref<Json::object_t&>(); }
+
+void append(Json::object_t& to, const std::string& k, Json&& v) { to.emplace_back(k, std::move(v)); }
+
+// The encryptedSelf of the result: the existing one when it opens to exactly `secret` (no
+// needless change of ciphertext), else `secret` sealed.
+Status put_sealed(Json& out, Json&& existing, const std::optional<Json>& previous, const Json& secret,
+                  const crypto::AesKey& key) {
+  if (previous && *previous == secret) {
+    append(members_of(out), kEncryptedSelf, std::move(existing));
+    return {};
+  }
+  CARDINAL_ASSIGN_OR_RETURN(std::string sealed, seal(secret, key));
+  append(members_of(out), kEncryptedSelf, Json(std::move(sealed)));
+  return {};
+}
+
+Result<Json> encrypt_object(Json&& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
                             const std::string& path, int depth, const Json& bound = Json());
 
-// Applies `m` to each object element of a container (array items or map values).
-Result<Json> encrypt_children(const Json& container, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+// Applies `m` to each object element of a container (array items or map values), in place.
+Result<Json> encrypt_children(Json&& container, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
                               const std::string& path, int depth, bool is_array) {
-  if (container.is_null()) return container;
+  if (container.is_null()) return std::move(container);
   if (is_array ? !container.is_array() : !container.is_object()) {
     return wrong_type(path, is_array ? "an array" : "an object (map)");
   }
-  Json out = container;
   if (is_array) {
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i].is_null()) continue;
-      if (!out[i].is_object()) return wrong_type(path + "[" + std::to_string(i) + "]", "an object");
-      CARDINAL_ASSIGN_OR_RETURN(out[i],
-                                encrypt_object(out[i], key, m, path + "[" + std::to_string(i) + "]", depth + 1));
+    auto& items = container.get_ref<Json::array_t&>();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].is_null()) continue;
+      const std::string p = path + "[" + std::to_string(i) + "]";
+      if (!items[i].is_object()) return wrong_type(p, "an object");
+      CARDINAL_ASSIGN_OR_RETURN(items[i], encrypt_object(std::move(items[i]), key, m, p, depth + 1));
     }
   } else {
-    for (auto& [k, v] : out.items()) {
+    for (auto& [k, v] : members_of(container)) {
       if (v.is_null()) continue;
       if (!v.is_object()) return wrong_type(child(path, k), "an object");
-      CARDINAL_ASSIGN_OR_RETURN(v, encrypt_object(v, key, m, child(path, k), depth + 1));
+      CARDINAL_ASSIGN_OR_RETURN(v, encrypt_object(std::move(v), key, m, child(path, k), depth + 1));
     }
   }
-  return out;
+  return std::move(container);
 }
 
-Result<Json> encrypt_object(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
+// Moves the members of `object` into the result or its encryptedSelf (`object` is consumed).
+Result<Json> encrypt_object(Json&& object, const crypto::AesKey& key, const EncryptedFieldsManifest& m,
                             const std::string& path, int depth, const Json& bound) {
   if (depth > kMaxJsonDepth) return Error{ErrorCode::kInvalidArgument, "entity JSON is nested too deeply"};
   std::optional<Json> previous;
-  const auto es = object.find(kEncryptedSelf);
-  if (es != object.end() && es->is_string()) previous = try_open(es->get<std::string>(), key);
-
+  Json existing;  // the current encryptedSelf, kept when it already holds the values
+  if (const auto es = object.find(kEncryptedSelf); es != object.end()) {
+    if (es->is_string()) previous = try_open(es->get_ref<const std::string&>(), key);
+    existing = std::move(*es);
+    object.erase(es);
+  }
+  Json out = Json::object();
   if (m.encrypts_everything()) {
-    Json plain = object;
-    plain.erase(kEncryptedSelf);
-    Json out = Json::object();
-    if (previous && *previous == plain) {
-      out[kEncryptedSelf] = *es;
-    } else {
-      CARDINAL_ASSIGN_OR_RETURN(std::string sealed, seal(plain, key));
-      out[kEncryptedSelf] = sealed;
-    }
+    CARDINAL_RETURN_IF_ERROR(put_sealed(out, std::move(existing), previous, object, key));
     return out;
   }
-
-  Json out = Json::object();
+  auto& out_members = members_of(out);
+  out_members.reserve(object.size() + 1);
   Json secret = Json::object();
-  for (const auto& [k, v] : object.items()) {
-    if (k == kEncryptedSelf) continue;
-    const std::string p = child(path, k);
+  for (auto& [k, v] : members_of(object)) {
     if (m.fields().count(k) != 0) {
-      secret[k] = v;
+      append(members_of(secret), k, std::move(v));
     } else if (auto n = m.nested().find(k); n != m.nested().end()) {
       if (v.is_null()) {
-        out[k] = v;
+        append(out_members, k, std::move(v));
       } else if (!v.is_object()) {
-        return wrong_type(p, "an object");
+        return wrong_type(child(path, k), "an object");
       } else {
-        CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_object(v, key, n->second, p, depth + 1));
+        CARDINAL_ASSIGN_OR_RETURN(Json e, encrypt_object(std::move(v), key, n->second, child(path, k), depth + 1));
+        append(out_members, k, std::move(e));
       }
     } else if (auto a = m.array_items().find(k); a != m.array_items().end()) {
-      CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_children(v, key, a->second, p, depth, true));
+      CARDINAL_ASSIGN_OR_RETURN(Json e, encrypt_children(std::move(v), key, a->second, child(path, k), depth, true));
+      append(out_members, k, std::move(e));
     } else if (auto mv = m.map_values().find(k); mv != m.map_values().end()) {
-      CARDINAL_ASSIGN_OR_RETURN(out[k], encrypt_children(v, key, mv->second, p, depth, false));
+      CARDINAL_ASSIGN_OR_RETURN(Json e, encrypt_children(std::move(v), key, mv->second, child(path, k), depth, false));
+      append(out_members, k, std::move(e));
     } else {
-      out[k] = v;
+      append(out_members, k, std::move(v));
     }
   }
   if (bound.is_object()) {
-    for (const auto& [k, v] : bound.items()) secret[k] = v;
+    for (const auto& [k, v] : bound.items()) secret[k] = v;  // (may replace a member: operator[])
   }
-  if (previous && *previous == secret) {
-    out[kEncryptedSelf] = *es;
-  } else {
-    CARDINAL_ASSIGN_OR_RETURN(std::string sealed, seal(secret, key));
-    out[kEncryptedSelf] = sealed;
-  }
+  CARDINAL_RETURN_IF_ERROR(put_sealed(out, std::move(existing), previous, secret, key));
   return out;
 }
 
@@ -201,21 +215,21 @@ void collect_clear(const Json& object, const EncryptedFieldsManifest& m, const s
 
 }  // namespace
 
-Result<std::string> compact_json(const Json& value) {
-  try {
-    return value.dump(-1, ' ', false, Json::error_handler_t::strict);
-  } catch (const Json::exception&) {
-    return Error{ErrorCode::kInvalidArgument, "JSON contains invalid UTF-8"};
-  }
-}
+Result<std::string> compact_json(const Json& value) { return detail::write_compact_json(value); }
 
-Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
+Result<Json> encrypt_json(Json&& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
                           const Json& bound) {
   if (!object.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
   if (manifest.encrypts_everything() && bound.is_object() && !bound.empty()) {
     return Error{ErrorCode::kInvalidArgument, "bound fields need a manifest that keeps fields in clear"};
   }
-  return encrypt_object(object, key, manifest, "", 0, bound);
+  return encrypt_object(std::move(object), key, manifest, "", 0, bound);
+}
+
+Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
+                          const Json& bound) {
+  if (!object.is_object()) return Error{ErrorCode::kInvalidArgument, "an entity must be a JSON object"};
+  return encrypt_json(Json(object), key, manifest, bound);
 }
 
 Status decrypt_json_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys,

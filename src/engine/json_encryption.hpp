@@ -23,6 +23,11 @@ inline constexpr int kMaxJsonDepth = 64;
 Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
                           const Json& bound = Json());
 
+/// `encrypt_json` of an entity the caller gives up: its members are moved into the result and its
+/// encryptedSelf, not copied. On error `object` is left in a valid but unspecified state.
+Result<Json> encrypt_json(Json&& object, const crypto::AesKey& key, const EncryptedFieldsManifest& manifest,
+                          const Json& bound = Json());
+
 /// What decryption noticed that may be tampering.
 struct DecryptionFindings {
   /// Paths of fields present both in clear and inside encryptedSelf (the decrypted value wins).

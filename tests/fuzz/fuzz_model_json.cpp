@@ -2,7 +2,11 @@
 // JSON parsing and the typed crypto model views: any byte string gives a value or a typed error.
 // parse_json (its own one-pass parser, src/common/json_parser.cpp) is also compared with
 // nlohmann::json::parse: within the limits, the same texts are accepted and give the same value.
+// The compact serialiser (src/common/json_writer.cpp, behind every encryptedSelf) is compared with
+// nlohmann's dump on every parsed value: the same bytes.
 #include <cardinal/model/crypto_model.hpp>
+
+#include "common/json_writer.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -28,6 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!too_deep) std::abort();  // accepted by one parser only
     }
     if (j.ok() && reference_ok && (*j != reference || j->dump() != reference.dump())) std::abort();
+  }
+  if (j.ok()) {
+    // (A parsed value holds valid UTF-8 only: dump cannot throw, and the serialiser must not refuse.)
+    auto ours = detail::write_compact_json(*j, size % 2 == 0 ? 1 : 1024);
+    if (!ours.ok() || *ours != j->dump(-1, ' ', false, Json::error_handler_t::strict)) std::abort();
   }
   if (!j.ok()) return 0;
   (void)model::ExchangeData::from_json(*j);

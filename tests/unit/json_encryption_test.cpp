@@ -132,6 +132,79 @@ TEST(JsonEncryption, TypeMismatchAndDepth) {
   EXPECT_ERROR_CODE(decrypt_json(parse(deep.c_str()), {&key}), ErrorCode::kMalformedInput);
 }
 
+// The plaintext of an encryptedSelf (what the official SDK parses).
+std::string sealed_text(const Json& encrypted_self, const crypto::AesKey& key) {
+  auto ct = crypto::base64_decode(encrypted_self.get<std::string>());
+  if (!ct.ok()) return "(not base64)";
+  auto plain = crypto::aes_cbc::decrypt(key, *ct);
+  return plain.ok() ? std::string(plain->reveal_as_text()) : "(does not decrypt)";
+}
+
+TEST(JsonEncryption, SealedTextIsExactlyNlohmannsCompactDump) {
+  auto m = EncryptedFieldsManifest::parse({"descr", "note", "score", "big", "notes[].markdown"});
+  ASSERT_OK(m);
+  const auto key = new_key();
+  const Json entity = parse(R"({"id":"he-1","descr":"caf\u00e9 \"q\" \\ / \u0001\u001f\u007f\n\t漢 \ud83d\ude00",
+    "note":null,"score":-1.25e-3,"big":18446744073709551615,"code":"I10",
+    "notes":[{"markdown":"m\u00e9","author":"x"}]})");
+  auto enc = encrypt_json(entity, key, *m, Json{{"id", "he-1"}});
+  ASSERT_OK(enc);
+  // Members in the order of the entity, then the bound ones; nlohmann's compact form byte for byte.
+  const Json top = Json{{"descr", entity["descr"]}, {"note", nullptr}, {"score", entity["score"]},
+                        {"big", entity["big"]}, {"id", "he-1"}};
+  EXPECT_EQ(sealed_text((*enc)["encryptedSelf"], key), top.dump(-1, ' ', false, Json::error_handler_t::strict));
+  EXPECT_EQ(sealed_text((*enc)["encryptedSelf"], key),
+            "{\"descr\":\"caf\xC3\xA9 \\\"q\\\" \\\\ / \\u0001\\u001f\x7f\\n\\t\xE6\xBC\xA2 \xF0\x9F\x98\x80\","
+            "\"note\":null,\"score\":-0.00125,\"big\":18446744073709551615,\"id\":\"he-1\"}");
+  EXPECT_EQ(sealed_text((*enc)["notes"][0]["encryptedSelf"], key), "{\"markdown\":\"m\xC3\xA9\"}");
+}
+
+TEST(JsonEncryption, InvalidUtf8InAFieldToEncryptIsAnErrorValue) {
+  auto m = EncryptedFieldsManifest::parse({"descr", "notes[].markdown"});
+  ASSERT_OK(m);
+  const auto key = new_key();
+  Json entity = parse(R"({"id":"x","notes":[{"markdown":"m"}]})");
+  entity["notes"][0]["markdown"] = std::string("bad \xC3");
+  auto r = encrypt_json(entity, key, *m);
+  EXPECT_ERROR_CODE(r, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("invalid UTF-8"), std::string::npos) << r.error().message();
+  Json everything = parse(R"({"id":"x"})");
+  everything["descr"] = std::string("\xFF");
+  EXPECT_ERROR_CODE(encrypt_json(everything, key, EncryptedFieldsManifest::parse({"*"}).value()),
+                    ErrorCode::kInvalidArgument);
+}
+
+TEST(JsonEncryption, MovedEntityEncryptsLikeACopiedOne) {
+  auto m = EncryptedFieldsManifest::parse({"descr", "notes[].markdown", "addr.street", "tags.*.label"});
+  ASSERT_OK(m);
+  const auto key = new_key();
+  const Json entity = parse(R"({"id":"he-1","descr":"d","notes":[{"markdown":"m","a":1},null],"code":"c",
+    "addr":{"street":"s","city":"b"},"tags":{"t":{"label":"l","k":2}},"other":[1,{"x":"y"}]})");
+  auto copied = encrypt_json(entity, key, *m);
+  ASSERT_OK(copied);
+  Json owned = entity;
+  auto moved = encrypt_json(std::move(owned), key, *m);
+  ASSERT_OK(moved);
+  // Same clear members in the same order, the same sealed texts (fresh IVs aside).
+  ASSERT_EQ(moved->size(), copied->size());
+  for (auto a = moved->begin(), b = copied->begin(); a != moved->end(); ++a, ++b) EXPECT_EQ(a.key(), b.key());
+  EXPECT_EQ(sealed_text((*moved)["encryptedSelf"], key), sealed_text((*copied)["encryptedSelf"], key));
+  EXPECT_EQ(sealed_text((*moved)["encryptedSelf"], key), R"({"descr":"d"})");
+  EXPECT_EQ(sealed_text((*moved)["notes"][0]["encryptedSelf"], key), R"({"markdown":"m"})");
+  EXPECT_EQ(sealed_text((*moved)["tags"]["t"]["encryptedSelf"], key), R"({"label":"l"})");
+  EXPECT_EQ((*moved)["other"], entity["other"]);
+  EXPECT_TRUE((*moved)["notes"][1].is_null());
+  auto dec = decrypt_json(std::move(moved).value(), {&key});
+  ASSERT_OK(dec);
+  EXPECT_EQ((*dec)["descr"], "d");
+  EXPECT_EQ((*dec)["addr"]["street"], "s");
+  // An unchanged encryptedSelf is kept on the moving path too.
+  auto again = encrypt_json(Json(*dec), key, *m);
+  ASSERT_OK(again);
+  EXPECT_EQ((*again)["encryptedSelf"], (*dec)["encryptedSelf"]);
+  EXPECT_EQ((*again)["notes"][0]["encryptedSelf"], (*dec)["notes"][0]["encryptedSelf"]);
+}
+
 TEST(JsonEncryption, ClearFieldsRequiringEncryption) {
   auto m = EncryptedFieldsManifest::parse({"descr", "notes[].markdown", "ins[].*"});
   ASSERT_OK(m);
