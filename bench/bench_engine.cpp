@@ -142,6 +142,35 @@ void BM_Decrypt10kOwnedEntitiesThrough100ExchangeData(benchmark::State& state) {
 }
 BENCHMARK(BM_Decrypt10kOwnedEntitiesThrough100ExchangeData)->Unit(benchmark::kMillisecond)->Iterations(3);
 
+// The RSA share of the two benchmarks above: a fresh reader decrypts only the first entity of each
+// of the 100 exchange data (100 RSA openings, 100 entities). Per entity beyond RSA =
+// (time of a 10k benchmark − this one) / 9 900.
+void BM_Decrypt100EntitiesOnePerExchangeData(benchmark::State& state) {
+  cardinal::testing::MemoryExchangeDataSource source;
+  const std::vector<Json> stored = shared_10k(source);
+  std::vector<Json> firsts;
+  for (std::size_t i = 0; i < stored.size(); i += 100) firsts.push_back(stored[i]);
+  std::size_t openings = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Json> owned = firsts;
+    auto ring = std::make_shared<KeyRing>();
+    ring->add("hcp-reader", key(1), true);
+    ExchangeDataManager manager("hcp-reader", ring, source, 500, nullptr);
+    EntityCrypto entities(manager, {"hcp-reader"}, false, nullptr);
+    state.ResumeTiming();
+    for (auto& e : owned) {
+      auto access = entities.open(e, "HealthElement").value();
+      auto clear = decrypt_json(std::move(e), access.key_pointers());
+      benchmark::DoNotOptimize(clear);
+    }
+    openings = manager.openings();
+  }
+  state.counters["entities"] = static_cast<double>(firsts.size());
+  state.counters["rsa_openings"] = static_cast<double>(openings);
+}
+BENCHMARK(BM_Decrypt100EntitiesOnePerExchangeData)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 long max_rss_kb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -97,16 +97,34 @@ bool same_content(const Json& a, const Json& b) {
   return equivalent(x, y);
 }
 
+namespace {
+
+// What a merge reads of a base: the entity without the fields three_way_merge takes from the
+// current version (for a small entity, its securityMetadata is most of it).
+Json merge_base(const Json& entity) {
+  if (!entity.is_object()) return entity;
+  Json out = Json::object();
+  auto& members = out.get_ref<Json::object_t&>();
+  members.reserve(entity.size());
+  for (const auto& [k, v] : entity.get_ref<const Json::object_t&>()) {
+    if (!managed(k)) members.emplace_back(k, v);
+  }
+  return out;
+}
+
+}  // namespace
+
 void RevisionCache::put(const std::string& type, const std::string& id, const std::string& rev, const Json& entity) {
   if (id.empty() || rev.empty()) return;
+  Json base = merge_base(entity);  // (copied outside the lock)
   std::lock_guard lock(mutex_);
   Key key{type + '\n' + id, rev};
   if (auto it = index_.find(key); it != index_.end()) {
-    it->second->second = entity;
+    it->second->second = std::move(base);
     lru_.splice(lru_.begin(), lru_, it->second);
     return;
   }
-  lru_.emplace_front(key, entity);
+  lru_.emplace_front(key, std::move(base));
   index_[key] = lru_.begin();
   while (lru_.size() > capacity_) {
     index_.erase(lru_.back().first);

@@ -31,8 +31,9 @@ MergeResult three_way_merge(const Json& base, const Json& mine, const Json& thei
 /// takes from the current version (`rev`, `securityMetadata`, `encryptedSelf`) and key order.
 bool same_content(const Json& a, const Json& b);
 
-/// The last decrypted versions returned to the caller, by (entity type, id, rev). Bounded LRU;
-/// thread-safe.
+/// The last decrypted versions returned to the caller, by (entity type, id, rev), as bases of a
+/// later `three_way_merge`: without the fields it takes from the current version (`rev`,
+/// `securityMetadata`, `encryptedSelf`), which are not kept. Bounded LRU; thread-safe.
 class RevisionCache {
  public:
   explicit RevisionCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}

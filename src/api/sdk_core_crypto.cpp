@@ -88,6 +88,28 @@ std::vector<std::string> erase_clear_fields(const SdkCore& core, std::string_vie
   return out;
 }
 
+// The members of a stored Service or Contact that erase_clear_fields reads (copies of them only,
+// not of the whole entity, whose securityMetadata is most of a small one): the top-level members
+// its manifest names, and the `content` of a Service (compound sub-services included) or the
+// `services` of a Contact. Everything when the manifest encrypts everything (every member is
+// compared); nothing when there is no manifest (nothing is checked).
+Json members_checked(const SdkCore& core, std::string_view type, const Json& stored) {
+  auto manifest = type == "Service" ? service_check(core) : core.manifest_of(type);
+  if (!stored.is_object() || (manifest.ok() && manifest->encrypts_everything())) return stored;
+  Json out = Json::object();
+  if (!manifest.ok()) return out;
+  auto& members = out.get_ref<Json::object_t&>();
+  auto keep = [&](const std::string& k) {
+    if (auto it = stored.find(k); it != stored.end() && out.find(k) == out.end()) members.emplace_back(k, *it);
+  };
+  for (const auto& f : manifest->fields()) keep(f);
+  for (const auto& [k, sub] : manifest->nested()) keep(k);
+  for (const auto& [k, sub] : manifest->array_items()) keep(k);
+  for (const auto& [k, sub] : manifest->map_values()) keep(k);
+  keep(type == "Service" ? "content" : "services");
+  return out;
+}
+
 }  // namespace
 
 Result<EncryptedFieldsManifest> SdkCore::manifest_of(std::string_view type) const {
@@ -223,13 +245,14 @@ Result<DecryptedEntity> SdkCore::decrypt(std::string_view type, Json&& encrypted
   // What the stored form says, read before it is decrypted in place. Most types need only the
   // list of their clear fields that the manifest encrypts (no copy of the entity); a Service and
   // a Contact's services are checked side by side with their decrypted form (compound
-  // sub-services: engine::erase_clear_service_fields), so their stored form is kept (a copy).
+  // sub-services: engine::erase_clear_service_fields), so the stored members those checks read
+  // are kept (copies of them only: members_checked).
   // (rev absent or not a string: looked up as "", tracking_backend.cpp)
   const std::string stored_rev = string_member(encrypted, "rev");
   std::optional<Json> stored_copy;
   std::vector<std::string> stored_in_clear;
   if (type == "Service" || type == "Contact") {
-    stored_copy = encrypted;
+    stored_copy = members_checked(*this, type, encrypted);
   } else if (auto manifest = manifest_of(type); manifest.ok()) {
     stored_in_clear = engine::clear_fields_requiring_encryption(encrypted, *manifest);
   }

@@ -4,6 +4,7 @@
 #include <cardinal/crypto/encoding.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace cardinal::engine {
 
@@ -27,7 +28,11 @@ Result<SecretBytes> decrypt_delegation_value(const crypto::AesKey& exchange_key,
   if (plain.size() < sizeof(kPrefix) || !std::equal(std::begin(kPrefix), std::end(kPrefix), plain.reveal().begin())) {
     return Error{ErrorCode::kTamperDetected, "delegation value lacks the 'Cure' validation prefix"};
   }
-  return SecretBytes(plain.reveal().subspan(sizeof(kPrefix)));
+  // The prefix dropped in place (no second buffer; truncate wipes the tail).
+  const std::size_t payload = plain.size() - sizeof(kPrefix);
+  std::memmove(plain.mutable_data(), plain.mutable_data() + sizeof(kPrefix), payload);
+  plain.truncate(payload);
+  return plain;
 }
 
 Result<crypto::AesKey> decrypt_entity_key(const crypto::AesKey& exchange_key, std::string_view b64) {

@@ -5,6 +5,7 @@
 
 #include "engine/access_control.hpp"
 #include "engine/delegation_crypto.hpp"
+#include "model/secure_delegation_view.hpp"
 
 #include <algorithm>
 
@@ -23,22 +24,43 @@ struct DelegationValues {
   std::vector<std::string> owning_ids;
 };
 
-// Decrypts every value of a delegation; any failure fails the whole delegation.
-Result<DelegationValues> open_values(const model::SecureDelegation& d, const crypto::AesKey& exchange_key) {
+// Decrypts every value of a delegation (in the order of the model's sets); any failure fails the
+// whole delegation.
+Result<DelegationValues> open_values(const model::SecureDelegationView& d, const crypto::AesKey& exchange_key) {
   DelegationValues out;
-  for (const auto& v : d.encryption_keys) {
-    CARDINAL_ASSIGN_OR_RETURN(auto k, decrypt_entity_key(exchange_key, v));
-    out.keys.push_back(std::move(k));
-  }
-  for (const auto& v : d.secret_ids) {
-    CARDINAL_ASSIGN_OR_RETURN(auto id, decrypt_delegation_id(exchange_key, v));
-    out.secret_ids.push_back(std::move(id));
-  }
-  for (const auto& v : d.owning_entity_ids) {
-    CARDINAL_ASSIGN_OR_RETURN(auto id, decrypt_delegation_id(exchange_key, v));
-    out.owning_ids.push_back(std::move(id));
-  }
+  Status failed;
+  model::for_each_value(d.encryption_keys, [&](std::string_view v) {
+    if (!failed.ok()) return;
+    auto k = decrypt_entity_key(exchange_key, v);
+    if (k.ok()) {
+      out.keys.push_back(std::move(k).value());
+    } else {
+      failed = k.error();
+    }
+  });
+  auto ids = [&](const Json* list, std::vector<std::string>& into) {
+    model::for_each_value(list, [&](std::string_view v) {
+      if (!failed.ok()) return;
+      auto id = decrypt_delegation_id(exchange_key, v);
+      if (id.ok()) {
+        into.push_back(std::move(id).value());
+      } else {
+        failed = id.error();
+      }
+    });
+  };
+  ids(d.secret_ids, out.secret_ids);
+  ids(d.owning_entity_ids, out.owning_ids);
+  if (!failed.ok()) return failed.error();
   return out;
+}
+
+// The delegation under `key` (`delegations` sorted by key), or null.
+const model::SecureDelegationView* find_delegation(const std::vector<model::SecureDelegationView>& delegations,
+                                                   std::string_view key) {
+  auto it = std::lower_bound(delegations.begin(), delegations.end(), key,
+                             [](const model::SecureDelegationView& d, std::string_view k) { return d.key < k; });
+  return it != delegations.end() && it->key == key ? &*it : nullptr;
 }
 
 Result<Json> encrypt_values(const crypto::AesKey& exchange_key, const std::vector<std::string>& ids) {
@@ -64,39 +86,47 @@ Result<Json> encrypt_keys(const crypto::AesKey& exchange_key, const std::vector<
 EntityCrypto::EntityCrypto(ExchangeDataManager& exchange_data, std::set<std::string> hierarchy_ids, bool self_anonymous,
                            TamperListener on_tamper)
     : exchange_data_(exchange_data),
-      hierarchy_(std::move(hierarchy_ids)),
       self_anonymous_(self_anonymous),
-      on_tamper_(std::move(on_tamper)) {}
+      on_tamper_(std::move(on_tamper)) {
+  hierarchy_.insert(hierarchy_ids.begin(), hierarchy_ids.end());
+}
 
 void EntityCrypto::report(std::string_view kind, const std::string& id, Error error) const {
   if (on_tamper_) on_tamper_(TamperReport{std::string(kind), id, std::move(error)});
 }
 
-Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& key, const model::SecureDelegation& d,
+Result<OpenedExchangeData> EntityCrypto::exchange_data_for(const std::string& key,
+                                                           const model::SecureDelegationView& d,
                                                            std::string_view entity_type) {
   const bool names_us = in_hierarchy(d.delegator) || in_hierarchy(d.delegate);
-  if (names_us && d.exchange_data_id) return exchange_data_.get(*d.exchange_data_id);
+  if (names_us && d.exchange_data_id) return exchange_data_.get(std::string(*d.exchange_data_id));
   if (names_us) return exchange_data_.get_via_map(key);
   if (auto hit = exchange_data_.find_by_delegation_key(key, entity_type)) return hit;
   return Error{ErrorCode::kKeyNotAvailable, "delegation not reachable"};
 }
 
-std::optional<std::string> EntityCrypto::delegation_key_of(const OpenedExchangeData& x,
-                                                          std::string_view entity_type) const {
+std::shared_ptr<const EntityCrypto::Derived> EntityCrypto::derived_of(const OpenedExchangeData& x,
+                                                                      std::string_view entity_type) const {
   constexpr std::size_t kMaxDerived = 4096;
   std::pair<const DecryptedExchangeData*, std::string> id{x.get(), std::string(entity_type)};
   {
     std::lock_guard lock(derived_mutex_);
-    if (auto it = derived_.find(id); it != derived_.end() && it->second.source.lock() == x) return it->second.key;
+    if (auto it = derived_.find(id); it != derived_.end() && it->second.source.lock() == x) return it->second.derived;
   }
-  std::optional<std::string> key;
+  auto derived = std::make_shared<Derived>();
   if (auto ack = access_control_key(x->secrets.access_control_secret, entity_type); ack.ok()) {
-    key = secure_delegation_key(ack->reveal());
+    derived->key = secure_delegation_key(ack->reveal());
   }
+  derived->source = "exchange data " + x->record.id + " (delegator " + x->record.delegator + ")";
   std::lock_guard lock(derived_mutex_);
   if (derived_.size() >= kMaxDerived) derived_.clear();
-  derived_[std::move(id)] = DerivedKey{x, key};
-  return key;
+  derived_[std::move(id)] = DerivedEntry{x, derived};
+  return derived;
+}
+
+std::optional<std::string> EntityCrypto::delegation_key_of(const OpenedExchangeData& x,
+                                                          std::string_view entity_type) const {
+  return derived_of(x, entity_type)->key;
 }
 
 std::string EntityAccess::unverified_sources() const {
@@ -112,43 +142,50 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
   if (!is_entity_type(entity_type)) {
     return Error{ErrorCode::kInvalidArgument, "unknown entity type '" + std::string(entity_type) + "'"};
   }
-  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
-  const std::string id = entity_id_of(entity);
+  // (Read in place: every view points into `entity`, which outlives this call.)
+  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegation_views_of(entity));
+  std::optional<std::string> id_text;  // for messages only
+  auto id = [&]() -> const std::string& {
+    if (!id_text) id_text = entity_id_of(entity);
+    return *id_text;
+  };
   EntityAccess access;
-  for (const auto& [key, d] : delegations) {
+  for (const auto& d : delegations) {
+    std::string key(d.key);
     auto opened = exchange_data_for(key, d, entity_type);
     if (!opened.ok()) {
-      if (opened.error().code() == ErrorCode::kTamperDetected) report(entity_type, id, opened.error());
+      if (opened.error().code() == ErrorCode::kTamperDetected) report(entity_type, id(), opened.error());
       continue;
     }
     const auto& record = (*opened)->record;
     const auto& secrets = (*opened)->secrets;
     // The delegation must sit under the key its exchange data derives for this entity type, and
     // name the same pair as that exchange data (malicious-server.md M13). Otherwise: not used.
-    if (delegation_key_of(*opened, entity_type) != key) {
-      report(entity_type, id,
-             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id +
+    const auto derived = derived_of(*opened, entity_type);
+    if (derived->key != key) {
+      report(entity_type, id(),
+             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id() +
                                                    " is not under the key its exchange data " + record.id +
                                                    " gives: ignored"});
       continue;
     }
     if ((d.delegator && *d.delegator != record.delegator) || (d.delegate && *d.delegate != record.delegate)) {
-      report(entity_type, id,
-             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id +
+      report(entity_type, id(),
+             Error{ErrorCode::kTamperDetected, "delegation " + key + " of " + std::string(entity_type) + " " + id() +
                                                    " names a pair other than its exchange data " + record.id +
                                                    " (" + record.delegator + " → " + record.delegate + "): ignored"});
       continue;
     }
     auto values = open_values(d, secrets.exchange_key);
     if (!values.ok()) {
-      report(entity_type, id, Error{values.error().code(), "delegation " + key + ": " + values.error().message()});
+      report(entity_type, id(), Error{values.error().code(), "delegation " + key + ": " + values.error().message()});
       continue;
     }
     // Authenticated only when we (or a hierarchy member whose verified key we hold) made it.
     const bool verified = (*opened)->shared_signature_valid && (*opened)->delegator_signature_valid &&
                           hierarchy_.count(record.delegator) != 0;
     const Provenance provenance = verified ? Provenance::kVerified : Provenance::kUnverified;
-    const std::string source = "exchange data " + record.id + " (delegator " + record.delegator + ")";
+    const std::string& source = derived->source;  // "exchange data <id> (delegator <id>)"
     for (auto& k : values->keys) {
       auto it = std::find_if(access.keys.begin(), access.keys.end(), [&](const AccessibleKey& a) { return a.key == k; });
       if (it == access.keys.end()) {
@@ -171,11 +208,11 @@ Result<EntityAccess> EntityCrypto::open(const Json& entity, std::string_view ent
       access.verified_secret_ids.insert(values->secret_ids.begin(), values->secret_ids.end());
       access.verified_owning_entity_ids.insert(values->owning_ids.begin(), values->owning_ids.end());
     }
-    access.opened_delegations.insert(key);
+    access.opened_delegations.insert(std::move(key));
     if (d.permissions == AccessLevel::kWrite) access.can_write = true;
   }
   if (access.opened_delegations.empty()) {
-    return Error{ErrorCode::kKeyNotAvailable, "no delegation of entity " + id + " can be opened by the current user"};
+    return Error{ErrorCode::kKeyNotAvailable, "no delegation of entity " + id() + " can be opened by the current user"};
   }
   return access;
 }
@@ -285,9 +322,12 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   if (target.share_owning_entity_ids)
     owning_ids.assign(access.owning_ids_to_share().begin(), access.owning_ids_to_share().end());
 
-  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegations_of(entity));
+  CARDINAL_ASSIGN_OR_RETURN(auto delegations, model::secure_delegation_views_of(entity));
   const int wanted = target.level == AccessLevel::kWrite ? 1 : 0;
-  auto rank = [](const model::SecureDelegation& d) { return d.permissions == AccessLevel::kWrite ? 1 : 0; };
+  // (Of a key found among `delegations`.)
+  auto rank = [&delegations](const std::string& k) {
+    return find_delegation(delegations, k)->permissions == AccessLevel::kWrite ? 1 : 0;
+  };
   // The delegation this user already gave the delegate with the highest permission: the one under
   // the exchange data new shares use, or one under other exchange data self → delegate.
   std::string best_key;
@@ -297,10 +337,9 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     const auto derived = delegation_key_of(x, entity_type);
     if (!derived) return;
     const std::string& k = *derived;
-    auto it = delegations.find(k);
-    if (it == delegations.end()) return;
+    if (find_delegation(delegations, k) == nullptr) return;
     used_exchange_data.insert(x->record.id);
-    if (best_key.empty() || rank(it->second) > rank(delegations.at(best_key))) {
+    if (best_key.empty() || rank(k) > rank(best_key)) {
       best_key = k;
       best_data = x;
     }
@@ -310,16 +349,16 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
   for (const auto& x : cached) {
     if (x->record.delegator == self && x->record.delegate == target.delegate_id) consider(x);
   }
-  if (!best_key.empty() && rank(delegations.at(best_key)) < wanted) {
+  if (!best_key.empty() && rank(best_key) < wanted) {
     // Before adding a second delegation, look at every exchange data self → delegate the server has.
     CARDINAL_ASSIGN_OR_RETURN(auto all, exchange_data_.all_to(target.delegate_id));
     for (const auto& x : all) consider(x);
   }
 
-  if (!best_key.empty() && rank(delegations.at(best_key)) >= wanted) {
+  if (!best_key.empty() && rank(best_key) >= wanted) {
     // The delegate already has a delegation at this level: add what is missing.
     const crypto::AesKey& ek = best_data->secrets.exchange_key;
-    CARDINAL_ASSIGN_OR_RETURN(auto have, open_values(delegations.at(best_key), ek));
+    CARDINAL_ASSIGN_OR_RETURN(auto have, open_values(*find_delegation(delegations, best_key), ek));
     Json update = Json{{"metadataAccessControlHash", best_key}};
     bool any = false;
     auto add_missing = [&](const char* field, Json values) {
@@ -360,7 +399,7 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
                                                                                  used_exchange_data));
     CARDINAL_ASSIGN_OR_RETURN(ack, access_control_key(opened->secrets.access_control_secret, entity_type));
     key = secure_delegation_key(ack.reveal());
-    if (delegations.count(key) != 0) {
+    if (find_delegation(delegations, key) != nullptr) {
       return Error{ErrorCode::kInternal, "no unused exchange data to " + target.delegate_id + " for the upgrade"};
     }
     if (kind != nullptr) *kind = ShareRequestKind::kUpgrade;

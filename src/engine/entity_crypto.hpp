@@ -9,6 +9,7 @@
 #include <cardinal/model/crypto_model.hpp>
 
 #include "engine/exchange_data_manager.hpp"
+#include "model/secure_delegation_view.hpp"
 
 #include <map>
 #include <memory>
@@ -146,11 +147,19 @@ class EntityCrypto {
   std::vector<SecretBytes> access_control_keys(std::string_view entity_type) const;
 
  private:
-  Result<OpenedExchangeData> exchange_data_for(const std::string& key, const model::SecureDelegation& d,
+  Result<OpenedExchangeData> exchange_data_for(const std::string& key, const model::SecureDelegationView& d,
                                                std::string_view entity_type);
-  bool in_hierarchy(const std::optional<std::string>& id) const { return id && hierarchy_.count(*id) != 0; }
-  /// The key a delegation of `entity_type` sits under when it uses `x` (SHA-256 of the access
-  /// control key), derived once per exchange data and type (nullopt: no key for that type).
+  bool in_hierarchy(const std::optional<std::string_view>& id) const { return id && hierarchy_.count(*id) != 0; }
+  /// What an entity's delegations through one exchange data share, per entity type.
+  struct Derived {
+    /// The key a delegation of the type sits under when it uses the exchange data (SHA-256 of the
+    /// access control key; nullopt: no key for that type).
+    std::optional<std::string> key;
+    std::string source;  ///< "exchange data <id> (delegator <id>)", for AccessibleKey::sources
+  };
+  /// Derived once per exchange data and type, then cached.
+  std::shared_ptr<const Derived> derived_of(const OpenedExchangeData& x, std::string_view entity_type) const;
+  /// `derived_of(x, entity_type)->key`.
   std::optional<std::string> delegation_key_of(const OpenedExchangeData& x, std::string_view entity_type) const;
   /// For a delegation with one anonymous side: the id of `opened` encrypted for the explicit side's
   /// keys (ours when we are explicit, else the delegate's keys the record is encrypted for).
@@ -159,18 +168,18 @@ class EntityCrypto {
   void report(std::string_view kind, const std::string& id, Error error) const;
 
   ExchangeDataManager& exchange_data_;
-  std::set<std::string> hierarchy_;
+  std::set<std::string, std::less<>> hierarchy_;
   bool self_anonymous_;
   TamperListener on_tamper_;
 
   // Derived delegation keys, by exchange data (weakly held: an entry of a dropped exchange data is
   // recomputed, never reused for another one at the same address) and entity type.
-  struct DerivedKey {
+  struct DerivedEntry {
     std::weak_ptr<const DecryptedExchangeData> source;
-    std::optional<std::string> key;
+    std::shared_ptr<const Derived> derived;
   };
   mutable std::mutex derived_mutex_;
-  mutable std::map<std::pair<const DecryptedExchangeData*, std::string>, DerivedKey, std::less<>> derived_;
+  mutable std::map<std::pair<const DecryptedExchangeData*, std::string>, DerivedEntry, std::less<>> derived_;
 };
 
 }  // namespace cardinal::engine

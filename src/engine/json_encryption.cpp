@@ -5,6 +5,9 @@
 
 #include "common/json_writer.hpp"
 
+#include <optional>
+#include <string_view>
+
 namespace cardinal::engine {
 
 namespace {
@@ -133,27 +136,55 @@ Result<Json> encrypt_object(Json&& object, const crypto::AesKey& key, const Encr
   return out;
 }
 
+// Where decrypt_in_place is inside the entity, as text only when a message or a finding needs it
+// (the same text as `child`: "a.b", "a[2].b").
+struct PathRef {
+  const PathRef* parent = nullptr;  ///< null at the root
+  std::string_view key;             ///< member name, or the array's when `index` is set
+  std::optional<std::size_t> index;  ///< element of the array `key` of `parent`
+
+  [[nodiscard]] std::string text() const {
+    if (parent == nullptr) return {};
+    std::string out = child(parent->text(), std::string(key));
+    if (index) out += "[" + std::to_string(*index) + "]";
+    return out;
+  }
+};
+
+// Makes room for `extra` more members of `members` without the vector's reallocation, which
+// copies its elements (pair<const std::string, Json> has no noexcept move: every value would be
+// deep-copied); here only the keys are copied, the values moved.
+void reserve_members(Json::object_t& members, std::size_t extra) {
+  if (members.capacity() >= members.size() + extra) return;
+  Json::object_t grown;
+  grown.reserve(members.size() + extra);
+  for (auto& [k, v] : members) grown.emplace_back(k, std::move(v));
+  members.swap(grown);
+}
+
 // Decrypts `object` in place (one copy of the entity for the whole tree, not one per level).
 Status decrypt_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys, DecryptionFindings* findings,
-                        const std::string& path, int depth) {
+                        const PathRef& path, int depth) {
   if (depth > kMaxJsonDepth) return Error{ErrorCode::kMalformedInput, "entity JSON is nested too deeply"};
-  for (auto& [k, v] : object.items()) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    Json& v = *it;
     if (v.is_object()) {
-      CARDINAL_RETURN_IF_ERROR(decrypt_in_place(v, keys, findings, child(path, k), depth + 1));
+      CARDINAL_RETURN_IF_ERROR(decrypt_in_place(v, keys, findings, PathRef{&path, it.key(), {}}, depth + 1));
     } else if (v.is_array()) {
       bool all_objects = true;
       for (const auto& e : v) all_objects = all_objects && (e.is_object() || e.is_null());
       if (!all_objects) continue;
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i].is_null()) continue;
-        CARDINAL_RETURN_IF_ERROR(
-            decrypt_in_place(v[i], keys, findings, child(path, k) + "[" + std::to_string(i) + "]", depth + 1));
+        CARDINAL_RETURN_IF_ERROR(decrypt_in_place(v[i], keys, findings, PathRef{&path, it.key(), i}, depth + 1));
       }
     }
   }
   const auto es = object.find(kEncryptedSelf);
   if (es == object.end() || es->is_null()) return {};
-  if (!es->is_string()) return Error{ErrorCode::kMalformedInput, "encryptedSelf at '" + path + "' is not a string"};
+  if (!es->is_string()) {
+    return Error{ErrorCode::kMalformedInput, "encryptedSelf at '" + path.text() + "' is not a string"};
+  }
   std::optional<Json> fields;
   const std::string& sealed = es->get_ref<const std::string&>();
   for (const auto* key : keys) {
@@ -161,8 +192,9 @@ Status decrypt_in_place(Json& object, const std::vector<const crypto::AesKey*>& 
     if (fields) break;
   }
   if (!fields) {
+    const std::string at = path.text();
     return Error{ErrorCode::kDecryptionFailed,
-                 "no available key decrypts encryptedSelf" + (path.empty() ? std::string() : " at '" + path + "'")};
+                 "no available key decrypts encryptedSelf" + (at.empty() ? std::string() : " at '" + at + "'")};
   }
   if (depth == 0 && findings != nullptr) {
     // (Nothing below changes the clear id before this check: decrypted fields are merged after.)
@@ -170,15 +202,21 @@ Status decrypt_in_place(Json& object, const std::vector<const crypto::AesKey*>& 
     auto clear_id = object.find("id");
     if (enc_id != fields->end() && (clear_id == object.end() || *clear_id != *enc_id)) findings->id_mismatch = true;
   }
-  for (auto& [k, v] : fields->items()) {
+  auto& members = object.get_ref<Json::object_t&>();
+  reserve_members(members, fields->size());  // (`es` is not used after this)
+  for (auto& [k, v] : fields->get_ref<Json::object_t&>()) {
     if (k == kEncryptedSelf) continue;
+    auto existing = object.find(k);
+    if (existing == object.end()) {
+      members.emplace_back(k, std::move(v));  // (a key not yet there: what operator[] would append)
+      continue;
+    }
     // (The top-level id is expected in both places when it binds the content to its entity.)
     const bool bound_id = depth == 0 && k == "id";
-    if (findings != nullptr && !bound_id) {
-      auto existing = object.find(k);
-      if (existing != object.end() && !existing->is_null()) findings->clear_and_encrypted.push_back(child(path, k));
+    if (findings != nullptr && !bound_id && !existing->is_null()) {
+      findings->clear_and_encrypted.push_back(child(path.text(), k));
     }
-    object[k] = std::move(v);
+    *existing = std::move(v);
   }
   return {};
 }
@@ -235,7 +273,7 @@ Result<Json> encrypt_json(const Json& object, const crypto::AesKey& key, const E
 Status decrypt_json_in_place(Json& object, const std::vector<const crypto::AesKey*>& keys,
                              DecryptionFindings* findings) {
   if (!object.is_object()) return Error{ErrorCode::kMalformedInput, "an entity must be a JSON object"};
-  return decrypt_in_place(object, keys, findings, "", 0);
+  return decrypt_in_place(object, keys, findings, PathRef{}, 0);
 }
 
 Result<Json> decrypt_json(Json&& object, const std::vector<const crypto::AesKey*>& keys,

@@ -1,6 +1,8 @@
 // Copyright 2026 The cardinal-cpp authors. SPDX-License-Identifier: Apache-2.0
 #include <cardinal/model/crypto_model.hpp>
 
+#include "model/secure_delegation_view.hpp"
+
 #include <algorithm>
 
 namespace cardinal::model {
@@ -58,9 +60,30 @@ Result<std::vector<std::string>> string_list(const Json& o, const char* key, std
   return out;
 }
 
-Result<std::set<std::string>> string_set(const Json& o, const char* key) {
-  CARDINAL_ASSIGN_OR_RETURN(auto list, string_list(o, key, Limits::kMaxDelegationValues));
-  return std::set<std::string>(list.begin(), list.end());
+std::optional<std::string> owned(const std::optional<std::string_view>& v) {
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+std::set<std::string> owned_set(const Json* list) {
+  std::set<std::string> out;
+  if (list != nullptr) {
+    for (const auto& v : *list) out.insert(v.get<std::string>());
+  }
+  return out;
+}
+
+SecureDelegation from_view(const SecureDelegationView& view) {
+  SecureDelegation s;
+  s.delegator = owned(view.delegator);
+  s.delegate = owned(view.delegate);
+  s.secret_ids = owned_set(view.secret_ids);
+  s.encryption_keys = owned_set(view.encryption_keys);
+  s.owning_entity_ids = owned_set(view.owning_entity_ids);
+  s.parent_delegations = owned_set(view.parent_delegations);
+  s.exchange_data_id = owned(view.exchange_data_id);
+  s.permissions = view.permissions;
+  s.json = *view.json;
+  return s;
 }
 
 Json to_json_map(const std::map<std::string, std::string>& m) {
@@ -225,25 +248,9 @@ Result<ExchangeDataMap> ExchangeDataMap::from_json(const Json& object) {
 // ----- SecureDelegation -----
 
 Result<SecureDelegation> SecureDelegation::from_json(const Json& object) {
-  if (!object.is_object()) return malformed("secure delegation must be an object");
-  SecureDelegation s;
-  CARDINAL_ASSIGN_OR_RETURN(s.delegator, opt_string(object, "delegator"));
-  CARDINAL_ASSIGN_OR_RETURN(s.delegate, opt_string(object, "delegate"));
-  CARDINAL_ASSIGN_OR_RETURN(s.secret_ids, string_set(object, "secretIds"));
-  CARDINAL_ASSIGN_OR_RETURN(s.encryption_keys, string_set(object, "encryptionKeys"));
-  CARDINAL_ASSIGN_OR_RETURN(s.owning_entity_ids, string_set(object, "owningEntityIds"));
-  CARDINAL_ASSIGN_OR_RETURN(s.parent_delegations, string_set(object, "parentDelegations"));
-  CARDINAL_ASSIGN_OR_RETURN(s.exchange_data_id, opt_string(object, "exchangeDataId"));
-  CARDINAL_ASSIGN_OR_RETURN(auto perm, opt_string(object, "permissions"));
-  if (!perm || *perm == "READ") {
-    s.permissions = AccessLevel::kRead;
-  } else if (*perm == "WRITE") {
-    s.permissions = AccessLevel::kWrite;
-  } else {
-    return malformed("secure delegation permissions must be READ or WRITE");
-  }
-  s.json = object;
-  return s;
+  // (One validation for both readings: the view's checks are the model's.)
+  CARDINAL_ASSIGN_OR_RETURN(auto view, read_secure_delegation(object));
+  return from_view(view);
 }
 
 Json SecureDelegation::to_json() const {
@@ -260,19 +267,9 @@ Json SecureDelegation::to_json() const {
 }
 
 Result<std::map<std::string, SecureDelegation>> secure_delegations_of(const Json& entity) {
+  CARDINAL_ASSIGN_OR_RETURN(auto views, secure_delegation_views_of(entity));
   std::map<std::string, SecureDelegation> out;
-  if (!entity.is_object()) return malformed("entity must be a JSON object");
-  auto sm = entity.find("securityMetadata");
-  if (sm == entity.end() || sm->is_null()) return out;
-  if (!sm->is_object()) return malformed("securityMetadata must be an object");
-  auto sd = sm->find("secureDelegations");
-  if (sd == sm->end() || sd->is_null()) return out;
-  if (!sd->is_object()) return malformed("secureDelegations must be an object");
-  if (sd->size() > Limits::kMaxDelegations) return malformed("too many secure delegations");
-  for (const auto& [key, value] : sd->items()) {
-    CARDINAL_ASSIGN_OR_RETURN(auto delegation, SecureDelegation::from_json(value));
-    out.emplace(key, std::move(delegation));
-  }
+  for (const auto& view : views) out.emplace_hint(out.end(), std::string(view.key), from_view(view));
   return out;
 }
 

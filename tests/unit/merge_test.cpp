@@ -69,5 +69,26 @@ TEST(RevisionCache, KeepsTheLastEntriesByTypeIdAndRev) {
   EXPECT_FALSE(cache.get("HealthElement", "b", "1").has_value());
 }
 
+TEST(RevisionCache, KeepsWhatAMergeReadsOnly) {
+  RevisionCache cache(2);
+  const Json read = j(R"({"id":"a","rev":"1","descr":"x","note":"n","encryptedSelf":"e1",
+                          "securityMetadata":{"secureDelegations":{"k":{"delegator":"h"}}}})");
+  cache.put("HealthElement", "a", "1", read);
+  auto base = cache.get("HealthElement", "a", "1");
+  ASSERT_TRUE(base.has_value());
+  EXPECT_EQ(*base, j(R"({"id":"a","descr":"x","note":"n"})"));
+  // The merge on the kept base is the merge on what was read.
+  const Json mine = j(R"({"id":"a","rev":"1","descr":"mine","note":"n","encryptedSelf":"e1",
+                          "securityMetadata":{"secureDelegations":{"k":{"delegator":"h"}}}})");
+  const Json theirs = j(R"({"id":"a","rev":"2","descr":"x","note":"theirs","encryptedSelf":"e2",
+                            "securityMetadata":{"secureDelegations":{"k":{},"k2":{}}}})");
+  const auto with_kept = three_way_merge(*base, mine, theirs);
+  const auto with_read = three_way_merge(read, mine, theirs);
+  EXPECT_TRUE(with_kept.conflicts.empty());
+  EXPECT_EQ(with_kept.merged, with_read.merged);
+  EXPECT_EQ(with_kept.merged, j(R"({"id":"a","rev":"2","descr":"mine","note":"theirs","encryptedSelf":"e2",
+                                    "securityMetadata":{"secureDelegations":{"k":{},"k2":{}}}})"));
+}
+
 }  // namespace
 }  // namespace cardinal::api
