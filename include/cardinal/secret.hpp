@@ -24,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cardinal {
@@ -32,7 +33,9 @@ namespace cardinal {
 namespace detail {
 CARDINAL_EXPORT void secure_wipe(void* data, std::size_t size) noexcept;
 
-/// An allocator that wipes memory before giving it back.
+/// An allocator that wipes memory before giving it back. Elements added without a value
+/// (`resize(n)`) are default-initialised (left unwritten): `SecretBytes::for_overwrite` relies on
+/// it to skip a zero fill that the caller overwrites at once; every other growth passes a value.
 template <typename T>
 struct WipingAllocator {
   using value_type = T;
@@ -40,6 +43,16 @@ struct WipingAllocator {
   template <typename U>
   WipingAllocator(const WipingAllocator<U>& /*other*/) noexcept {}  // NOLINT
   T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+  /// Default-initialises (no zero fill); construction with arguments is the usual one.
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  /// Constructs from arguments.
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
   void deallocate(T* p, std::size_t n) noexcept {
     secure_wipe(p, n * sizeof(T));
     std::allocator<T>{}.deallocate(p, n);
@@ -58,6 +71,10 @@ class CARDINAL_EXPORT SecretBytes {
   static SecretBytes from_string(std::string_view text);
   /// A buffer of `size` zero bytes, to be filled through `mutable_data()`.
   static SecretBytes zeros(std::size_t size);
+  /// A buffer of `size` bytes with unspecified content (not zero-filled), for a caller that
+  /// overwrites all of it at once through `mutable_data()` (decryption output) and `truncate`s
+  /// what it did not write. Wiped on release like any other.
+  static SecretBytes for_overwrite(std::size_t size);
 
   /// Copies into new wiped-on-release memory.
   SecretBytes(const SecretBytes&) = default;
