@@ -4,8 +4,8 @@
 /// @file
 /// `SecretBytes`: the one type that holds key material and decrypted plaintext.
 ///
-/// - Its memory is wiped (`OPENSSL_cleanse`) whenever it is released: on destruction, on
-///   reassignment and when the buffer grows.
+/// - Its memory is wiped (`explicit_bzero` on glibc, `OPENSSL_cleanse` elsewhere) whenever it is
+///   released: on destruction, on reassignment and when the buffer grows.
 /// - It cannot be printed or streamed, and has no implicit conversion to a string or a span:
 ///   reading the bytes takes an explicit, grep-able call to `reveal()`.
 /// - Equality is constant time.
@@ -97,7 +97,7 @@ class CARDINAL_EXPORT SecretBytes {
   [[nodiscard]] std::string_view reveal_as_text() const noexcept {
     return {reinterpret_cast<const char*>(data_.data()), data_.size()};  // NOLINT
   }
-  /// Writable access, to fill a buffer created with `zeros()`.
+  /// Writable access, to fill a buffer created with `zeros()` or `for_overwrite()`.
   [[nodiscard]] std::uint8_t* mutable_data() noexcept { return data_.data(); }
   /// Shrinks to `size` bytes (wiping the tail); growing is not allowed and does nothing.
   void truncate(std::size_t size) noexcept;
