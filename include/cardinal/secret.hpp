@@ -4,8 +4,8 @@
 /// @file
 /// `SecretBytes`: the one type that holds key material and decrypted plaintext.
 ///
-/// - Its memory is wiped (`OPENSSL_cleanse`) whenever it is released: on destruction, on
-///   reassignment and when the buffer grows.
+/// - Its memory is wiped (`explicit_bzero` on glibc, `OPENSSL_cleanse` elsewhere) whenever it is
+///   released: on destruction, on reassignment and when the buffer grows.
 /// - It cannot be printed or streamed, and has no implicit conversion to a string or a span:
 ///   reading the bytes takes an explicit, grep-able call to `reveal()`.
 /// - Equality is constant time.
@@ -24,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cardinal {
@@ -32,7 +33,9 @@ namespace cardinal {
 namespace detail {
 CARDINAL_EXPORT void secure_wipe(void* data, std::size_t size) noexcept;
 
-/// An allocator that wipes memory before giving it back.
+/// An allocator that wipes memory before giving it back. Elements added without a value
+/// (`resize(n)`) are default-initialised (left unwritten): `SecretBytes::for_overwrite` relies on
+/// it to skip a zero fill that the caller overwrites at once; every other growth passes a value.
 template <typename T>
 struct WipingAllocator {
   using value_type = T;
@@ -40,6 +43,16 @@ struct WipingAllocator {
   template <typename U>
   WipingAllocator(const WipingAllocator<U>& /*other*/) noexcept {}  // NOLINT
   T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+  /// Default-initialises (no zero fill); construction with arguments is the usual one.
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  /// Constructs from arguments.
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
   void deallocate(T* p, std::size_t n) noexcept {
     secure_wipe(p, n * sizeof(T));
     std::allocator<T>{}.deallocate(p, n);
@@ -58,6 +71,10 @@ class CARDINAL_EXPORT SecretBytes {
   static SecretBytes from_string(std::string_view text);
   /// A buffer of `size` zero bytes, to be filled through `mutable_data()`.
   static SecretBytes zeros(std::size_t size);
+  /// A buffer of `size` bytes with unspecified content (not zero-filled), for a caller that
+  /// overwrites all of it at once through `mutable_data()` (decryption output) and `truncate`s
+  /// what it did not write. Wiped on release like any other.
+  static SecretBytes for_overwrite(std::size_t size);
 
   /// Copies into new wiped-on-release memory.
   SecretBytes(const SecretBytes&) = default;
@@ -80,7 +97,7 @@ class CARDINAL_EXPORT SecretBytes {
   [[nodiscard]] std::string_view reveal_as_text() const noexcept {
     return {reinterpret_cast<const char*>(data_.data()), data_.size()};  // NOLINT
   }
-  /// Writable access, to fill a buffer created with `zeros()`.
+  /// Writable access, to fill a buffer created with `zeros()` or `for_overwrite()`.
   [[nodiscard]] std::uint8_t* mutable_data() noexcept { return data_.data(); }
   /// Shrinks to `size` bytes (wiping the tail); growing is not allowed and does nothing.
   void truncate(std::size_t size) noexcept;

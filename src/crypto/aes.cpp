@@ -26,60 +26,13 @@ Result<AesKey> AesKey::generate() {
   return AesKey(std::move(key));
 }
 
-namespace aes_cbc {
-
-namespace {
-// `out` holds the IV and room for the ciphertext: IV ‖ ciphertext in one buffer, in place.
-Result<Bytes> encrypt_after_iv(const AesKey& key, Bytes out, ByteView plaintext) {
-  internal::ErrorQueueGuard guard;
-  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kCbc, AesDirection::kEncrypt,
-                                                         ByteView(out).first(kIvSize)));
-  std::size_t written = kIvSize;
-  CARDINAL_RETURN_IF_ERROR(op.update(plaintext, out.data(), written));
-  CARDINAL_RETURN_IF_ERROR(op.finish(out.data(), written));
-  out.resize(written);
-  return out;
-}
-}  // namespace
-
-Result<Bytes> encrypt(const AesKey& key, ByteView plaintext) {
-  Bytes out(kIvSize + plaintext.size() + kBlockSize);
-  CARDINAL_RETURN_IF_ERROR(internal::fill_nonce(out.data(), kIvSize));
-  return encrypt_after_iv(key, std::move(out), plaintext);
-}
-
-Result<Bytes> encrypt_with_iv(const AesKey& key, ByteView iv, ByteView plaintext) {
-  if (iv.size() != kIvSize) return Error{ErrorCode::kInvalidArgument, "AES-CBC IV must be 16 bytes"};
-  Bytes out(kIvSize + plaintext.size() + kBlockSize);
-  std::copy(iv.begin(), iv.end(), out.begin());
-  return encrypt_after_iv(key, std::move(out), plaintext);
-}
-
-Result<SecretBytes> decrypt(const AesKey& key, ByteView iv_and_ciphertext) {
-  // IV plus at least one block, whole blocks only.
-  if (iv_and_ciphertext.size() < kIvSize + kBlockSize || iv_and_ciphertext.size() % kBlockSize != 0) {
-    return aes_decryption_failed();
-  }
-  internal::ErrorQueueGuard guard;
-  CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kCbc, AesDirection::kDecrypt,
-                                                         iv_and_ciphertext.first(kIvSize)));
-  const ByteView ct = iv_and_ciphertext.subspan(kIvSize);
-  auto out = SecretBytes::zeros(ct.size() + kBlockSize);  // the room OpenSSL documents
-  std::size_t written = 0;
-  CARDINAL_RETURN_IF_ERROR(op.update(ct, out.mutable_data(), written));
-  CARDINAL_RETURN_IF_ERROR(op.finish(out.mutable_data(), written));
-  out.truncate(written);
-  return out;
-}
-
-}  // namespace aes_cbc
-
 namespace aes_gcm {
 
 namespace {
 // Encrypts into `out` (ciphertext followed by the tag): room for plaintext.size() + kTagSize.
+// (No ErrorQueueGuard on the AES paths: their OpenSSL calls push nothing when they succeed, and
+// every failure drains the queue into its error; see AesOperation::fail.)
 Status gcm_encrypt_into(const AesKey& key, ByteView nonce, ByteView plaintext, ByteView aad, std::uint8_t* out) {
-  internal::ErrorQueueGuard guard;
   CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kGcm, AesDirection::kEncrypt, nonce));
   CARDINAL_RETURN_IF_ERROR(op.aad(aad));
   std::size_t written = 0;
@@ -114,12 +67,11 @@ Result<Bytes> encrypt(const AesKey& key, ByteView nonce, ByteView plaintext, Byt
 Result<SecretBytes> decrypt(const AesKey& key, ByteView nonce, ByteView ciphertext_and_tag, ByteView aad) {
   if (nonce.size() != kNonceSize) return Error{ErrorCode::kInvalidArgument, "AES-GCM nonce must be 12 bytes"};
   if (ciphertext_and_tag.size() < kTagSize) return aes_decryption_failed();
-  internal::ErrorQueueGuard guard;
   CARDINAL_ASSIGN_OR_RETURN(auto op, AesOperation::start(key, AesMode::kGcm, AesDirection::kDecrypt, nonce));
   const ByteView ct = ciphertext_and_tag.first(ciphertext_and_tag.size() - kTagSize);
   CARDINAL_RETURN_IF_ERROR(op.aad(aad));
   // One spare byte so that the output pointer is never null, even for empty plaintext.
-  auto out = SecretBytes::zeros(ct.size() + 1);
+  auto out = SecretBytes::for_overwrite(ct.size() + 1);
   std::size_t written = 0;
   CARDINAL_RETURN_IF_ERROR(op.update(ct, out.mutable_data(), written));
   CARDINAL_RETURN_IF_ERROR(op.set_tag(ciphertext_and_tag.last(kTagSize)));

@@ -69,6 +69,7 @@ Result<AesOperation> AesOperation::start(const AesKey& key, AesMode mode, AesDir
     if (op.ctx_ != nullptr && EVP_CipherInit_ex2(op.ctx_, nullptr, nullptr, iv.data(), enc, nullptr) != 1) {
       EVP_CIPHER_CTX_free(op.ctx_);  // start over with a fresh one
       op.ctx_ = nullptr;
+      ERR_clear_error();  // nothing of this failure left behind (no guard on the AES paths)
     }
   }
   if (op.ctx_ == nullptr) {

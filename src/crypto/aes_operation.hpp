@@ -16,12 +16,27 @@
 
 namespace cardinal::crypto {
 
+namespace internal {
+/// A keyed AES-CBC context with padding off, and its chaining value: the last ciphertext block it
+/// processed (public). The one-shot CBC calls run each message as a continuation of the context's
+/// CBC stream, with the first block corrected for the message's own IV (see aes_cbc.cpp), so a
+/// message costs one EVP_CipherUpdate and no re-initialisation.
+struct CbcChain {
+  EVP_CIPHER_CTX* ctx = nullptr;
+  std::array<std::uint8_t, 16> chain{};
+};
+void free_cbc_chain(CbcChain* c) noexcept;
+}  // namespace internal
+
 namespace detail {
 using CipherCtxPool = internal::CtxPool<EVP_CIPHER_CTX, &EVP_CIPHER_CTX_free>;
+using CbcChainPool = internal::CtxPool<internal::CbcChain, &internal::free_cbc_chain>;
 
-/// Ready contexts of one key, one pool per (mode, direction).
+/// Ready contexts of one key: one pool per (mode, direction) for operations that set an IV
+/// (GCM, streams), and one per direction of chained CBC contexts for the one-shot CBC calls.
 struct AesContexts {
   std::array<CipherCtxPool, 4> pools;
+  std::array<CbcChainPool, 2> chained;
 };
 
 struct AesKeyAccess {

@@ -93,7 +93,7 @@ Result<SecretBytes> StreamDecryptor::update(ByteView chunk) {
                                                            state_->iv));
     state_->op.emplace(std::move(op));
   }
-  auto out = SecretBytes::zeros(chunk.size() + kBlockSize);
+  auto out = SecretBytes::for_overwrite(chunk.size() + kBlockSize);
   std::size_t written = 0;
   if (auto s = state_->op->update(chunk, out.mutable_data(), written); !s.ok()) {
     state_->finished = true;
@@ -108,7 +108,7 @@ Result<SecretBytes> StreamDecryptor::finish() {
   state_->finished = true;
   if (!state_->op) return internal::aes_decryption_failed();
   internal::ErrorQueueGuard guard;
-  auto out = SecretBytes::zeros(kBlockSize);
+  auto out = SecretBytes::for_overwrite(kBlockSize);
   std::size_t written = 0;
   CARDINAL_RETURN_IF_ERROR(state_->op->finish(out.mutable_data(), written));
   out.truncate(written);

@@ -69,7 +69,7 @@ Result<Bytes> random_bytes(std::size_t size) {
 }
 
 Result<SecretBytes> random_secret(std::size_t size) {
-  auto out = SecretBytes::zeros(size);
+  auto out = SecretBytes::for_overwrite(size);
   CARDINAL_RETURN_IF_ERROR(internal::fill_random(out.mutable_data(), out.size()));
   return out;
 }

@@ -299,7 +299,7 @@ Result<SecretBytes> RsaPrivateKey::decrypt(ByteView ciphertext, ByteView label) 
   const std::size_t k = static_cast<std::size_t>(EVP_PKEY_get_size(key_->pkey.get()));
   if (ciphertext.size() != k) return failed;
   CARDINAL_ASSIGN_OR_RETURN(EVP_PKEY_CTX * ctx, lease_oaep(*key_, hash(), label, false));
-  auto out = SecretBytes::zeros(k);
+  auto out = SecretBytes::for_overwrite(k);
   std::size_t len = out.size();
   const bool ok = EVP_PKEY_decrypt(ctx, out.mutable_data(), &len, ciphertext.data(), ciphertext.size()) == 1;
   // Reused whatever the outcome (an OAEP context keeps no state between operations), so that a

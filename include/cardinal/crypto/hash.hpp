@@ -16,6 +16,7 @@
 #include <cardinal/secret.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -79,6 +80,7 @@ class CARDINAL_EXPORT HmacKey {
 
  private:
   HmacKey(HmacHash hash, SecretBytes key);
+  void sign_into(ByteView data, std::uint8_t* out) const;  // `tag_size()` bytes at `out`
   HmacHash hash_;
   SecretBytes key_;
   std::shared_ptr<detail::HmacContexts> contexts_;  // keyed OpenSSL contexts, shared by copies
