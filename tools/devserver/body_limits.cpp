@@ -75,7 +75,15 @@ bool can_drop(const httplib::Request& req) {
 }
 
 Verdict judge_body_headers(const httplib::Request& req, const Options& o) {
-  if (!reads_body(req)) return {};
+  if (!reads_body(req)) {
+    // cpp-httplib does not read a body on these methods: framing bytes sent anyway would be parsed
+    // as the next request on the connection (request smuggling), so the request is refused and
+    // the connection closed.
+    const bool framed = req.get_header_value_count("Transfer-Encoding") > 0 ||
+                        (req.has_header("Content-Length") && content_length(req) != std::optional<std::uint64_t>{0});
+    if (framed) return {400, "A " + req.method + " request carries no body: send it without Transfer-Encoding or Content-Length", {}};
+    return {};
+  }
   const bool attachment = is_attachment_upload(req);
   const std::size_t limit = attachment ? o.max_attachment_bytes : o.max_body_bytes;
   const char* flag = attachment ? "--max-attachment-bytes" : "--max-body-bytes";

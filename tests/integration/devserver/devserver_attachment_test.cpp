@@ -288,6 +288,29 @@ TEST_F(AttachmentStorageTest, AnOversizedAttachmentGets413BeforeItsBodyIsRead) {
   EXPECT_EQ(files().size(), 1u);
 }
 
+TEST_F(AttachmentStorageTest, ABodyOnAMethodWithoutOneIsRefusedAndNeverReadAsTheNextRequest) {
+  start(db_);
+  // cpp-httplib reads no body on GET/HEAD/DELETE without a length: the bytes would be the next
+  // request on the connection. The server refuses the request and closes the connection.
+  const std::string smuggled = "GET /rest/v2/helement/none HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (const char* method : {"GET", "HEAD", "DELETE"}) {
+    for (const bool chunked : {true, false}) {
+      if (!chunked && std::string_view(method) == "DELETE") continue;  // a DELETE's length is read as its body
+      RawConnection c(server_->port());
+      const std::string framing = chunked ? std::string("Transfer-Encoding: chunked")
+                                          : "Content-Length: " + std::to_string(smuggled.size());
+      ASSERT_TRUE(c.send(head(method, "/rest/v2/helement/none", alice_->token(), framing) +
+                         (chunked ? chunk(smuggled) + "0\r\n\r\n" : smuggled)));
+      const std::string reply = c.receive_all();
+      EXPECT_EQ(status_of(reply), 400) << method << " " << reply.substr(0, 300);
+      std::size_t responses = 0;
+      for (auto at = reply.find("HTTP/1.1 "); at != std::string::npos; at = reply.find("HTTP/1.1 ", at + 1)) ++responses;
+      EXPECT_EQ(responses, 1u) << method << (chunked ? " chunked" : " with a length")
+                               << ": the body was read as another request";
+    }
+  }
+}
+
 TEST_F(AttachmentStorageTest, JsonBodiesOverTheLimitAreRefusedBeforeTheyAreRead) {
   start(db_);
   for (const char* encoding : {"chunked", "Chunked", "CHUNKED"}) {
