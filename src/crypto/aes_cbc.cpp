@@ -15,6 +15,8 @@
 
 #include "crypto/aes_operation.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -106,15 +108,16 @@ std::size_t pkcs7_padding(const std::uint8_t* last) noexcept {
 // `out` holds the IV; appends the padded plaintext and encrypts it in place.
 Result<Bytes> encrypt_after_iv(const AesKey& key, Bytes out, ByteView plaintext) {
   const std::size_t pad = kBlockSize - plaintext.size() % kBlockSize;
+  CbcChain* c = take_chain(key, true);  // before the plaintext is copied: no clear copy on this failure
+  if (c == nullptr) return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
   out.insert(out.end(), plaintext.begin(), plaintext.end());
   out.insert(out.end(), pad, static_cast<std::uint8_t>(pad));
-  CbcChain* c = take_chain(key, true);
-  if (c == nullptr) return internal::openssl_error(ErrorCode::kInternal, "AES-CBC init failed");
   std::uint8_t* body = out.data() + kIvSize;
   const std::size_t size = out.size() - kIvSize;
   xor_block(body, out.data(), c->chain.data());  // the stream then sees P0 ⊕ IV
   if (!run_blocks(c->ctx, body, body, size)) {
     internal::free_cbc_chain(c);  // never reused after a failure
+    OPENSSL_cleanse(out.data(), out.size());  // the buffer may still hold clear text
     return internal::openssl_error(ErrorCode::kInternal, "AES-CBC update failed");
   }
   std::memcpy(c->chain.data(), body + size - kBlockSize, kBlockSize);

@@ -5,6 +5,7 @@
 #include "crypto/openssl.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
@@ -116,6 +117,7 @@ void HmacKey::sign_into(ByteView data, std::uint8_t* out) const {
   // a fresh one is keyed here. Moved-from keys have no pool.
   EVP_MAC_CTX* ctx = contexts_ ? contexts_->pool.take() : nullptr;
   if (ctx == nullptr || EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) {
+    if (ctx != nullptr) ERR_clear_error();  // the failed re-initialisation's error, not left behind
     EVP_MAC_CTX_free(ctx);
     ctx = new_hmac_context(hash_, key_);
   }
