@@ -124,6 +124,8 @@ class DevServer {
   }
 
   [[nodiscard]] int port() const { return port_; }
+  /// The server's process id while it runs (benchmarks read its CPU time in /proc).
+  [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] const std::string& db_path() const { return db_; }
   /// The first line the server printed ("listening on http://127.0.0.1:PORT").
