@@ -3,7 +3,9 @@
 // bench/official_sdk/ops_bench.mjs: sign-in with existing keys, creating a HealthElement shared
 // with 3 delegates, and listing + decrypting the HealthElements of one patient through a query
 // (`filter` by patient, pages of 1000; CARDINAL_BENCH_QUERY_ENTITIES of them, default 10 000,
-// created in bulk beforehand, not timed). Prints one JSON line (milliseconds).
+// created in bulk beforehand, not timed). Prints one JSON line (milliseconds; for the creates also
+// the CPU time of this process and of the devserver per create, /proc tick resolution: 10 ms over
+// the whole loop).
 //   bench_sdk_ops [creates=20] [path/to/cardinal-devserver]
 
 #include <cardinal/http/curl_transport.hpp>
@@ -11,15 +13,43 @@
 
 #include "devserver_process.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// CPU milliseconds (user + system) of this process.
+double own_cpu_ms() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+// CPU milliseconds (user + system) of process `pid`, from /proc/PID/stat; 0 when unreadable.
+double process_cpu_ms(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks * 1e3 / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 cardinal::Json seed() {
@@ -114,6 +144,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   t0 = Clock::now();
+  const double cpu0 = own_cpu_ms(), server_cpu0 = process_cpu_ms(server.pid());
   for (int i = 0; i < creates; ++i) {
     if (auto he = create_one(); !he.ok()) {
       std::cerr << he.error().to_string() << "\n";
@@ -121,6 +152,8 @@ int main(int argc, char** argv) {
     }
   }
   const double create_share_ms = ms_since(t0) / creates;
+  const double create_cpu_ms = (own_cpu_ms() - cpu0) / creates;
+  const double create_server_cpu_ms = (process_cpu_ms(server.pid()) - server_cpu0) / creates;
   const char* n_env = std::getenv("CARDINAL_BENCH_QUERY_ENTITIES");
   const std::size_t n = n_env != nullptr ? std::stoul(n_env) : 10000;
   auto listed = list_and_decrypt(**sdk, n);
@@ -130,6 +163,8 @@ int main(int argc, char** argv) {
   }
   std::cout << cardinal::Json{{"signInMs", sign_in_ms},
                               {"createShareMs", create_share_ms},
+                              {"createShareCpuMs", create_cpu_ms},
+                              {"createShareServerCpuMs", create_server_cpu_ms},
                               {"queryListDecryptMs", *listed},
                               {"queryEntities", n}}
                    .dump()

@@ -316,6 +316,13 @@ Result<std::vector<model::ExchangeDataMap>> RestBackend::get_maps(const std::vec
 }
 
 Result<std::vector<model::ExchangeData>> RestBackend::get_by_participant(const std::string& data_owner_id) {
+  CARDINAL_ASSIGN_OR_RETURN(auto all, get_by_participant_bounded(data_owner_id, std::size_t(kMaxPages) * kPageSize));
+  if (!all) return malformed_response("too many pages of exchange data");
+  return std::move(*all);
+}
+
+Result<std::optional<std::vector<model::ExchangeData>>> RestBackend::get_by_participant_bounded(
+    const std::string& data_owner_id, std::size_t max_records) {
   std::vector<model::ExchangeData> out;
   std::set<std::string> seen_ids;
   std::set<std::string> seen_cursors;
@@ -336,14 +343,16 @@ Result<std::vector<model::ExchangeData>> RestBackend::get_by_participant(const s
         out.push_back(std::move(r));
       }
     }
+    if (out.size() > max_records) return std::optional<std::vector<model::ExchangeData>>{};
     auto next = j.find("nextKeyPair");
-    if (next == j.end() || next->is_null() || !next->is_object()) return out;
+    if (next == j.end() || next->is_null() || !next->is_object()) break;
     const std::string next_id = next->value("startKeyDocId", "");
-    if (next_id.empty()) return out;
+    if (next_id.empty()) break;
     if (!seen_cursors.insert(next_id).second) return malformed_response("exchange data pagination loops");
     cursor = next_id;
+    if (page + 1 == kMaxPages) return malformed_response("too many pages of exchange data");
   }
-  return malformed_response("too many pages of exchange data");
+  return std::optional<std::vector<model::ExchangeData>>(std::move(out));
 }
 
 Result<std::vector<model::ExchangeData>> RestBackend::get_by_delegator_delegate(const std::string& delegator,
@@ -378,12 +387,20 @@ Result<std::vector<model::ExchangeData>> RestBackend::create_many(const std::vec
   CARDINAL_ASSIGN_OR_RETURN(Json j, json_call("POST", "/rest/v2/exchangedata/bulk", &body, false, {},
                                               std::to_string(records.size()) + " new exchange data"));
   if (!j.is_array()) return malformed_response("the bulk exchange data answer is not an array");
-  // The answer names what was created ({id, rev}); what it leaves out was not created.
+  // The answer names what was created ({id, rev}); what it leaves out was not created. An id
+  // named twice or one that was not sent is not an answer to this request: nothing of it is used.
+  std::set<std::string> sent;
+  for (const auto& r : records) sent.insert(r.id);
   std::map<std::string, std::string> revs;
   for (const auto& item : j) {
     const std::string id = string_member(item, "id"), rev = string_member(item, "rev");
     if (id.empty() || rev.empty()) return malformed_response("a bulk exchange data answer item lacks its id or rev");
-    revs.emplace(id, rev);
+    if (sent.count(id) == 0) {
+      return malformed_response("the bulk exchange data answer names exchange data '" + id + "', which was not sent");
+    }
+    if (!revs.emplace(id, rev).second) {
+      return malformed_response("the bulk exchange data answer names exchange data '" + id + "' twice");
+    }
   }
   std::vector<model::ExchangeData> out;
   for (const auto& r : records) {

@@ -72,6 +72,8 @@ class RestBackend : public Backend {
   Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) override;
   Result<std::vector<model::ExchangeDataMap>> get_maps(const std::vector<std::string>& delegation_keys) override;
   Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& data_owner_id) override;
+  Result<std::optional<std::vector<model::ExchangeData>>> get_by_participant_bounded(
+      const std::string& data_owner_id, std::size_t max_records) override;
   Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
                                                                      const std::string& delegate) override;
   Result<model::ExchangeData> create(const model::ExchangeData& record) override;

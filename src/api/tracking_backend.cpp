@@ -274,6 +274,14 @@ Result<std::vector<model::ExchangeData>> TrackingBackend::get_by_participant(con
   return only_fresh(inner_->get_by_participant(data_owner_id));
 }
 
+Result<std::optional<std::vector<model::ExchangeData>>> TrackingBackend::get_by_participant_bounded(
+    const std::string& data_owner_id, std::size_t max_records) {
+  CARDINAL_ASSIGN_OR_RETURN(auto listed, inner_->get_by_participant_bounded(data_owner_id, max_records));
+  if (!listed) return listed;
+  CARDINAL_ASSIGN_OR_RETURN(auto fresh, only_fresh(std::move(*listed)));
+  return std::optional<std::vector<model::ExchangeData>>(std::move(fresh));
+}
+
 Result<std::vector<model::ExchangeData>> TrackingBackend::get_by_delegator_delegate(const std::string& delegator,
                                                                                     const std::string& delegate) {
   return only_fresh(inner_->get_by_delegator_delegate(delegator, delegate));

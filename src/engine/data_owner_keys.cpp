@@ -3,19 +3,63 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 namespace cardinal::engine {
+
+namespace {
+
+// A published key parsed once: its canonical SPKI hex and both fingerprints. OpenSSL 3's decoder
+// and encoder (d2i_PUBKEY, then i2d_PUBKEY for the canonical-form check) cost about 3 million
+// instructions per key, and every share or create with delegates reads each delegate's keys
+// (twice: the stub check, then the verification), so parsing was 9/10 of a warm create's CPU.
+// The parse is a pure function of the published text and the OAEP list it sits in: the result
+// (or "does not parse") is kept, bounded, for the process. Verification (the strategies) is not
+// cached here: it runs on every call.
+struct Parsed {
+  crypto::RsaPublicKey key;
+  std::string canonical, fp1, fp2;
+};
+
+std::shared_ptr<const Parsed> parse_once(const std::string& spki, crypto::RsaOaepHash hash) {
+  constexpr std::size_t kMaxKeys = 4096;
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const Parsed>> cache;  // null: does not parse
+  std::string id;
+  id.reserve(spki.size() + 1);
+  id += hash == crypto::RsaOaepHash::kSha1 ? '1' : '2';
+  id += spki;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(id); it != cache.end()) return it->second;
+  }
+  std::shared_ptr<const Parsed> parsed;
+  if (auto key = crypto::RsaPublicKey::from_spki_hex(spki, hash); key.ok()) {
+    std::string canonical = key->spki_hex();
+    std::string fp1 = key->fingerprint_v1(), fp2 = key->fingerprint_v2();
+    parsed = std::make_shared<const Parsed>(
+        Parsed{std::move(key).value(), std::move(canonical), std::move(fp1), std::move(fp2)});
+  }
+  std::lock_guard lock(mutex);
+  if (cache.size() >= kMaxKeys) cache.clear();  // bounded: a server publishing junk keys only costs parses
+  cache.emplace(std::move(id), parsed);
+  return parsed;
+}
+
+}  // namespace
 
 Result<std::vector<ParsedKey>> published_keys(const model::DataOwner& owner) {
   std::vector<ParsedKey> out;
   std::map<std::string, std::string> by_fp1, by_fp2;
   auto consider = [&](const std::string& spki, crypto::RsaOaepHash hash) -> Status {
-    auto key = crypto::RsaPublicKey::from_spki_hex(spki, hash);
-    if (!key.ok()) return {};  // not a usable key: ignored, never an encryption target
-    const std::string canonical = key->spki_hex();
+    const auto parsed = parse_once(spki, hash);
+    if (!parsed) return {};  // not a usable key: ignored, never an encryption target
+    const std::string& canonical = parsed->canonical;
     for (auto* index : {&by_fp1, &by_fp2}) {
-      const std::string fp = index == &by_fp1 ? key->fingerprint_v1() : key->fingerprint_v2();
+      const std::string& fp = index == &by_fp1 ? parsed->fp1 : parsed->fp2;
       auto [it, inserted] = index->emplace(fp, canonical);
       if (!inserted && it->second != canonical) {
         return Error{ErrorCode::kTamperDetected,
@@ -25,7 +69,7 @@ Result<std::vector<ParsedKey>> published_keys(const model::DataOwner& owner) {
     for (const auto& p : out) {
       if (p.published.spki_hex == canonical) return {};
     }
-    out.push_back(ParsedKey{PublishedKey{canonical, hash}, std::move(key).value()});
+    out.push_back(ParsedKey{PublishedKey{canonical, hash}, parsed->key});
     return {};
   };
   for (const auto& k : owner.public_keys_oaep_sha256)

@@ -294,6 +294,7 @@ Result<InitialDelegation> EntityCrypto::initial_delegation(std::string_view enti
   } else if (self_anonymous_ != target.delegate_anonymous) {
     out.map_access_control_key = crypto::hex_encode(ack.reveal());
     CARDINAL_ASSIGN_OR_RETURN(out.encrypted_exchange_data_id, encrypted_exchange_data_id(opened, delegate_keys));
+    exchange_data_.remember_map_entry(out.key, opened->record.id);  // reading it back needs no map
   }
   d["permissions"] = target.level == AccessLevel::kWrite ? "WRITE" : "READ";
   return out;
@@ -421,6 +422,7 @@ Result<Json> EntityCrypto::share_request(const Json& entity, std::string_view en
     // The explicit party finds the exchange data through a map.
     CARDINAL_ASSIGN_OR_RETURN(auto encrypted, encrypted_exchange_data_id(opened, delegate_keys));
     share["encryptedExchangeDataId"] = encrypted;
+    exchange_data_.remember_map_entry(secure_delegation_key(ack.reveal()), opened->record.id);
   }
   share["requestedPermissions"] = target.level == AccessLevel::kWrite ? "FULL_WRITE" : "FULL_READ";
   return Json{{"share", share}};

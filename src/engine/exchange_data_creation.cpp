@@ -96,10 +96,59 @@ bool ExchangeDataManager::usable(Wanted& w, const DecryptedExchangeData& d) cons
   return covers_delegate;
 }
 
+void ExchangeDataManager::set_listing(const std::vector<model::ExchangeData>* records, bool renew) {
+  std::lock_guard lock(listing_mutex_);
+  if (listing_taken_ && !renew) return;
+  listing_taken_ = true;
+  listing_.reset();
+  if (records == nullptr) return;
+  listing_.emplace();
+  std::set<std::string> seen;
+  for (const auto& r : *records) {
+    // Only what new shares may use: records naming us as delegator (their delegator signature is
+    // checked when opened), each id once (the first of duplicates, as the backends keep).
+    if (r.delegator == self_ && seen.insert(r.id).second) (*listing_)[r.delegate].push_back(r);
+  }
+}
+
+void ExchangeDataManager::add_to_listing(const model::ExchangeData& record) {
+  std::lock_guard lock(listing_mutex_);
+  if (listing_) (*listing_)[record.delegate].push_back(record);
+}
+
+Result<std::optional<std::vector<model::ExchangeData>>> ExchangeDataManager::listed_to(const std::string& delegate) {
+  using Listed = std::optional<std::vector<model::ExchangeData>>;
+  auto of_delegate = [&]() -> Listed {  // listing_mutex_ held
+    if (!listing_) return Listed{};
+    auto it = listing_->find(delegate);
+    return Listed(it != listing_->end() ? it->second : std::vector<model::ExchangeData>{});
+  };
+  {
+    std::lock_guard lock(listing_mutex_);
+    if (listing_taken_) return of_delegate();
+  }
+  // Taken outside the lock (a request). Two first shares at once may both list: the first
+  // listing installed stays (it may already hold records created since).
+  CARDINAL_ASSIGN_OR_RETURN(auto listed, source_.get_by_participant_bounded(self_, kListingMaxRecords));
+  set_listing(listed ? &*listed : nullptr, /*renew=*/false);
+  std::lock_guard lock(listing_mutex_);
+  return of_delegate();
+}
+
 // A usable record from the cache or the server; null when a new one is needed.
 Result<OpenedExchangeData> ExchangeDataManager::find_usable(Wanted& w) {
   for (const auto& c : cached()) {
     if (usable(w, *c)) return c;
+  }
+  CARDINAL_ASSIGN_OR_RETURN(auto listed, listed_to(w.delegate));
+  if (listed) {
+    // A snapshot: a record still in the cache was judged above (the cache may hold a later revision).
+    for (const auto& r : *listed) {
+      if (lookup(r.id)) continue;
+      auto opened = open_and_cache(r);
+      if (opened.ok() && usable(w, **opened)) return opened;
+    }
+    return OpenedExchangeData{};
   }
   CARDINAL_ASSIGN_OR_RETURN(auto existing, source_.get_by_delegator_delegate(self_, w.delegate));
   for (const auto& r : existing) {
@@ -129,6 +178,7 @@ Result<OpenedExchangeData> ExchangeDataManager::accept_created(Wanted& w, const 
   if (!usable(w, *opened)) {
     return Error{ErrorCode::kTamperDetected, "the server altered newly created exchange data " + stored.id};
   }
+  add_to_listing(opened->record);  // found again when the cache has let it go
   return opened;
 }
 

@@ -19,6 +19,13 @@ Result<std::vector<model::ExchangeData>> ExchangeDataSource::create_many(const s
   return out;
 }
 
+Result<std::optional<std::vector<model::ExchangeData>>> ExchangeDataSource::get_by_participant_bounded(
+    const std::string& data_owner_id, std::size_t max_records) {
+  CARDINAL_ASSIGN_OR_RETURN(auto all, get_by_participant(data_owner_id));
+  if (all.size() > max_records) return std::optional<std::vector<model::ExchangeData>>{};
+  return std::optional<std::vector<model::ExchangeData>>(std::move(all));
+}
+
 ExchangeDataManager::ExchangeDataManager(std::string self_id, std::shared_ptr<const KeyRing> keys,
                                          ExchangeDataSource& source, std::size_t cache_capacity,
                                          TamperListener on_tamper)
@@ -122,8 +129,15 @@ Result<OpenedExchangeData> ExchangeDataManager::get_via_map(const std::string& d
   return Error{ErrorCode::kNotFound, "no exchange data map for delegation " + delegation_key};
 }
 
+void ExchangeDataManager::remember_map_entry(const std::string& delegation_key, const std::string& exchange_data_id) {
+  std::lock_guard lock(mutex_);
+  if (map_ids_.size() >= std::max<std::size_t>(capacity_, 1) * 4) map_ids_.clear();  // bounded
+  map_ids_[delegation_key] = exchange_data_id;
+}
+
 Status ExchangeDataManager::load_all() {
   CARDINAL_ASSIGN_OR_RETURN(auto records, source_.get_by_participant(self_));
+  set_listing(records.size() <= kListingMaxRecords ? &records : nullptr, /*renew=*/true);
   for (const auto& r : records) {
     if (lookup(r.id)) continue;
     (void)open_and_cache(r);  // failures are reported inside, not fatal here

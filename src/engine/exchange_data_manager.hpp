@@ -33,6 +33,11 @@ class ExchangeDataSource {
   virtual Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) = 0;
   virtual Result<std::vector<model::ExchangeDataMap>> get_maps(const std::vector<std::string>& delegation_keys) = 0;
   virtual Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& data_owner_id) = 0;
+  /// `get_by_participant`, but the listing stops once it holds more than `max_records`
+  /// (REST: after the page that passes it): nullopt then. The default lists everything and
+  /// checks the size.
+  virtual Result<std::optional<std::vector<model::ExchangeData>>> get_by_participant_bounded(
+      const std::string& data_owner_id, std::size_t max_records);
   virtual Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
                                                                              const std::string& delegate) = 0;
   virtual Result<model::ExchangeData> create(const model::ExchangeData& record) = 0;
@@ -71,7 +76,8 @@ class ExchangeDataManager {
   /// Opens exchange data by id (cache first). Errors: kNotFound, kKeyNotAvailable, kTamperDetected…
   Result<OpenedExchangeData> get(const std::string& id);
   /// Loads and opens every exchange data the user participates in (anonymous data owners find
-  /// their delegations through it). Records that fail to open are reported, not fatal.
+  /// their delegations through it). Records that fail to open are reported, not fatal. Also
+  /// renews the listing new shares look in (see `get_or_create_for_encryption`).
   Status load_all();
   /// The opened exchange data whose access control secret gives `delegation_key` for
   /// `entity_type`, among those loaded; null if none.
@@ -79,6 +85,10 @@ class ExchangeDataManager {
   /// Opens the exchange data of a delegation through its exchange data map (delegations that name
   /// us on one side and hide the other; each map is read once). Errors: kNotFound, kKeyNotAvailable.
   Result<OpenedExchangeData> get_via_map(const std::string& delegation_key);
+  /// Remembers that the delegation `delegation_key` (whose anonymous side an exchange data map
+  /// hides) uses exchange data `exchange_data_id`: the caller made that delegation, so reading it
+  /// back does not read the map (`get_via_map`). What it names is still checked on every use.
+  void remember_map_entry(const std::string& delegation_key, const std::string& exchange_data_id);
   /// Verified exchange data self → delegate for new shares: an existing record created by us,
   /// untampered, encrypted for at least one of `delegate_keys` and for no key outside our verified
   /// keys and `delegate_keys` (new data must reach only keys verified now), none of whose entries
@@ -87,6 +97,14 @@ class ExchangeDataManager {
   /// verification hook). Errors: kNoVerifiedKey.
   /// Records whose id is in `exclude` are not used (a new one is created if no other fits): a
   /// second delegation to the same delegate needs other exchange data (permission upgrades).
+  /// Where existing records are looked for: the cache, then a listing of the user's exchange data
+  /// taken once per session (`get_by_participant_bounded`: one request per 1000 records over REST;
+  /// renewed by `load_all`; the records this manager creates are added to it), so the first share
+  /// to N delegates costs one lookup instead of N. A user with more than `kListingMaxRecords`
+  /// exchange data is not listed: each delegate is then looked up on its own
+  /// (`get_by_delegator_delegate`). The listing is a snapshot: exchange data another device of the
+  /// user creates later is not found, and a new record is created instead (as the official SDK's
+  /// fully cached exchange data). Every record, listed or looked up, passes the same checks.
   Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
                                                           const std::vector<crypto::RsaPublicKey>& delegate_keys,
                                                           const std::set<std::string>& exclude = {});
@@ -106,6 +124,10 @@ class ExchangeDataManager {
   /// looked up before a record is reused (call before first use; null: not tracked).
   void set_recipient_variants(std::shared_ptr<RecipientVariants> variants) { variants_ = std::move(variants); }
 
+  /// Beyond this many exchange data, the user's records are not listed for new shares (memory,
+  /// and the first share's wait): each delegate is looked up on its own.
+  static constexpr std::size_t kListingMaxRecords = 5000;
+
   [[nodiscard]] const std::string& self_id() const noexcept { return self_; }
   [[nodiscard]] const KeyRing& keys() const noexcept { return *keys_; }
 
@@ -115,6 +137,13 @@ class ExchangeDataManager {
   Result<Wanted> wanted(const EncryptionTarget& target, const std::set<std::string>& exclude) const;
   bool usable(Wanted& w, const DecryptedExchangeData& d) const;
   Result<OpenedExchangeData> find_usable(Wanted& w);
+  /// The records self → `delegate` of the session's listing (taken now if not yet), or nullopt
+  /// when the user has too many exchange data to be listed.
+  Result<std::optional<std::vector<model::ExchangeData>>> listed_to(const std::string& delegate);
+  /// Installs the listing (null: the user has too many exchange data to be listed); an existing
+  /// one is replaced only when `renew`.
+  void set_listing(const std::vector<model::ExchangeData>* records, bool renew);
+  void add_to_listing(const model::ExchangeData& record);
   Result<model::ExchangeData> build_new(const Wanted& w) const;
   Result<OpenedExchangeData> accept_created(Wanted& w, const model::ExchangeData& stored);
   Result<OpenedExchangeData> open_and_cache(const model::ExchangeData& record);
@@ -136,6 +165,11 @@ class ExchangeDataManager {
   /// Exchange data id of each map read (delegation key → id): a map is read, and its entry
   /// RSA-decrypted, once. What it names is checked on every use (EntityCrypto::open).
   std::unordered_map<std::string, std::string> map_ids_;
+
+  /// The session's listing: records self → delegate, by delegate (see get_or_create_for_encryption).
+  std::mutex listing_mutex_;
+  bool listing_taken_ = false;  // true once listed, or found too large to list
+  std::optional<std::unordered_map<std::string, std::vector<model::ExchangeData>>> listing_;
 
   std::mutex create_mutex_;
   std::condition_variable create_cv_;

@@ -103,10 +103,16 @@ TEST(CreateRequestCount, ThreeDelegatesInTwoRequestsOnceTheirExchangeDataExist) 
   EXPECT_EQ(alice.counter->of("PUT /rest/v2/helement/bulkSharedMetadataUpdate"), 0) << "no share after the create";
   EXPECT_EQ(alice.counter->of("POST /rest/v2/exchangedata"), 0) << "not one by one";
   EXPECT_EQ(alice.counter->of("POST /rest/v2/exchangedata/bulk"), 1) << "self→self and one to each delegate, together";
-  // The stubs, a lookup of the exchange data to each of the 4, the bulk creation, the patient's map
-  // (read, then written) and the entity: 9 (12 when exchange data were created one by one).
-  EXPECT_EQ(cold, 9) << alice.counter->dump();
+  // The stubs, one listing of alice's exchange data (byParticipant, instead of one lookup per
+  // pair: 4), the bulk creation, the patient's map (written; not read back: alice made it) and
+  // the entity: 5 (9 with a lookup per pair and the map read, 12 with creations one by one).
+  EXPECT_EQ(cold, 5) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->of("GET /rest/v2/exchangedata/byParticipant/hcp-alice"), 1) << alice.counter->dump();
+  for (const char* d : {"hcp-alice", "hcp-bob", "hcp-carol", "pat-1"}) {
+    EXPECT_EQ(alice.counter->of(std::string("GET /rest/v2/exchangedata/byDelegatorDelegate/hcp-alice/") + d), 0);
+  }
   EXPECT_EQ(alice.counter->of("PUT /rest/v2/exchangedatamap/batch"), 1) << "the patient's half-anonymous delegation";
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/exchangedatamap/batch"), 0) << "the map alice just wrote is not read";
   // 4 delegations: the root, and one under it for each delegate, at the level asked.
   auto delegations = model::secure_delegations_of(first->entity);
   ASSERT_OK(delegations);
@@ -146,6 +152,44 @@ TEST(CreateRequestCount, ThreeDelegatesInTwoRequestsOnceTheirExchangeDataExist) 
   auto again = alice.core->share("HealthElement", first->entity["id"], "hcp-bob", AccessLevel::kRead);
   ASSERT_OK(again);
   EXPECT_EQ(again->share_outcome, ShareOutcome::kAlreadyShared);
+}
+
+// The listing is taken once per session: a later create to a delegate without exchange data yet
+// looks nothing up (the listing said there was none), and a new session lists again and reuses
+// what the first one created instead of creating more.
+TEST(CreateRequestCount, TheListingIsTakenOncePerSessionAndReusedByANewOne) {
+  testing::DevServer server;
+  Client alice, bob, carol;
+  ASSERT_OK(bob.start(server, "bob"));
+  ASSERT_OK(carol.start(server, "carol"));
+  ASSERT_OK(alice.start(server, "alice"));
+  const CreateOptions to_bob{{}, {}, {{"hcp-bob", AccessLevel::kRead}}};
+  const CreateOptions to_carol{{}, {}, {{"hcp-carol", AccessLevel::kRead}}};
+  alice.counter->reset();
+  ASSERT_OK(alice.core->create("HealthElement", he("to bob"), to_bob));
+  EXPECT_EQ(alice.counter->of("GET /rest/v2/exchangedata/byParticipant/hcp-alice"), 1) << alice.counter->dump();
+  alice.counter->reset();
+  ASSERT_OK(alice.core->create("HealthElement", he("to carol"), to_carol));
+  // The stub, the exchange data to carol (one record: one by one) and the entity.
+  EXPECT_EQ(alice.counter->of("GET /rest/v2/exchangedata/byParticipant/hcp-alice"), 0) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->of("GET /rest/v2/exchangedata/byDelegatorDelegate/hcp-alice/hcp-carol"), 0);
+  EXPECT_EQ(alice.counter->of("POST /rest/v2/exchangedata"), 1) << alice.counter->dump();
+  EXPECT_EQ(alice.counter->total(), 3) << alice.counter->dump();
+
+  // Another session of alice (same keys): one listing, then the records of the first are reused.
+  Client again;
+  again.keys = alice.keys;
+  ASSERT_OK(again.start(server, "alice"));
+  again.counter->reset();
+  auto e = again.core->create("HealthElement", he("both"),
+                              {{}, {}, {{"hcp-bob", AccessLevel::kRead}, {"hcp-carol", AccessLevel::kRead}}});
+  ASSERT_OK(e);
+  EXPECT_EQ(again.counter->of("GET /rest/v2/exchangedata/byParticipant/hcp-alice"), 1) << again.counter->dump();
+  EXPECT_EQ(again.counter->of("POST /rest/v2/exchangedata"), 0) << again.counter->dump();
+  EXPECT_EQ(again.counter->of("POST /rest/v2/exchangedata/bulk"), 0) << again.counter->dump();
+  auto by_carol = carol.core->get("HealthElement", e->entity["id"]);
+  ASSERT_OK(by_carol);
+  EXPECT_EQ(by_carol->entity["note"], "private note");
 }
 
 TEST(CreateRequestCount, ADelegateWithoutVerifiedKeyCreatesNothing) {

@@ -124,7 +124,7 @@ class DevServer {
   }
 
   [[nodiscard]] int port() const { return port_; }
-  /// The running process (-1 when stopped), e.g. to read its /proc/<pid>/status.
+  /// The running process (-1 when stopped): benchmarks read its CPU time and peak RSS in /proc.
   [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] const std::string& db_path() const { return db_; }

@@ -6,6 +6,8 @@
 #include "test_keys.hpp"
 #include "test_util.hpp"
 
+#include <cctype>
+
 namespace cardinal::engine {
 namespace {
 
@@ -43,6 +45,32 @@ TEST(DataOwnerKeys, ParsesBothKindsAndSkipsGarbage) {
   ASSERT_EQ(keys->size(), 2u);
   EXPECT_EQ((*keys)[0].key.hash(), crypto::RsaOaepHash::kSha256);
   EXPECT_EQ((*keys)[1].key.hash(), crypto::RsaOaepHash::kSha1);
+}
+
+// Parsed keys are kept for the process (published_keys is on every create and share with
+// delegates): a second read gives the same keys, the same text in the other OAEP list is parsed
+// for its own hash, and a text that does not parse keeps being skipped.
+TEST(DataOwnerKeys, ASecondReadGivesTheSameKeysEachWithItsOwnHash) {
+  const auto a = test_key(2).public_key().spki_hex();
+  for (int round = 0; round < 2; ++round) {
+    auto keys = published_keys(owner({a, "3082"}));
+    ASSERT_OK(keys);
+    ASSERT_EQ(keys->size(), 1u) << "the text that does not parse is skipped";
+    EXPECT_EQ((*keys)[0].key.hash(), crypto::RsaOaepHash::kSha256);
+    EXPECT_EQ((*keys)[0].published.spki_hex, a);
+    auto legacy = published_keys(owner({}, a));
+    ASSERT_OK(legacy);
+    ASSERT_EQ(legacy->size(), 1u);
+    EXPECT_EQ((*legacy)[0].key.hash(), crypto::RsaOaepHash::kSha1) << "round " << round;
+    EXPECT_EQ((*legacy)[0].key, crypto::RsaPublicKey::from_spki_hex(a, crypto::RsaOaepHash::kSha1).value());
+  }
+  // Upper-case hex is another text: parsed on its own, published under its canonical (lower-case) form.
+  std::string upper = a;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto keys = published_keys(owner({upper}));
+  ASSERT_OK(keys);
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].published.spki_hex, a);
 }
 
 TEST(DataOwnerKeys, FingerprintCollisionRefusesTheDataOwner) {

@@ -8,6 +8,8 @@
 #include "test_keys.hpp"
 #include "test_util.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <thread>
 
 namespace cardinal::engine {
@@ -246,6 +248,129 @@ TEST(ExchangeDataManager, ARecordTheServerLeftOutIsAnErrorAndTheOthersAreKept) {
   auto retry = alice.get_or_create_for_encryption(targets);
   ASSERT_OK(retry);
   EXPECT_EQ(source.bulk_calls, 1) << "bob's record was kept: the retry creates carol's alone";
+  EXPECT_EQ(source.creations.load(), 2);
+}
+
+// A source that counts the lookups new shares make, and may rewrite the listing.
+class ListingSource : public BulkSource {
+ public:
+  Result<std::optional<std::vector<model::ExchangeData>>> get_by_participant_bounded(const std::string& id,
+                                                                                     std::size_t max) override {
+    ++listings;
+    auto listed = ExchangeDataSource::get_by_participant_bounded(id, max);
+    if (listed.ok() && *listed && rewrite) rewrite(**listed);
+    return listed;
+  }
+  Result<std::vector<model::ExchangeData>> get_by_delegator_delegate(const std::string& delegator,
+                                                                     const std::string& delegate) override {
+    ++pair_lookups;
+    return MemoryExchangeDataSource::get_by_delegator_delegate(delegator, delegate);
+  }
+  std::function<void(std::vector<model::ExchangeData>&)> rewrite;
+  int listings = 0, pair_lookups = 0;
+};
+
+TEST(ExchangeDataManager, TheUsersExchangeDataAreListedOnceForAllDelegates) {
+  ListingSource source;
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()}, carol = {test_key(2).public_key()};
+  {
+    ExchangeDataManager first("alice", ring("alice", 0), source, 10, nullptr);
+    ASSERT_OK(first.get_or_create_for_encryption(std::vector<EncryptionTarget>{{"alice", {}}, {"bob", bob}}));
+    EXPECT_EQ(source.listings, 1);
+    // carol: not in the listing, created without a lookup.
+    ASSERT_OK(first.get_or_create_for_encryption("carol", carol));
+    EXPECT_EQ(source.listings, 1);
+    EXPECT_EQ(source.pair_lookups, 0);
+    EXPECT_EQ(source.creations.load(), 3);
+  }
+  // A new session (cache 1: the listing, not the cache, remembers): one listing, nothing created.
+  ExchangeDataManager second("alice", ring("alice", 0), source, 1, nullptr);
+  for (const auto& [d, k] : std::vector<std::pair<std::string, std::vector<crypto::RsaPublicKey>>>{
+           {"bob", bob}, {"carol", carol}, {"alice", {}}, {"bob", bob}}) {
+    auto ed = second.get_or_create_for_encryption(d, k);
+    ASSERT_OK(ed);
+    EXPECT_EQ((*ed)->record.delegate, d);
+  }
+  EXPECT_EQ(source.listings, 2);
+  EXPECT_EQ(source.pair_lookups, 0);
+  EXPECT_EQ(source.creations.load(), 3);
+}
+
+// What the listing holds is checked like a lookup's answer: a forged record naming alice as
+// delegator is reported and not used, a record of another pair or a duplicate is not used for
+// another delegate, and a record left out means a new one (never an unverified one).
+TEST(ExchangeDataManager, AListingWithForgedOtherOrDuplicatedRecordsGivesOnlyVerifiedData) {
+  ListingSource source;
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()}, carol = {test_key(2).public_key()};
+  std::string genuine;
+  {
+    ExchangeDataManager first("alice", ring("alice", 0), source, 10, nullptr);
+    auto ed = first.get_or_create_for_encryption("bob", bob);
+    ASSERT_OK(ed);
+    genuine = (*ed)->record.id;
+  }
+  auto secrets = ExchangeSecrets::generate();
+  ASSERT_OK(secrets);
+  auto forged = build_exchange_data("ed-forged", "alice", "bob", *secrets,
+                                    {test_key(0).public_key(), test_key(1).public_key()}, {&test_key(3)});
+  ASSERT_OK(forged);
+  auto to_carol = build_exchange_data("ed-other-pair", "bob", "carol", *secrets,
+                                      {test_key(1).public_key(), test_key(2).public_key()}, {&test_key(1)});
+  ASSERT_OK(to_carol);
+  source.rewrite = [&](std::vector<model::ExchangeData>& rows) {
+    std::vector<model::ExchangeData> out{*forged, *to_carol};
+    for (const auto& r : rows) {
+      out.push_back(r);
+      out.push_back(r);  // each twice
+    }
+    rows = std::move(out);
+  };
+  std::vector<TamperReport> events;
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, [&](const TamperReport& e) { events.push_back(e); });
+  auto ed = alice.get_or_create_for_encryption("bob", bob);
+  ASSERT_OK(ed);
+  EXPECT_EQ((*ed)->record.id, genuine) << "the forged record comes first and is skipped";
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0].record_id, "ed-forged");
+  auto c = alice.get_or_create_for_encryption("carol", carol);
+  ASSERT_OK(c);
+  EXPECT_NE((*c)->record.id, "ed-other-pair");
+  EXPECT_EQ((*c)->record.delegator, "alice");
+  EXPECT_EQ(source.creations.load(), 2) << "carol's created; bob's reused once, not twice";
+
+  // The genuine record left out of the listing: a new one, not the forged one.
+  source.rewrite = [&](std::vector<model::ExchangeData>& rows) {
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const model::ExchangeData& r) { return r.id == genuine; }),
+               rows.end());
+    rows.insert(rows.begin(), *forged);
+  };
+  ExchangeDataManager hidden("alice", ring("alice", 0), source, 10, nullptr);
+  auto fresh = hidden.get_or_create_for_encryption("bob", bob);
+  ASSERT_OK(fresh);
+  EXPECT_NE((*fresh)->record.id, genuine);
+  EXPECT_NE((*fresh)->record.id, "ed-forged");
+  EXPECT_TRUE((*fresh)->verified_for_encryption("alice"));
+  EXPECT_EQ(source.pair_lookups, 0);
+}
+
+// More exchange data than can be listed: each delegate is looked up on its own, and the listing
+// is not tried again.
+TEST(ExchangeDataManager, TooManyExchangeDataToListMeansOneLookupPerDelegate) {
+  ListingSource source;
+  for (std::size_t i = 0; i <= ExchangeDataManager::kListingMaxRecords; ++i) {
+    model::ExchangeData r;
+    r.id = "ed-" + std::to_string(i);
+    r.rev = "1-x";
+    r.delegator = "alice";
+    r.delegate = "patient-" + std::to_string(i);
+    source.add(r);
+  }
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()}, carol = {test_key(2).public_key()};
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 10, nullptr);
+  ASSERT_OK(alice.get_or_create_for_encryption("bob", bob));
+  ASSERT_OK(alice.get_or_create_for_encryption("carol", carol));
+  EXPECT_EQ(source.listings, 1);
+  EXPECT_EQ(source.pair_lookups, 2);
   EXPECT_EQ(source.creations.load(), 2);
 }
 
