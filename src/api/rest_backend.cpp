@@ -5,6 +5,7 @@
 
 #include "api/rest_support.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -327,7 +328,13 @@ Result<std::optional<std::vector<model::ExchangeData>>> RestBackend::get_by_part
   std::set<std::string> seen_ids;
   std::set<std::string> seen_cursors;
   std::string cursor;
-  for (int page = 0; page < kMaxPages; ++page) {
+  // Bounded by what the server sends, not only by what is kept: rows of other pairs (dropped)
+  // count too, and the pages are at most what `max_records` full pages take, so a hostile server
+  // cannot make a listing of a thousand 64 MiB pages. Past a bound the answer is "too many"
+  // (nullopt): the caller falls back to its per-pair lookups.
+  const std::size_t max_pages = std::min<std::size_t>(kMaxPages, max_records / kPageSize + 2);
+  std::size_t received = 0;
+  for (std::size_t page = 0; page < max_pages; ++page) {
     std::string path =
         "/rest/v2/exchangedata/byParticipant/" + escape_segment(data_owner_id) + "?limit=" + std::to_string(kPageSize);
     if (!cursor.empty()) path += "&startDocumentId=" + escape_segment(cursor);
@@ -336,6 +343,8 @@ Result<std::optional<std::vector<model::ExchangeData>>> RestBackend::get_by_part
     if (!j.is_object() || !j.contains("rows") || !j["rows"].is_array()) {
       return malformed_response("paginated exchange data expected");
     }
+    received += j["rows"].size();
+    if (received > max_records + kPageSize) return std::optional<std::vector<model::ExchangeData>>{};
     for (const auto& e : j["rows"]) {
       CARDINAL_ASSIGN_OR_RETURN(auto r, from_server(model::ExchangeData::from_json(e)));
       // The server may return other pairs or duplicates: keep only ours, once.
@@ -350,7 +359,7 @@ Result<std::optional<std::vector<model::ExchangeData>>> RestBackend::get_by_part
     if (next_id.empty()) break;
     if (!seen_cursors.insert(next_id).second) return malformed_response("exchange data pagination loops");
     cursor = next_id;
-    if (page + 1 == kMaxPages) return malformed_response("too many pages of exchange data");
+    if (page + 1 == max_pages) return std::optional<std::vector<model::ExchangeData>>{};
   }
   return std::optional<std::vector<model::ExchangeData>>(std::move(out));
 }

@@ -27,7 +27,7 @@ struct Parsed {
 std::shared_ptr<const Parsed> parse_once(const std::string& spki, crypto::RsaOaepHash hash) {
   constexpr std::size_t kMaxKeys = 4096;
   static std::mutex mutex;
-  static std::unordered_map<std::string, std::shared_ptr<const Parsed>> cache;  // null: does not parse
+  static std::unordered_map<std::string, std::shared_ptr<const Parsed>> cache;  // keys that parse
   std::string id;
   id.reserve(spki.size() + 1);
   id += hash == crypto::RsaOaepHash::kSha1 ? '1' : '2';
@@ -43,8 +43,11 @@ std::shared_ptr<const Parsed> parse_once(const std::string& spki, crypto::RsaOae
     parsed = std::make_shared<const Parsed>(
         Parsed{std::move(key).value(), std::move(canonical), std::move(fp1), std::move(fp2)});
   }
+  // Only keys that parse are kept (a valid SPKI text is at most a few KiB): junk a server
+  // publishes costs a parse per read, never memory for the life of the process.
+  if (!parsed) return parsed;
   std::lock_guard lock(mutex);
-  if (cache.size() >= kMaxKeys) cache.clear();  // bounded: a server publishing junk keys only costs parses
+  if (cache.size() >= kMaxKeys) cache.clear();
   cache.emplace(std::move(id), parsed);
   return parsed;
 }

@@ -122,6 +122,48 @@ TEST(ExchangeDataLookupAttacks, AForgedOtherPairAndDuplicatedListingGivesOnlyVer
   EXPECT_EQ(by_bob_3->entity["note"], "n3");
 }
 
+// The listing of the user's exchange data is paged by the server: a hostile one answers every
+// page with a thousand rows of another pair (dropped) and a fresh cursor, forever. The listing
+// stops after the pages its bound allows (rows of other pairs count) and the create falls back to
+// one lookup per delegate: it succeeds, without a thousand requests or their memory.
+TEST(ExchangeDataLookupAttacks, AnEndlessListingOfOtherPairsIsCutShortAndTheCreateStillWorks) {
+  ShareWorld w;
+  auto first = alice_he(w, "first", nullptr, kBobAndCarol);
+  ASSERT_OK(first);
+  Json other;
+  for (const auto& row : w.alice.backend->get_by_participant("hcp-alice").value()) {
+    if (row.delegate == "hcp-bob") other = row.json;
+  }
+  ASSERT_FALSE(other.is_null());
+  other["delegator"] = "hcp-bob";
+  other["delegate"] = "hcp-carol";
+
+  ShareClient again;
+  again.keys = w.alice.keys;
+  ASSERT_OK(again.start(w.server, "alice"));
+  int pages = 0;
+  again.interceptor = rewrite_answer(
+      [](const transport::ApiRequest& r) { return is_route(r, "GET", "/rest/v2/exchangedata/byParticipant/"); },
+      [&](const transport::ApiRequest&, Json& page) {
+        Json rows = Json::array();
+        for (int i = 0; i < 1000; ++i) {
+          other["id"] = "xd-other-" + std::to_string(pages) + "-" + std::to_string(i);
+          rows.push_back(other);
+        }
+        page["rows"] = std::move(rows);
+        page["nextKeyPair"] = Json{{"startKey", nullptr}, {"startKeyDocId", "cursor-" + std::to_string(++pages)}};
+      });
+  again.reset();
+  auto e = again.core->create("HealthElement", Json{{"descr", "second"}, {"note", "n2"}}, CreateOptions{{}, {}, kBobAndCarol});
+  ASSERT_OK(e);
+  EXPECT_LE(again.count("GET /rest/v2/exchangedata/byParticipant/hcp-alice"), 8) << again.dump();
+  EXPECT_EQ(exchange_data_to(e->entity, "hcp-bob"), exchange_data_to(first->entity, "hcp-bob"))
+      << "found by the per-delegate lookup";
+  auto by_bob = w.bob.core->get("HealthElement", e->entity["id"]);
+  ASSERT_OK(by_bob);
+  EXPECT_EQ(by_bob->entity["note"], "n2");
+}
+
 // The bulk creation answer ({id, rev} per record created) names an id it was not sent, names one
 // twice, or leaves one out: the create fails before the entity is stored, and names what is wrong.
 TEST(ExchangeDataLookupAttacks, ABulkCreationAnswerWithAnIdNotSentTwiceOrLeftOutStoresNoEntity) {
