@@ -232,7 +232,12 @@ void install_body_limits(httplib::Server& http, const Options& options) {
     const httplib::Server::HandlerWithContentReader drop = [limit, flag](const httplib::Request& req,
                                                                          httplib::Response& res,
                                                                          const httplib::ContentReader& reader) {
-      if (!drop_body(req, reader)) close_after_reply(req);
+      // A body not read whole (cpp-httplib skips one over its payload limit) ends the connection,
+      // and the reply says so: a keep-alive client would otherwise send its next request on it.
+      if (!drop_body(req, reader)) {
+        res.set_header("Connection", "close");
+        close_after_reply(req);
+      }
       const auto length = content_length(req);
       // Only the pre-routing handler sends bodies here; a client asking for this path gets 404.
       const bool refused = length && *length > limit;

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -172,6 +173,21 @@ class AttachmentStorageTest : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
+  // Waits until the server has begun writing an upload's temporary file other than those in
+  // `seen` (the request is then being handled: its end can be judged), and adds it to `seen`.
+  bool upload_in_progress(std::vector<std::string>& seen) const {
+    for (int i = 0; i < 400; ++i) {
+      for (const auto& name : files()) {
+        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".part") == 0 &&
+            std::find(seen.begin(), seen.end(), name) == seen.end()) {
+          seen.push_back(name);
+          return true;
+        }
+      }
+      usleep(25'000);
+    }
+    return false;
+  }
   // The folder once the server has settled (an aborted request is handled on another thread).
   std::vector<std::string> files_settling_to(const std::vector<std::string>& expected) const {
     for (int i = 0; i < 200 && files() != expected; ++i) usleep(50'000);
@@ -230,15 +246,20 @@ TEST_F(AttachmentStorageTest, AnAbortedUploadKeepsThePreviousAttachmentAndLeaves
   doc = upload(doc, kept);
   const std::vector<std::string> before = files();
   ASSERT_EQ(before.size(), 1u);
+  // Each client goes away only once the server is writing its upload (else the folder could be
+  // judged before the request is even handled).
+  std::vector<std::string> temporary;
   {  // Content-Length framing: 300 000 of 1 000 000 bytes, then the client goes away.
     RawConnection c(server_->port());
     ASSERT_TRUE(c.send(head("PUT", upload_path(doc), alice_->token(), "Content-Length: 1000000")));
     ASSERT_TRUE(c.send(std::string(300'000, 'p')));
+    ASSERT_TRUE(upload_in_progress(temporary));
   }
   {  // Chunked: a few chunks, no last chunk.
     RawConnection c(server_->port());
     ASSERT_TRUE(c.send(head("PUT", upload_path(doc), alice_->token(), "Transfer-Encoding: chunked")));
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(c.send(chunk(std::string(65'536, 'q'))));
+    ASSERT_TRUE(upload_in_progress(temporary));
   }
   EXPECT_EQ(files_settling_to(before), before) << "a temporary file of an aborted upload was left";
   const auto now = alice_->get("/rest/v2/document/doc-1");
@@ -280,6 +301,16 @@ TEST_F(AttachmentStorageTest, AnOversizedAttachmentGets413BeforeItsBodyIsRead) {
     const std::size_t taken = body_bytes_taken(
         c, head("PUT", upload_path(doc), alice_->token(), "Content-Length: 1000000000000"), 256u << 20, false);
     EXPECT_LT(taken, 64u << 20) << "the server read the body of a request it had refused";
+  }
+  {  // One byte over, body sent: 413, and the reply says the connection ends (it is not drained).
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.send(head("PUT", upload_path(doc), alice_->token(), "Content-Length: 100001")));
+    ASSERT_TRUE(c.send(std::string(100'001, 'o')));
+    const std::string reply = c.receive_all();
+    EXPECT_EQ(status_of(reply), 413) << reply.substr(0, 300);
+    EXPECT_NE(reply.substr(0, reply.find("\r\n\r\n")).find("Connection: close"), std::string::npos)
+        << "the connection is closed after this reply; a keep-alive client must be told\n"
+        << reply.substr(0, 300);
   }
   // One byte over the limit with a Content-Length: 413 too, and nothing changed.
   const auto over = alice_->request("PUT", upload_path(doc), std::string(100'001, 'o'), {}, "application/octet-stream");
