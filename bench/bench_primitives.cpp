@@ -9,8 +9,12 @@
 
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+
+#include <array>
+#include <cstring>
 
 namespace {
 using namespace cardinal;
@@ -178,6 +182,37 @@ void BM_HmacSha512(benchmark::State& state) { BM_Hmac<HmacHash::kSha512>(state);
 void BM_HmacSha256(benchmark::State& state) { BM_Hmac<HmacHash::kSha256>(state); }
 BENCHMARK(BM_HmacSha512)->Arg(16)->Arg(64)->Arg(256)->Arg(2048)->Arg(16384);
 BENCHMARK(BM_HmacSha256)->Arg(16)->Arg(64)->Arg(256)->Arg(2048)->Arg(16384);
+
+// HMAC with OpenSSL alone, `openssl speed -hmac`'s own loop: one keyed EVP_MAC_CTX, per message
+// EVP_MAC_init with no key (starts over with the kept key), update, final into a kept buffer. Run
+// in the same process as BM_Hmac*, it is the like-for-like reference of `HmacKey::sign` without
+// the second process's timing scatter (scripts/bench_primitives_vs_openssl.py prints both).
+template <HmacHash kHash>
+void BM_EvpHmac(benchmark::State& state) {
+  const Bytes data(static_cast<std::size_t>(state.range(0)), 7);
+  const Bytes mac_key(kHash == HmacHash::kSha256 ? 64 : 128, 3);
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  char digest[] = "SHA512";
+  if (kHash == HmacHash::kSha256) std::memcpy(digest, "SHA256", 6);
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+  EVP_MAC_init(ctx, mac_key.data(), mac_key.size(), params);
+  std::array<unsigned char, 64> tag{};
+  for (auto _ : state) {
+    std::size_t len = 0;
+    EVP_MAC_init(ctx, nullptr, 0, nullptr);
+    EVP_MAC_update(ctx, data.data(), data.size());
+    EVP_MAC_final(ctx, tag.data(), &len, tag.size());
+    benchmark::DoNotOptimize(tag.data());
+  }
+  EVP_MAC_CTX_free(ctx);
+  EVP_MAC_free(mac);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+void BM_EvpHmacSha512(benchmark::State& state) { BM_EvpHmac<HmacHash::kSha512>(state); }
+void BM_EvpHmacSha256(benchmark::State& state) { BM_EvpHmac<HmacHash::kSha256>(state); }
+BENCHMARK(BM_EvpHmacSha512)->Arg(16)->Arg(64)->Arg(256)->Arg(2048)->Arg(16384);
+BENCHMARK(BM_EvpHmacSha256)->Arg(16)->Arg(64)->Arg(256)->Arg(2048)->Arg(16384);
 
 void BM_Sha256(benchmark::State& state) {
   const Bytes data(static_cast<std::size_t>(state.range(0)), 7);
