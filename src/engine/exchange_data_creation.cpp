@@ -111,10 +111,16 @@ void ExchangeDataManager::set_listing(const std::vector<model::ExchangeData>* re
     // checked when opened), each id once (the first of duplicates, as the backends keep).
     if (r.delegator == self_ && seen.insert(r.id).second) (*listing_)[r.delegate].push_back(r);
   }
+  // Merged, not replaced: an answer taken while records were created (or before) lacks them.
+  for (const auto& c : created_) {
+    if (seen.insert(c.id).second) (*listing_)[c.delegate].push_back(c);
+  }
 }
 
 void ExchangeDataManager::add_to_listing(const model::ExchangeData& record) {
   std::lock_guard lock(listing_mutex_);
+  created_.push_back(record);
+  if (created_.size() > kListingMaxRecords) created_.pop_front();
   if (listing_) (*listing_)[record.delegate].push_back(record);
 }
 

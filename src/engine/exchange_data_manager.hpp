@@ -83,7 +83,8 @@ class ExchangeDataManager {
   Result<OpenedExchangeData> get(const std::string& id);
   /// Loads and opens every exchange data the user participates in (anonymous data owners find
   /// their delegations through it). Records that fail to open are reported, not fatal. Also
-  /// renews the listing new shares look in (see `get_or_create_for_encryption`).
+  /// renews the listing new shares look in (see `get_or_create_for_encryption`): the records this
+  /// manager created stay in it, even when the server's answer predates them.
   Status load_all();
   /// The opened exchange data whose access control secret gives `delegation_key` for
   /// `entity_type`, among those loaded; null if none.
@@ -105,12 +106,12 @@ class ExchangeDataManager {
   /// second delegation to the same delegate needs other exchange data (permission upgrades).
   /// Where existing records are looked for: the cache, then a listing of the user's exchange data
   /// taken once per session (`get_by_participant_bounded`: one request per 1000 records over REST;
-  /// renewed by `load_all`; the records this manager creates are added to it), so the first share
-  /// to N delegates costs one lookup instead of N. A user with more than `kListingMaxRecords`
-  /// exchange data is not listed: each delegate is then looked up on its own
-  /// (`get_by_delegator_delegate`). The listing is a snapshot: exchange data another device of the
-  /// user creates later is not found, and a new record is created instead (as the official SDK's
-  /// fully cached exchange data). Every record, listed or looked up, passes the same checks.
+  /// renewed by `load_all`; the records this manager creates are added to it and kept through
+  /// renewals), so the first share to N delegates costs one lookup instead of N. A user with more
+  /// than `kListingMaxRecords` exchange data is not listed: each delegate is then looked up on its
+  /// own (`get_by_delegator_delegate`). The listing is a snapshot: exchange data another device of
+  /// the user creates later is not found, and a new record is created instead (as the official
+  /// SDK's fully cached exchange data). Every record, listed or looked up, passes the same checks.
   /// A record older than the highest revision of it opened in the session (the server rolled it
   /// back, or the listing predates a revision `get` saw) is never used: a listed one is read again
   /// by id (`get_by_ids`), and kTamperDetected (naming the record and both revisions) when the
@@ -157,6 +158,7 @@ class ExchangeDataManager {
   /// Installs the listing (null: the user has too many exchange data to be listed); an existing
   /// one is replaced only when `renew`.
   void set_listing(const std::vector<model::ExchangeData>* records, bool renew);
+  /// Adds a record this manager created to the listing, and to those it installs later.
   void add_to_listing(const model::ExchangeData& record);
   /// Replaces the listed copy of `current` (a later revision read by id).
   void update_listing(const model::ExchangeData& current);
@@ -209,6 +211,10 @@ class ExchangeDataManager {
   std::mutex listing_mutex_;
   bool listing_taken_ = false;  // true once listed, or found too large to list
   std::optional<std::unordered_map<std::string, std::vector<model::ExchangeData>>> listing_;
+  /// The records this manager created (as stored), added to every listing installed: a listing
+  /// answer that predates them (a renewal taken while they were created) does not lose them.
+  /// At most kListingMaxRecords, the oldest dropped first.
+  std::list<model::ExchangeData> created_;
 
   std::mutex create_mutex_;
   std::condition_variable create_cv_;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <functional>
 #include <thread>
+#include <utility>
 
 namespace cardinal::engine {
 namespace {
@@ -375,7 +376,8 @@ TEST(ExchangeDataManager, TooManyExchangeDataToListMeansOneLookupPerDelegate) {
 }
 
 // A source that may answer other revisions than it holds: `rewrite` rewrites both listings,
-// `by_ids` the records read by id.
+// `by_ids` the records read by id, and `on_listing` runs once inside a listing request (after its
+// answer is taken: what happens then is not in it).
 class RevisionSource : public ListingSource {
  public:
   Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) override {
@@ -386,10 +388,13 @@ class RevisionSource : public ListingSource {
   }
   Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& id) override {
     auto out = MemoryExchangeDataSource::get_by_participant(id);
-    if (out.ok() && rewrite) rewrite(*out);  // load_all's listing (the bounded one rewrites it again)
+    // load_all's listing (the bounded one rewrites it again)
+    if (out.ok() && rewrite) rewrite(*out);
+    if (on_listing) std::exchange(on_listing, nullptr)();  // once
     return out;
   }
   std::function<void(std::vector<model::ExchangeData>&)> by_ids;
+  std::function<void()> on_listing;
   int by_id_reads = 0;
 };
 
@@ -479,6 +484,32 @@ TEST(ExchangeDataManager, AnOlderRevisionThanOneSeenIsNeverUsedForNewShares) {
   EXPECT_NE(events[0].error.message().find("rollback"), std::string::npos) << events[0].error.message();
   EXPECT_ERROR_CODE(again.get_or_create_for_encryption("bob", bob), ErrorCode::kTamperDetected);
   EXPECT_EQ(source.creations.load(), 2);
+}
+
+// `load_all` renews the listing with an answer taken before a record was created (the creation
+// runs while the listing request is under way): the created record stays listed, and a later
+// share to the same delegate, once the cache has let it go, reuses it instead of creating another.
+TEST(ExchangeDataManager, ARenewedListingThatPredatesACreationKeepsTheCreatedRecord) {
+  RevisionSource source;
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()};
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 1, nullptr);
+  ASSERT_OK(alice.get_or_create_for_encryption("alice", {}));  // the session's listing (empty)
+  std::string created;
+  source.on_listing = [&] {
+    auto ed = alice.get_or_create_for_encryption("bob", bob);
+    ASSERT_OK(ed);
+    created = (*ed)->record.id;
+  };
+  ASSERT_OK(alice.load_all());
+  ASSERT_FALSE(created.empty());
+  EXPECT_EQ(source.creations.load(), 2);
+  ASSERT_OK(alice.get_or_create_for_encryption("alice", {}));  // self's cached: bob's is not (capacity 1)
+
+  auto again = alice.get_or_create_for_encryption("bob", bob);
+  ASSERT_OK(again);
+  EXPECT_EQ((*again)->record.id, created) << "found in the renewed listing";
+  EXPECT_EQ(source.creations.load(), 2) << "no duplicate exchange data alice -> bob";
+  EXPECT_EQ(source.pair_lookups, 0);
 }
 
 TEST(ExchangeDataManager, ForgedDataIsNotReusedAndIsReported) {
