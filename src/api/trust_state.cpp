@@ -4,8 +4,7 @@
 #include <cardinal/json.hpp>
 
 #include "common/files.hpp"
-
-#include <charconv>
+#include "common/revision.hpp"
 
 namespace cardinal::api {
 
@@ -34,16 +33,7 @@ std::optional<crypto::RsaOaepHash> parse_hash(const Json& j) {
 
 }  // namespace
 
-std::optional<std::uint64_t> revision_generation(std::string_view rev) {
-  const auto dash = rev.find('-');
-  if (dash == std::string_view::npos || dash == 0 || dash > 19) return std::nullopt;
-  std::uint64_t n = 0;
-  const char* first = rev.data();
-  const char* last = rev.data() + dash;
-  auto [ptr, ec] = std::from_chars(first, last, n);
-  if (ec != std::errc() || ptr != last) return std::nullopt;
-  return n;
-}
+std::optional<std::uint64_t> revision_generation(std::string_view rev) { return internal::revision_generation(rev); }
 
 TrustState::Lru<std::uint64_t>& TrustState::revisions_of(std::string_view key) {
   if (key.starts_with("DataOwner:")) return owner_revisions_;

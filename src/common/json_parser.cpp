@@ -8,6 +8,8 @@
 
 #include "common/json_parser.hpp"
 
+#include "common/utf8.hpp"
+
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -225,33 +227,11 @@ class Parser {
 
   // One multi-byte UTF-8 sequence at p_ (RFC 3629: no overlong forms, no surrogates, ≤ U+10FFFF).
   bool utf8_sequence(std::string& out) {
-    const auto b0 = static_cast<unsigned char>(*p_);
-    int more = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      more = 1;
-    } else if (b0 == 0xE0) {
-      more = 2, lo = 0xA0;
-    } else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) {
-      more = 2;
-    } else if (b0 == 0xED) {
-      more = 2, hi = 0x9F;
-    } else if (b0 == 0xF0) {
-      more = 3, lo = 0x90;
-    } else if (b0 >= 0xF1 && b0 <= 0xF3) {
-      more = 3;
-    } else if (b0 == 0xF4) {
-      more = 3, hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end_ - p_ <= more) return false;
-    for (int i = 1; i <= more; ++i) {
-      const auto b = static_cast<unsigned char>(p_[i]);
-      if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) return false;
-    }
-    out.append(p_, static_cast<std::size_t>(more + 1));
-    p_ += more + 1;
+    const std::size_t len = utf8_sequence_length(reinterpret_cast<const unsigned char*>(p_),  // NOLINT
+                                                 static_cast<std::size_t>(end_ - p_));
+    if (len == 0) return false;
+    out.append(p_, len);
+    p_ += len;
     return true;
   }
 

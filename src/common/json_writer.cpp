@@ -17,6 +17,8 @@
 
 #include "common/json_writer.hpp"
 
+#include "common/utf8.hpp"
+
 #include <cardinal/secret.hpp>
 
 #include <algorithm>
@@ -43,35 +45,6 @@ constexpr std::uint64_t special_bytes(std::uint64_t w) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const auto zero_in = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
   return (((w - kOnes * 0x20) & ~w) | zero_in(w ^ (kOnes * '"')) | zero_in(w ^ (kOnes * '\\')) | w) & kHigh;
-}
-
-// Length of the well-formed UTF-8 sequence at s[0..n), 0 when it is not one.
-std::size_t utf8_sequence(const unsigned char* s, std::size_t n) {
-  const unsigned char b0 = s[0];
-  std::size_t more = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    more = 1;
-  } else if (b0 == 0xE0) {
-    more = 2, lo = 0xA0;
-  } else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) {
-    more = 2;
-  } else if (b0 == 0xED) {
-    more = 2, hi = 0x9F;
-  } else if (b0 == 0xF0) {
-    more = 3, lo = 0x90;
-  } else if (b0 >= 0xF1 && b0 <= 0xF3) {
-    more = 3;
-  } else if (b0 == 0xF4) {
-    more = 3, hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (n <= more) return 0;
-  for (std::size_t i = 1; i <= more; ++i) {
-    if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF)) return 0;
-  }
-  return more + 1;
 }
 
 class Writer {
@@ -232,7 +205,7 @@ class Writer {
       if (i == n) break;
       const unsigned char c = p[i];
       if (c >= 0x80) {
-        const std::size_t len = utf8_sequence(p + i, n - i);
+        const std::size_t len = utf8_sequence_length(p + i, n - i);
         if (len == 0) {
           bad_byte_ = i;
           return false;

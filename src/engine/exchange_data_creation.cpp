@@ -6,6 +6,7 @@
 
 #include <cardinal/crypto/random.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace cardinal::engine {
@@ -67,7 +68,8 @@ Result<ExchangeDataManager::Wanted> ExchangeDataManager::wanted(const Encryption
 }
 
 bool ExchangeDataManager::usable(Wanted& w, const DecryptedExchangeData& d) const {
-  if (d.record.delegate != w.delegate || w.exclude.count(d.record.id) != 0 || !d.verified_for_encryption(self_)) {
+  if (d.record.delegate != w.delegate || w.exclude.count(d.record.id) != 0 || !d.verified_for_encryption(self_) ||
+      newer_seen(d.record)) {
     return false;
   }
   bool covers_delegate = w.delegate == self_;
@@ -109,11 +111,49 @@ void ExchangeDataManager::set_listing(const std::vector<model::ExchangeData>* re
     // checked when opened), each id once (the first of duplicates, as the backends keep).
     if (r.delegator == self_ && seen.insert(r.id).second) (*listing_)[r.delegate].push_back(r);
   }
+  // Merged, not replaced: an answer taken while records were created (or before) lacks them.
+  for (const auto& c : created_) {
+    if (seen.insert(c.id).second) (*listing_)[c.delegate].push_back(c);
+  }
 }
 
 void ExchangeDataManager::add_to_listing(const model::ExchangeData& record) {
   std::lock_guard lock(listing_mutex_);
+  created_.push_back(record);
+  if (created_.size() > kListingMaxRecords) created_.pop_front();
   if (listing_) (*listing_)[record.delegate].push_back(record);
+}
+
+void ExchangeDataManager::update_listing(const model::ExchangeData& current) {
+  std::lock_guard lock(listing_mutex_);
+  if (!listing_ || current.delegator != self_) return;
+  auto of_delegate = listing_->find(current.delegate);
+  if (of_delegate == listing_->end()) return;
+  for (auto& r : of_delegate->second) {
+    if (r.id == current.id) r = current;
+  }
+}
+
+Result<OpenedExchangeData> ExchangeDataManager::open_listed(const model::ExchangeData& listed) {
+  const model::ExchangeData* record = &listed;
+  std::vector<model::ExchangeData> now;
+  if (newer_seen(listed)) {
+    // The listing predates a revision opened since (or the server listed an older one): read again.
+    CARDINAL_ASSIGN_OR_RETURN(now, source_.get_by_ids({listed.id}));
+    const auto it =
+        std::find_if(now.begin(), now.end(), [&](const model::ExchangeData& r) { return r.id == listed.id; });
+    if (it == now.end()) return OpenedExchangeData{};
+    if (auto seen = newer_seen(*it)) {
+      Error refused = rolled_back(*it, *seen);
+      report(it->id, refused);
+      return refused;
+    }
+    update_listing(*it);
+    record = &*it;
+  }
+  auto opened = open_and_cache(*record);
+  if (!opened.ok()) return OpenedExchangeData{};  // reported inside: another record, or a new one
+  return opened;
 }
 
 Result<std::optional<std::vector<model::ExchangeData>>> ExchangeDataManager::listed_to(const std::string& delegate) {
@@ -145,20 +185,15 @@ Result<OpenedExchangeData> ExchangeDataManager::find_usable(Wanted& w) {
     // A snapshot: a record still in the cache was judged above (the cache may hold a later revision).
     for (const auto& r : *listed) {
       if (lookup(r.id)) continue;
-      auto opened = open_and_cache(r);
-      if (opened.ok() && usable(w, **opened)) return opened;
+      CARDINAL_ASSIGN_OR_RETURN(auto opened, open_listed(r));
+      if (opened && usable(w, *opened)) return opened;
     }
     return OpenedExchangeData{};
   }
   CARDINAL_ASSIGN_OR_RETURN(auto existing, source_.get_by_delegator_delegate(self_, w.delegate));
   for (const auto& r : existing) {
-    auto opened = lookup(r.id);
-    if (!opened || opened->record.rev != r.rev) {
-      auto fresh = open_and_cache(r);
-      if (!fresh.ok()) continue;
-      opened = *fresh;
-    }
-    if (usable(w, *opened)) return opened;
+    auto opened = cached_or_open(r);
+    if (opened.ok() && usable(w, **opened)) return opened;
   }
   return OpenedExchangeData{};
 }

@@ -4,6 +4,7 @@
 #include <cardinal/crypto/encoding.hpp>
 #include <cardinal/crypto/random.hpp>
 
+#include "common/revision.hpp"
 #include "engine/access_control.hpp"
 
 #include <algorithm>
@@ -47,8 +48,7 @@ OpenedExchangeData ExchangeDataManager::lookup(const std::string& id) {
   return *it->second;
 }
 
-void ExchangeDataManager::put(const OpenedExchangeData& opened) {
-  std::lock_guard lock(mutex_);
+void ExchangeDataManager::put_locked(const OpenedExchangeData& opened) {
   auto it = by_id_.find(opened->record.id);
   if (it != by_id_.end()) {
     *it->second = opened;
@@ -61,6 +61,46 @@ void ExchangeDataManager::put(const OpenedExchangeData& opened) {
     by_id_.erase(lru_.back()->record.id);
     lru_.pop_back();
   }
+}
+
+const std::string* ExchangeDataManager::newer_seen_locked(const model::ExchangeData& record) const {
+  auto it = seen_revisions_.find(record.id);
+  if (it == seen_revisions_.end()) return nullptr;
+  if (!internal::older_revision(record.rev.value_or(std::string()), it->second.generation)) return nullptr;
+  return &it->second.rev;
+}
+
+std::optional<std::string> ExchangeDataManager::newer_seen(const model::ExchangeData& record) const {
+  std::lock_guard lock(mutex_);
+  const std::string* seen = newer_seen_locked(record);
+  return seen != nullptr ? std::optional<std::string>(*seen) : std::nullopt;
+}
+
+void ExchangeDataManager::remember_revision_locked(const model::ExchangeData& record) {
+  const auto n = internal::revision_generation(record.rev.value_or(std::string()));
+  if (!n) return;  // no number: nothing to compare a later revision with
+  if (auto it = seen_revisions_.find(record.id); it != seen_revisions_.end()) {
+    if (*n > it->second.generation) {
+      it->second.generation = *n;
+      it->second.rev = *record.rev;
+    }
+    seen_order_.splice(seen_order_.begin(), seen_order_, it->second.order);
+    return;
+  }
+  seen_order_.push_front(record.id);
+  seen_revisions_.emplace(record.id, SeenRevision{*n, *record.rev, seen_order_.begin()});
+  while (seen_order_.size() > kRevisionMemory) {
+    seen_revisions_.erase(seen_order_.back());
+    seen_order_.pop_back();
+  }
+}
+
+Error ExchangeDataManager::rolled_back(const model::ExchangeData& record, const std::string& seen) const {
+  return Error{ErrorCode::kTamperDetected,
+               "exchange data " + record.id + ": the server returned an older revision (" +
+                   (record.rev ? "'" + *record.rev + "'" : std::string("none")) + ") than revision '" + seen +
+                   "', seen earlier in this session (rollback): it may still decrypt existing data but is never used "
+                   "for new shares. Retry later; if it persists, the backend is compromised"};
 }
 
 Result<OpenedExchangeData> ExchangeDataManager::open_and_cache(const model::ExchangeData& record) {
@@ -84,8 +124,27 @@ Result<OpenedExchangeData> ExchangeDataManager::open_and_cache(const model::Exch
                                 " (another device or SDK generation, or forged): not used for new shares"});
   }
   auto shared = std::make_shared<const DecryptedExchangeData>(std::move(opened).value());
-  put(shared);
+  std::optional<Error> stale;
+  {
+    // Checked and cached at once: a concurrent opening of a newer revision is never overwritten.
+    std::lock_guard lock(mutex_);
+    if (const std::string* seen = newer_seen_locked(record)) {
+      stale = rolled_back(record, *seen);
+    } else {
+      if (shared->verified_for_encryption(self_)) remember_revision_locked(record);
+      put_locked(shared);
+    }
+  }
+  // Revisions only add recipients (the secrets stay): returned to decrypt existing data, not cached.
+  if (stale) report(record.id, *stale);
   return shared;
+}
+
+Result<OpenedExchangeData> ExchangeDataManager::cached_or_open(const model::ExchangeData& record) {
+  if (auto cached = lookup(record.id)) {
+    if (cached->record.rev == record.rev || newer_seen(record)) return cached;
+  }
+  return open_and_cache(record);
 }
 
 Result<OpenedExchangeData> ExchangeDataManager::get(const std::string& id) {
@@ -169,13 +228,9 @@ Result<std::vector<OpenedExchangeData>> ExchangeDataManager::all_to(const std::s
   std::vector<OpenedExchangeData> out;
   for (const auto& r : records) {
     if (r.delegator != self_ || r.delegate != delegate) continue;
-    auto opened = lookup(r.id);
-    if (!opened || opened->record.rev != r.rev) {
-      auto fresh = open_and_cache(r);
-      if (!fresh.ok()) continue;
-      opened = *fresh;
-    }
-    out.push_back(std::move(opened));
+    auto opened = cached_or_open(r);
+    if (!opened.ok() || newer_seen((*opened)->record)) continue;  // a rollback (reported): not for new data
+    out.push_back(std::move(opened).value());
   }
   return out;
 }

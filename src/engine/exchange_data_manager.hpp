@@ -4,7 +4,9 @@
 //
 // Thread-safe. The cache is a bounded LRU of opened records, so that decrypting N entities costs
 // one RSA decryption per distinct exchange data. Concurrent requests for exchange data to the same
-// delegate create one record, not two.
+// delegate create one record, not two. The highest revision of each record usable for new shares
+// opened in the session is remembered (ids and revisions only, bounded): an older one is never
+// used for new shares again (rollbacks, and the session's own listing once it is out of date).
 
 #include <cardinal/model/crypto_model.hpp>
 #include <cardinal/tamper_report.hpp>
@@ -13,6 +15,7 @@
 #include "engine/key_ring.hpp"
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <map>
@@ -74,10 +77,14 @@ class ExchangeDataManager {
                       std::size_t cache_capacity, TamperListener on_tamper);
 
   /// Opens exchange data by id (cache first). Errors: kNotFound, kKeyNotAvailable, kTamperDetected…
+  /// A record older than a revision seen before in the session (see `get_or_create_for_encryption`)
+  /// still opens, to decrypt existing data (revisions only add recipients: the secrets stay): it
+  /// is reported, not cached, and never used for new shares.
   Result<OpenedExchangeData> get(const std::string& id);
   /// Loads and opens every exchange data the user participates in (anonymous data owners find
   /// their delegations through it). Records that fail to open are reported, not fatal. Also
-  /// renews the listing new shares look in (see `get_or_create_for_encryption`).
+  /// renews the listing new shares look in (see `get_or_create_for_encryption`): the records this
+  /// manager created stay in it, even when the server's answer predates them.
   Status load_all();
   /// The opened exchange data whose access control secret gives `delegation_key` for
   /// `entity_type`, among those loaded; null if none.
@@ -99,12 +106,16 @@ class ExchangeDataManager {
   /// second delegation to the same delegate needs other exchange data (permission upgrades).
   /// Where existing records are looked for: the cache, then a listing of the user's exchange data
   /// taken once per session (`get_by_participant_bounded`: one request per 1000 records over REST;
-  /// renewed by `load_all`; the records this manager creates are added to it), so the first share
-  /// to N delegates costs one lookup instead of N. A user with more than `kListingMaxRecords`
-  /// exchange data is not listed: each delegate is then looked up on its own
-  /// (`get_by_delegator_delegate`). The listing is a snapshot: exchange data another device of the
-  /// user creates later is not found, and a new record is created instead (as the official SDK's
-  /// fully cached exchange data). Every record, listed or looked up, passes the same checks.
+  /// renewed by `load_all`; the records this manager creates are added to it and kept through
+  /// renewals), so the first share to N delegates costs one lookup instead of N. A user with more
+  /// than `kListingMaxRecords` exchange data is not listed: each delegate is then looked up on its
+  /// own (`get_by_delegator_delegate`). The listing is a snapshot: exchange data another device of
+  /// the user creates later is not found, and a new record is created instead (as the official
+  /// SDK's fully cached exchange data). Every record, listed or looked up, passes the same checks.
+  /// A record older than the highest revision of it opened in the session (the server rolled it
+  /// back, or the listing predates a revision `get` saw) is never used: a listed one is read again
+  /// by id (`get_by_ids`), and kTamperDetected (naming the record and both revisions) when the
+  /// server still answers the older revision; a looked-up one is skipped (and reported).
   Result<OpenedExchangeData> get_or_create_for_encryption(const std::string& delegate,
                                                           const std::vector<crypto::RsaPublicKey>& delegate_keys,
                                                           const std::set<std::string>& exclude = {});
@@ -127,6 +138,10 @@ class ExchangeDataManager {
   /// Beyond this many exchange data, the user's records are not listed for new shares (memory,
   /// and the first share's wait): each delegate is looked up on its own.
   static constexpr std::size_t kListingMaxRecords = 5000;
+  /// Records whose highest revision is remembered (least recently opened forgotten first). Only
+  /// records usable for new shares count (our delegator signature): the server cannot make them
+  /// up, only copy ours under other ids (ids are not signed), at one RSA decryption each.
+  static constexpr std::size_t kRevisionMemory = 2 * kListingMaxRecords;
 
   [[nodiscard]] const std::string& self_id() const noexcept { return self_; }
   [[nodiscard]] const KeyRing& keys() const noexcept { return *keys_; }
@@ -143,11 +158,28 @@ class ExchangeDataManager {
   /// Installs the listing (null: the user has too many exchange data to be listed); an existing
   /// one is replaced only when `renew`.
   void set_listing(const std::vector<model::ExchangeData>* records, bool renew);
+  /// Adds a record this manager created to the listing, and to those it installs later.
   void add_to_listing(const model::ExchangeData& record);
+  /// Replaces the listed copy of `current` (a later revision read by id).
+  void update_listing(const model::ExchangeData& current);
   Result<model::ExchangeData> build_new(const Wanted& w) const;
   Result<OpenedExchangeData> accept_created(Wanted& w, const model::ExchangeData& stored);
+  /// Opens `record`; caches it and remembers its revision unless it is older than one seen (then
+  /// reported, and returned uncached for decryption only).
   Result<OpenedExchangeData> open_and_cache(const model::ExchangeData& record);
-  void put(const OpenedExchangeData& opened);
+  /// The cached record when it is `record`'s revision, or `record` is older; else `record` opened.
+  Result<OpenedExchangeData> cached_or_open(const model::ExchangeData& record);
+  /// A listed record, opened: when the listing holds an older revision than one seen, the current
+  /// one read by id (and put in the listing). Null when it does not open (reported) or the server
+  /// no longer has it. Errors: kTamperDetected when the server answers an older revision; the
+  /// source's.
+  Result<OpenedExchangeData> open_listed(const model::ExchangeData& listed);
+  void put_locked(const OpenedExchangeData& opened);  // mutex_ held
+  /// The revision of `record.id` seen before in the session when `record` is older; mutex_ held.
+  [[nodiscard]] const std::string* newer_seen_locked(const model::ExchangeData& record) const;
+  [[nodiscard]] std::optional<std::string> newer_seen(const model::ExchangeData& record) const;
+  void remember_revision_locked(const model::ExchangeData& record);  // mutex_ held
+  [[nodiscard]] Error rolled_back(const model::ExchangeData& record, const std::string& seen) const;
   OpenedExchangeData lookup(const std::string& id);
   void report(const std::string& id, const Error& error) const;
 
@@ -165,11 +197,24 @@ class ExchangeDataManager {
   /// Exchange data id of each map read (delegation key → id): a map is read, and its entry
   /// RSA-decrypted, once. What it names is checked on every use (EntityCrypto::open).
   std::unordered_map<std::string, std::string> map_ids_;
+  /// Highest revision opened of each record usable for new shares (id → generation and rev;
+  /// bounded LRU, front = most recent).
+  struct SeenRevision {
+    std::uint64_t generation;
+    std::string rev;
+    std::list<std::string>::iterator order;
+  };
+  std::list<std::string> seen_order_;
+  std::unordered_map<std::string, SeenRevision> seen_revisions_;
 
   /// The session's listing: records self → delegate, by delegate (see get_or_create_for_encryption).
   std::mutex listing_mutex_;
   bool listing_taken_ = false;  // true once listed, or found too large to list
   std::optional<std::unordered_map<std::string, std::vector<model::ExchangeData>>> listing_;
+  /// The records this manager created (as stored), added to every listing installed: a listing
+  /// answer that predates them (a renewal taken while they were created) does not lose them.
+  /// At most kListingMaxRecords, the oldest dropped first.
+  std::list<model::ExchangeData> created_;
 
   std::mutex create_mutex_;
   std::condition_variable create_cv_;

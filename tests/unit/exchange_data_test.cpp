@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <functional>
 #include <thread>
+#include <utility>
 
 namespace cardinal::engine {
 namespace {
@@ -372,6 +373,143 @@ TEST(ExchangeDataManager, TooManyExchangeDataToListMeansOneLookupPerDelegate) {
   EXPECT_EQ(source.listings, 1);
   EXPECT_EQ(source.pair_lookups, 2);
   EXPECT_EQ(source.creations.load(), 2);
+}
+
+// A source that may answer other revisions than it holds: `rewrite` rewrites both listings,
+// `by_ids` the records read by id, and `on_listing` runs once inside a listing request (after its
+// answer is taken: what happens then is not in it).
+class RevisionSource : public ListingSource {
+ public:
+  Result<std::vector<model::ExchangeData>> get_by_ids(const std::vector<std::string>& ids) override {
+    ++by_id_reads;
+    auto out = MemoryExchangeDataSource::get_by_ids(ids);
+    if (out.ok() && by_ids) by_ids(*out);
+    return out;
+  }
+  Result<std::vector<model::ExchangeData>> get_by_participant(const std::string& id) override {
+    auto out = MemoryExchangeDataSource::get_by_participant(id);
+    // load_all's listing (the bounded one rewrites it again)
+    if (out.ok() && rewrite) rewrite(*out);
+    if (on_listing) std::exchange(on_listing, nullptr)();  // once
+    return out;
+  }
+  std::function<void(std::vector<model::ExchangeData>&)> by_ids;
+  std::function<void()> on_listing;
+  int by_id_reads = 0;
+};
+
+// Replaces the record `id` in `rows` by `with` (the older revision a server rolls back to).
+void serve(std::vector<model::ExchangeData>& rows, const model::ExchangeData& with) {
+  for (auto& r : rows) {
+    if (r.id == with.id) r = with;
+  }
+}
+
+// Exchange data alice → bob at revision 1, then extended to alice's second key (revision 2). A
+// session lists it at revision 1, reads revision 2 by id (to decrypt), lets it go from its cache
+// (capacity 1) and shares with bob: revision 2 is used, never the listed revision 1; a server that
+// then answers revision 1 by id too is refused for new shares (typed error naming both
+// revisions) and the record still decrypts existing data.
+TEST(ExchangeDataManager, AnOlderRevisionThanOneSeenIsNeverUsedForNewShares) {
+  RevisionSource source;
+  auto two_keys = std::make_shared<KeyRing>();
+  two_keys->add("alice", test_key(0), true);
+  two_keys->add("alice", test_key(2), true);
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()};
+  model::ExchangeData rev1;
+  {
+    ExchangeDataManager first("alice", ring("alice", 0), source, 10, nullptr);
+    auto ed = first.get_or_create_for_encryption("bob", bob);
+    ASSERT_OK(ed);
+    rev1 = (*ed)->record;
+    ASSERT_EQ(rev1.rev, "1-x");
+    auto opened = decrypt_exchange_data(rev1, *two_keys);
+    ASSERT_OK(opened);
+    auto rev2 = extend_exchange_data(*opened, {test_key(2).public_key()}, {&test_key(0), &test_key(2)});
+    ASSERT_OK(rev2);
+    rev2->rev = "2-y";
+    ASSERT_OK(source.update(*rev2));
+  }
+  const std::string id = rev1.id;
+  source.rewrite = [&](std::vector<model::ExchangeData>& rows) { serve(rows, rev1); };  // listed at rev 1
+
+  std::vector<TamperReport> events;
+  ExchangeDataManager alice("alice", two_keys, source, 1, [&](const TamperReport& e) { events.push_back(e); });
+  auto self = alice.get_or_create_for_encryption("alice", {});  // takes the listing; caches self's
+  ASSERT_OK(self);
+  EXPECT_EQ(source.listings, 2) << "the first session's, this one's";
+  auto read = alice.get(id);  // revision 2, to decrypt; self's leaves the cache
+  ASSERT_OK(read);
+  EXPECT_EQ((*read)->record.rev, "2-y");
+  ASSERT_OK(alice.get((*self)->record.id));  // and revision 2 leaves it in turn
+  const int reads = source.by_id_reads;
+
+  auto shared = alice.get_or_create_for_encryption("bob", bob);
+  ASSERT_OK(shared);
+  EXPECT_EQ((*shared)->record.id, id);
+  EXPECT_EQ((*shared)->record.rev, "2-y") << "the listed revision 1 is older than the revision 2 seen";
+  EXPECT_EQ((*shared)->record.exchange_key.size(), 3u);
+  EXPECT_EQ(source.by_id_reads, reads + 1) << "read again by id";
+  EXPECT_EQ(source.creations.load(), 2) << "bob's and self's: no second record to bob";
+  EXPECT_TRUE(events.empty());
+
+  // Another session lists revision 2 and uses it; then the server rolls back, in its listing
+  // and its answers by id: refused for new shares, nothing created, and reported.
+  source.rewrite = nullptr;
+  ExchangeDataManager again("alice", two_keys, source, 1, [&](const TamperReport& e) { events.push_back(e); });
+  ASSERT_OK(again.get_or_create_for_encryption("bob", bob));
+  source.rewrite = [&](std::vector<model::ExchangeData>& rows) { serve(rows, rev1); };
+  source.by_ids = [&](std::vector<model::ExchangeData>& rows) { serve(rows, rev1); };
+  ASSERT_OK(again.load_all());  // renewed listing at revision 1; self's pushes revision 2 out of the cache
+  events.clear();
+  auto refused = again.get_or_create_for_encryption("bob", bob);
+  EXPECT_ERROR_CODE(refused, ErrorCode::kTamperDetected);
+  if (!refused.ok()) {
+    const std::string& m = refused.error().message();
+    EXPECT_NE(m.find(id), std::string::npos) << m;
+    EXPECT_NE(m.find("older revision ('1-x')"), std::string::npos) << m;
+    EXPECT_NE(m.find("'2-y'"), std::string::npos) << m;
+  }
+  EXPECT_EQ(source.creations.load(), 2) << "bob's and self's: none for bob";
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().record_id, id);
+
+  // Existing data still decrypts with it (same secrets); it is not cached nor used for new data.
+  events.clear();
+  auto old = again.get(id);
+  ASSERT_OK(old);
+  EXPECT_EQ((*old)->record.rev, "1-x");
+  EXPECT_TRUE((*old)->secrets.exchange_key == (*shared)->secrets.exchange_key);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].error.message().find("rollback"), std::string::npos) << events[0].error.message();
+  EXPECT_ERROR_CODE(again.get_or_create_for_encryption("bob", bob), ErrorCode::kTamperDetected);
+  EXPECT_EQ(source.creations.load(), 2);
+}
+
+// `load_all` renews the listing with an answer taken before a record was created (the creation
+// runs while the listing request is under way): the created record stays listed, and a later
+// share to the same delegate, once the cache has let it go, reuses it instead of creating another.
+TEST(ExchangeDataManager, ARenewedListingThatPredatesACreationKeepsTheCreatedRecord) {
+  RevisionSource source;
+  const std::vector<crypto::RsaPublicKey> bob = {test_key(1).public_key()};
+  ExchangeDataManager alice("alice", ring("alice", 0), source, 1, nullptr);
+  ASSERT_OK(alice.get_or_create_for_encryption("alice", {}));  // the session's listing (empty)
+  std::string created;
+  source.on_listing = [&] {
+    auto ed = alice.get_or_create_for_encryption("bob", bob);
+    ASSERT_OK(ed);
+    created = (*ed)->record.id;
+  };
+  ASSERT_OK(alice.load_all());
+  ASSERT_FALSE(created.empty());
+  EXPECT_EQ(source.creations.load(), 2);
+  ASSERT_OK(alice.get_or_create_for_encryption("alice", {}));  // self's cached: bob's is not (capacity 1)
+
+  auto again = alice.get_or_create_for_encryption("bob", bob);
+  ASSERT_OK(again);
+  EXPECT_EQ((*again)->record.id, created) << "found in the renewed listing";
+  EXPECT_EQ(source.creations.load(), 2) << "no duplicate exchange data alice -> bob";
+  EXPECT_EQ(source.pair_lookups, 0);
 }
 
 TEST(ExchangeDataManager, ForgedDataIsNotReusedAndIsReported) {
