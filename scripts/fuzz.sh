@@ -2,12 +2,19 @@
 # Builds the libFuzzer harnesses (clang, ASan+UBSan) and runs each for SECONDS (default 60).
 #   scripts/fuzz.sh            CI-sized run
 #   scripts/fuzz.sh 3600       a longer local run (corpora grow in build/fuzz/corpus/)
+#   CARDINAL_FUZZ_STEP=build|run|all (default all): build only, or run the built harnesses only
+#   (scripts/test.sh builds them beside the ASan tests and runs them later).
 # Exits non-zero on any crash or sanitizer report; prints executions per harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_HARNESS=${1:-60}
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)"
+STEP=${CARDINAL_FUZZ_STEP:-all}
+case $STEP in build|run|all) ;; *) echo "CARDINAL_FUZZ_STEP must be build, run or all (got '$STEP')" >&2; exit 2 ;; esac
+if [ "$STEP" != run ]; then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$(nproc)"
+fi
+[ "$STEP" != build ] || exit 0
 # One harness per core at a time (each libFuzzer run is single-threaded): same time per harness,
 # half the wall time on a 2-core machine.
 run_harness() {
